@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+
+/// How a flow proves who the client is at the token endpoint.
+enum ClientAuthentication: Sendable {
+    /// A confidential client: HTTP Basic with id and secret.
+    case basic(clientID: String, secret: ClientSecret)
+    /// A public (PKCE) client: `client_id` in the body, no secret.
+    case publicClient(clientID: String)
+}
+
+/// `POST {accounts}/api/token`, shared by every flow.
+struct TokenEndpoint: Sendable {
+    let configuration: SpotifyClientConfiguration
+    let transport: any HTTPTransport
+    let clock: any SpotifyClock
+    let logger: Logger
+
+    /// Sends a form to the token endpoint and decodes the success body.
+    ///
+    /// Only failures that cannot have reached Spotify (no connection) and 429s within the
+    /// budget are retried: replaying a code exchange would burn the single-use code.
+    func requestToken(
+        form: [(String, String)],
+        authentication: ClientAuthentication
+    ) async throws -> (response: TokenResponse, receivedAt: Date) {
+        var fields = form
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ]
+        switch authentication {
+        case .basic(let clientID, let secret):
+            let credentials = Array("\(clientID):\(secret.rawValue)".utf8).base64String
+            headers.append(("Authorization", "Basic \(credentials)"))
+        case .publicClient(let clientID):
+            fields.append(("client_id", clientID))
+        }
+        let url = configuration.accountsBaseURL.appendingPathComponentString("api/token")
+        let body = ByteBuffer(string: FormEncoding.encode(fields))
+        var attempt = 0
+        var waited = Duration.zero
+        while true {
+            let started = clock.now()
+            let response: TransportResponse
+            do {
+                response = try await transport.send(
+                    TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: configuration.timeout)
+                )
+            } catch let failure as TransportFailure {
+                if failure == .connectionFailed, attempt < configuration.retry.maxRetries {
+                    attempt += 1
+                    try await clock.sleep(for: configuration.retry.backoffDelay(attempt: attempt, unitRandom: .random(in: 0..<1)))
+                    continue
+                }
+                throw SpotifyAPIError(transportFailure: failure, service: .accounts)
+            }
+            logger.debug("POST /api/token → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
+            if (200..<300).contains(response.status) {
+                do {
+                    return (try JSONDecoder().decode(TokenResponse.self, from: response.body), clock.now())
+                } catch {
+                    throw SpotifyAPIError(code: .decoding, service: .accounts, status: response.status, message: "token response was not in the expected shape")
+                }
+            }
+            let error = SpotifyAPIError.from(response: response, service: .accounts)
+            if response.status == 429 {
+                let wait = error.retryAfter ?? configuration.retry.defaultRetryAfter
+                if waited + wait <= configuration.retry.rateLimitBudget {
+                    waited += wait
+                    try await clock.sleep(for: wait)
+                    continue
+                }
+            }
+            throw error
+        }
+    }
+}
+
+extension SpotifyAPIError {
+    init(transportFailure: TransportFailure, service: Service) {
+        switch transportFailure {
+        case .timedOut:
+            self.init(code: .timeout, service: service, message: "no answer before the deadline")
+        case .connectionFailed:
+            self.init(code: .transport, service: service, message: "could not connect")
+        case .connectionLost:
+            self.init(code: .transport, service: service, message: "the connection was lost")
+        case .responseTooLarge(let limit):
+            self.init(code: .decoding, service: service, message: "the response was larger than \(limit) bytes")
+        }
+    }
+}
+
+extension URL {
+    /// This URL's string with `/path` appended, whatever trailing slash the base has.
+    func appendingPathComponentString(_ path: String) -> String {
+        var base = absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/" + path
+    }
+}
+
+extension Date {
+    func millisecondsSince(_ start: Date) -> Int {
+        Int((timeIntervalSince(start) * 1000).rounded())
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+
+/// A client for the Spotify Web API.
+///
+/// The `Authorization` type decides what the client may call: user endpoints (`/me/…`) exist
+/// only when it conforms to ``UserAuthorization``.
+///
+/// ```swift
+/// let spotify = SpotifyClient(configuration: configuration, authorization: tokenManager)
+/// let top = try await spotify.currentUserTopTracks(timeRange: .shortTerm, limit: 20)
+/// ```
+///
+/// Every call goes through one path that gets a valid token, waits at the shared rate-limit
+/// gate, sends with a deadline, retries as ``RetryPolicy`` says, refreshes once on a 401, and
+/// turns every failure into a ``SpotifyAPIError``.
+public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
+    /// The configuration.
+    public let configuration: SpotifyClientConfiguration
+    /// Where tokens come from.
+    public let authorization: Authorization
+    let transport: any HTTPTransport
+    let clock: any SpotifyClock
+    let gate: RateLimitGate
+    let logger: Logger
+    let apiBase: String
+
+    /// Creates a client. Cheap: share the transport and gate, create clients per user freely.
+    /// - Parameters:
+    ///   - configuration: Base URLs, timeouts and retry policy.
+    ///   - authorization: A ``TokenManager`` for a user, or ``ClientCredentialsAuthorization``.
+    ///   - transport: The HTTP implementation; the shared AsyncHTTPClient pool by default.
+    ///   - clock: The source of time for waits.
+    ///   - rateLimitGate: Shared by every client of one app, so a 429 pauses them all.
+    ///   - logger: Receives one debug line per exchange, without headers or bodies.
+    public init(
+        configuration: SpotifyClientConfiguration,
+        authorization: Authorization,
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        clock: any SpotifyClock = SystemClock(),
+        rateLimitGate: RateLimitGate = RateLimitGate(),
+        logger: Logger = Logger(label: "SpotifyWebAPI")
+    ) {
+        self.configuration = configuration
+        self.authorization = authorization
+        self.transport = transport
+        self.clock = clock
+        self.gate = rateLimitGate
+        self.logger = logger
+        var base = configuration.apiBaseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        self.apiBase = base
+    }
+
+    /// Sends a request and decodes a 2xx body as `T`.
+    public func send<T: Decodable>(_ request: SpotifyRequest, as type: T.Type = T.self) async throws -> T {
+        let response = try await send(request)
+        do {
+            return try SpotifyJSON.makeDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw SpotifyAPIError(
+                code: .decoding,
+                service: .webAPI,
+                status: response.status,
+                message: "\(request.endpointName) answered in an unexpected shape: \(Self.describe(error))"
+            )
+        }
+    }
+
+    /// Sends a request and returns the body untouched.
+    /// - Throws: ``SpotifyAPIError`` for every failure.
+    public func send(_ request: SpotifyRequest) async throws -> SpotifyResponse {
+        let url = try resolve(request)
+        let policy = configuration.retry
+        var rateLimitWaited = Duration.zero
+        var retries = 0
+        var refreshedAfter401 = false
+
+        while true {
+            let gateWait = await gate.remainingWait(at: clock.now())
+            if gateWait > .zero {
+                guard rateLimitWaited + gateWait <= policy.rateLimitBudget else {
+                    throw SpotifyAPIError(code: .rateLimited, service: .webAPI, status: 429, message: "rate limited by an earlier response", retryAfter: gateWait)
+                }
+                rateLimitWaited += gateWait
+                try await clock.sleep(for: gateWait)
+            }
+
+            let token = try await authorization.accessToken()
+            var headers: [(name: String, value: String)] = [
+                ("Authorization", "Bearer \(token.rawValue)"),
+                ("Accept", "application/json"),
+            ]
+            if request.jsonBody != nil { headers.append(("Content-Type", "application/json")) }
+            if let etag = request.ifNoneMatch { headers.append(("If-None-Match", etag)) }
+
+            let started = clock.now()
+            let response: TransportResponse
+            do {
+                response = try await transport.send(
+                    TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: configuration.timeout)
+                )
+            } catch let failure as TransportFailure {
+                logger.debug("\(request.endpointName) → \(failure) after \(clock.now().millisecondsSince(started)) ms")
+                // A request that never connected cannot have had an effect; others are replayed
+                // only when repeating them is harmless.
+                let replayable = failure == .connectionFailed
+                    || (request.method.isIdempotent && (failure == .timedOut || failure == .connectionLost))
+                if replayable, retries < policy.maxRetries {
+                    retries += 1
+                    try await clock.sleep(for: policy.backoffDelay(attempt: retries, unitRandom: .random(in: 0..<1)))
+                    continue
+                }
+                throw SpotifyAPIError(transportFailure: failure, service: .webAPI)
+            }
+            logger.debug("\(request.endpointName) → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
+
+            switch response.status {
+            case 200..<300, 304:
+                return SpotifyResponse(
+                    status: response.status,
+                    body: response.body,
+                    etag: response.header("ETag"),
+                    contentType: response.header("Content-Type")
+                )
+            case 401 where !refreshedAfter401:
+                refreshedAfter401 = true
+                _ = try await authorization.accessTokenWasRejected(token)
+                continue
+            case 429:
+                let error = SpotifyAPIError.from(response: response, service: .webAPI)
+                let wait = error.retryAfter ?? policy.defaultRetryAfter
+                await gate.close(until: clock.now().addingTimeInterval(wait.timeInterval))
+                guard rateLimitWaited + wait <= policy.rateLimitBudget else {
+                    var failed = error
+                    failed.retryAfter = wait
+                    throw failed
+                }
+                rateLimitWaited += wait
+                try await clock.sleep(for: wait)
+                continue
+            case let status where RetryPolicy.isRetryableServerStatus(status) && request.method.isIdempotent && retries < policy.maxRetries:
+                let error = SpotifyAPIError.from(response: response, service: .webAPI)
+                if let retryAfter = error.retryAfter, rateLimitWaited + retryAfter > policy.rateLimitBudget {
+                    throw error
+                }
+                retries += 1
+                let delay = max(policy.backoffDelay(attempt: retries, unitRandom: .random(in: 0..<1)), error.retryAfter ?? .zero)
+                rateLimitWaited += error.retryAfter ?? .zero
+                try await clock.sleep(for: delay)
+                continue
+            default:
+                var error = SpotifyAPIError.from(response: response, service: .webAPI)
+                if response.status == 403, !request.requiredScopes.isEmpty,
+                   let granted = await authorization.grantedScopes, !request.requiredScopes.isSubset(of: granted) {
+                    error.code = .insufficientScope
+                }
+                throw error
+            }
+        }
+    }
+
+    /// The URL for a request; absolute URLs must lie under the API base so the bearer token is
+    /// never sent to another host.
+    private func resolve(_ request: SpotifyRequest) throws(SpotifyAPIError) -> String {
+        switch request.target {
+        case .path(let path):
+            var url = apiBase + "/" + path
+            if !request.query.isEmpty { url += "?" + FormEncoding.encode(request.query) }
+            return url
+        case .absolute(let url):
+            guard url.hasPrefix(apiBase + "/") || url.hasPrefix(apiBase + "?") else {
+                throw SpotifyAPIError(code: .invalidRequest, message: "refusing to follow a URL outside the API base")
+            }
+            return url
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing \(path(context.codingPath + [key]))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            "bad value at \(path(context.codingPath))"
+        default:
+            "not JSON"
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+extension SpotifyClient {
+    /// Percent-encodes one path segment, such as an id that came from user input.
+    static func segment(_ value: String) -> String { FormEncoding.percentEncode(value) }
+
+    /// Encodes a body as JSON.
+    static func json<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        do {
+            return ByteBuffer(data: try JSONEncoder().encode(value))
+        } catch {
+            throw SpotifyAPIError(code: .invalidRequest, message: "could not encode the request body")
+        }
+    }
+
+    /// Checks a `limit` against Spotify's 1…50 range before anything is sent.
+    static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50) throws(SpotifyAPIError) {
+        guard range.contains(limit) else {
+            throw SpotifyAPIError(code: .invalidRequest, message: "limit must be between \(range.lowerBound) and \(range.upperBound), got \(limit)")
+        }
+    }
+
+    /// Checks an `offset` is not negative.
+    static func checkOffset(_ offset: Int) throws(SpotifyAPIError) {
+        guard offset >= 0 else {
+            throw SpotifyAPIError(code: .invalidRequest, message: "offset must be 0 or more, got \(offset)")
+        }
+    }
+
+    /// A walking sequence over a paged endpoint.
+    func paged<Item: Codable & Sendable>(
+        _ makeRequest: @escaping @Sendable (_ offset: Int, _ limit: Int) -> SpotifyRequest,
+        limit: Int = 50
+    ) -> PagedItems<Item> {
+        let client = self
+        return PagedItems(
+            firstPage: { try await client.send(makeRequest(0, limit)) },
+            pageAtURL: { url in
+                let first = makeRequest(0, limit)
+                return try await client.send(SpotifyRequest(url: url, requiredScopes: first.requiredScopes, endpointName: first.endpointName))
+            },
+            pageAtOffset: { offset, pageLimit in try await client.send(makeRequest(offset, pageLimit)) }
+        )
+    }
+}

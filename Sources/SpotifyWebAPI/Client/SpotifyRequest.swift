@@ -1,0 +1,72 @@
+import NIOCore
+
+/// One Web API call: what to send, and what it needs.
+public struct SpotifyRequest: Sendable {
+    /// Where the request goes.
+    public enum Target: Sendable, Hashable {
+        /// A path relative to the API base, such as `me/top/tracks`.
+        case path(String)
+        /// An absolute URL Spotify handed out (a page's `next`); must lie under the API base.
+        case absolute(String)
+    }
+
+    /// The method.
+    public var method: HTTPMethod
+    /// The path or URL.
+    public var target: Target
+    /// Query parameters, encoded when sent.
+    public var query: [(String, String)]
+    /// A JSON body, already encoded.
+    public var jsonBody: ByteBuffer?
+    /// Scopes the endpoint needs, to tell a missing scope from other 403s.
+    public var requiredScopes: Set<Scope>
+    /// A validator from an earlier response; a 304 then counts as success.
+    public var ifNoneMatch: String?
+    /// A short, stable name for logs and metrics, such as `GET /me/top/{type}`.
+    public var endpointName: String
+
+    /// Creates a request.
+    public init(
+        method: HTTPMethod = .get,
+        path: String,
+        query: [(String, String)] = [],
+        jsonBody: ByteBuffer? = nil,
+        requiredScopes: Set<Scope> = [],
+        ifNoneMatch: String? = nil,
+        endpointName: String? = nil
+    ) {
+        self.method = method
+        self.target = .path(path)
+        self.query = query
+        self.jsonBody = jsonBody
+        self.requiredScopes = requiredScopes
+        self.ifNoneMatch = ifNoneMatch
+        self.endpointName = endpointName ?? "\(method.rawValue) /\(path)"
+    }
+
+    /// A request for an absolute URL from a previous response, such as a page's `next`.
+    public init(url: String, requiredScopes: Set<Scope> = [], endpointName: String) {
+        self.method = .get
+        self.target = .absolute(url)
+        self.query = []
+        self.jsonBody = nil
+        self.requiredScopes = requiredScopes
+        self.ifNoneMatch = nil
+        self.endpointName = endpointName
+    }
+}
+
+/// A successful Web API response, body untouched, for callers that pass JSON straight through.
+public struct SpotifyResponse: Sendable {
+    /// 2xx, or 304 when the request carried a matching `If-None-Match`.
+    public var status: Int
+    /// The body exactly as Spotify sent it.
+    public var body: ByteBuffer
+    /// The `ETag`, when Spotify sent one.
+    public var etag: String?
+    /// The `Content-Type` Spotify sent.
+    public var contentType: String?
+
+    /// Whether the resource is unchanged since the `If-None-Match` validator.
+    public var notModified: Bool { status == 304 }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+extension SpotifyClient where Authorization: UserAuthorization {
+    /// Which side of a moment to read recently played tracks from.
+    public enum PlayedCursor: Sendable, Hashable {
+        /// Plays strictly after this moment.
+        case after(Date)
+        /// Plays strictly before this moment.
+        case before(Date)
+    }
+
+    /// The user's recently played tracks: `GET /me/player/recently-played`.
+    /// Scope `user-read-recently-played`.
+    ///
+    /// Only the last 50 plays are kept; a track counts after 30 s of play.
+    /// - Parameters:
+    ///   - limit: 1…50, default 20.
+    ///   - cursor: Plays after or before a moment (exclusive); Spotify takes one or the other.
+    public func recentlyPlayed(limit: Int = 20, cursor: PlayedCursor? = nil) async throws -> CursorPage<PlayHistory> {
+        try Self.checkLimit(limit)
+        var query = [("limit", String(limit))]
+        switch cursor {
+        case .after(let date): query.append(("after", String(Int64(date.timeIntervalSince1970 * 1000))))
+        case .before(let date): query.append(("before", String(Int64(date.timeIntervalSince1970 * 1000))))
+        case nil: break
+        }
+        return try await send(SpotifyRequest(
+            path: "me/player/recently-played",
+            query: query,
+            requiredScopes: [.userReadRecentlyPlayed],
+            endpointName: "GET /me/player/recently-played"
+        ))
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+extension SpotifyAPIError {
+    /// Builds the error for a non-success response, reading the body in the shape of the
+    /// service that answered: `{"error":{"status","message","reason"}}` from the Web API,
+    /// `{"error","error_description"}` from the accounts service, or plain text.
+    static func from(response: TransportResponse, service: Service) -> SpotifyAPIError {
+        let retryAfter = response.header("Retry-After").flatMap(parseRetryAfter)
+        var message: String?
+        var reason: String?
+        switch service {
+        case .accounts:
+            if let body = try? JSONDecoder().decode(AccountsErrorBody.self, from: response.body) {
+                reason = body.error
+                message = body.errorDescription
+            } else {
+                message = plainText(response.body)
+            }
+        case .webAPI, .local:
+            if let body = try? JSONDecoder().decode(WebAPIErrorBody.self, from: response.body) {
+                message = body.error.message
+                reason = body.error.reason
+            } else {
+                message = plainText(response.body)
+            }
+        }
+        return SpotifyAPIError(
+            code: code(status: response.status, service: service, oauthError: reason),
+            service: service,
+            status: response.status,
+            message: message,
+            reason: reason,
+            retryAfter: retryAfter
+        )
+    }
+
+    private static func code(status: Int, service: Service, oauthError: String?) -> Code {
+        switch status {
+        case 400 where service == .accounts:
+            switch oauthError {
+            case "invalid_grant": return .invalidGrant
+            case "invalid_client", "unauthorized_client": return .invalidClient
+            default: return .invalidRequest
+            }
+        case 400: return .invalidRequest
+        case 401: return service == .accounts ? .invalidClient : .unauthorized
+        case 403: return .forbidden
+        case 404: return .notFound
+        case 429: return .rateLimited
+        case 500...599: return .server
+        default: return .unexpectedStatus
+        }
+    }
+
+    /// `Retry-After` in delta-seconds; Spotify sends integers, `0` included.
+    static func parseRetryAfter(_ value: String) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite { return .interval(seconds) }
+        return nil
+    }
+
+    /// A short, printable excerpt of a non-JSON body such as
+    /// "User not registered in the Developer Dashboard".
+    private static func plainText(_ body: ByteBuffer) -> String? {
+        guard body.readableBytes > 0, body.readableBytes <= 1024,
+              let text = body.getString(at: body.readerIndex, length: body.readableBytes)
+        else { return nil }
+        let printable = String(text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+            .trimmingCharacters(in: .whitespaces)
+        guard !printable.isEmpty, !printable.hasPrefix("<") else { return nil }
+        return String(printable.prefix(300))
+    }
+}
+
+private struct AccountsErrorBody: Decodable {
+    var error: String
+    var errorDescription: String?
+
+    enum CodingKeys: String, CodingKey {
+        case error
+        case errorDescription = "error_description"
+    }
+}
+
+private struct WebAPIErrorBody: Decodable {
+    struct Detail: Decodable {
+        var status: Int?
+        var message: String?
+        var reason: String?
+    }
+
+    var error: Detail
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Every failure the library reports: one type with a stable ``Code``.
+///
+/// Callers branch on ``code`` (never on message text). The error never holds a token, client
+/// secret, authorization code or PKCE verifier, so it is safe to log and to show.
+public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure this is; stable across releases, suitable as a metric label.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// A parameter was out of range before anything was sent, or Spotify answered 400.
+        case invalidRequest = "invalid_request"
+        /// The authorization code or redirect URI was rejected during the code exchange.
+        case invalidGrant = "invalid_grant"
+        /// The user's grant is gone (revoked, expired after six months, or unknown):
+        /// the user must sign in again. Never retried.
+        case reauthorizationRequired = "reauthorization_required"
+        /// The client id or secret was rejected.
+        case invalidClient = "invalid_client"
+        /// The access token was missing, invalid or expired, even after one refresh.
+        case unauthorized
+        /// The token lacks a scope the endpoint needs (403 "Insufficient client scope").
+        case insufficientScope = "insufficient_scope"
+        /// Spotify refused the request for another reason (403), e.g. a user not on a
+        /// development-mode app's allowlist.
+        case forbidden
+        /// The resource does not exist (404).
+        case notFound = "not_found"
+        /// Spotify asked to slow down (429) for longer than the retry budget allows.
+        case rateLimited = "rate_limited"
+        /// Spotify failed (5xx) after the allowed retries.
+        case server
+        /// The request took longer than its deadline.
+        case timeout
+        /// The network failed: no connection, or a connection lost mid-exchange.
+        case transport
+        /// Spotify's answer could not be decoded, or was larger than allowed.
+        case decoding
+        /// Any other unexpected status.
+        case unexpectedStatus = "unexpected_status"
+        /// The `state` returned to the redirect URI was missing or not the one this sign-in sent.
+        case stateMismatch = "state_mismatch"
+        /// The user declined, or Spotify reported another error at the redirect URI.
+        case accessDenied = "access_denied"
+    }
+
+    /// Which Spotify service produced the error.
+    public enum Service: String, Sendable, Hashable {
+        /// `accounts.spotify.com` (`/authorize`, `/api/token`).
+        case accounts
+        /// The Web API (`api.spotify.com/v1`).
+        case webAPI = "web_api"
+        /// Nothing answered, or the failure happened before sending.
+        case local
+    }
+
+    /// The stable failure kind.
+    public var code: Code
+    /// Which service answered.
+    public var service: Service
+    /// The HTTP status Spotify answered with, if any.
+    public var status: Int?
+    /// Spotify's own message (`error.message`, or `error_description`), when it gave one.
+    public var message: String?
+    /// Spotify's machine-readable reason, such as `QUOTA_EXCEEDED`, or the OAuth `error` value.
+    public var reason: String?
+    /// How long Spotify asked to wait before trying again (`Retry-After`), when it said.
+    public var retryAfter: Duration?
+
+    /// Creates an error.
+    public init(
+        code: Code,
+        service: Service = .local,
+        status: Int? = nil,
+        message: String? = nil,
+        reason: String? = nil,
+        retryAfter: Duration? = nil
+    ) {
+        self.code = code
+        self.service = service
+        self.status = status
+        self.message = message
+        self.reason = reason
+        self.retryAfter = retryAfter
+    }
+
+    /// A payload-free summary (code and status) suitable for metric labels and log fields.
+    public var shortDescription: String {
+        if let status { return "\(code.rawValue) (\(status))" }
+        return code.rawValue
+    }
+
+    public var description: String {
+        var text = "Spotify \(service == .accounts ? "accounts service" : service == .webAPI ? "Web API" : "client")"
+        text += " error \(shortDescription)"
+        if let message { text += ": \(message)" }
+        if let retryAfter { text += "; retry after \(Int(retryAfter.timeInterval.rounded(.up))) s" }
+        text += ". " + advice
+        return text
+    }
+
+    /// What the user of the library should do about it.
+    public var advice: String {
+        switch code {
+        case .invalidRequest: "Check the request parameters."
+        case .invalidGrant: "Start the sign-in again; authorization codes are single-use and short-lived."
+        case .reauthorizationRequired: "The user must sign in again."
+        case .invalidClient: "Check the client id and secret against the app's dashboard."
+        case .unauthorized: "The user must sign in again."
+        case .insufficientScope: "Ask for the missing scope at sign-in."
+        case .forbidden: "Check that the user may use this app (development-mode allowlist) and endpoint."
+        case .notFound: "Check the id."
+        case .rateLimited: "Wait for the time Spotify gave before trying again."
+        case .server: "Spotify is failing; try again later."
+        case .timeout: "Spotify did not answer in time; try again later."
+        case .transport: "Check the network connection to Spotify."
+        case .decoding: "Spotify's answer was not in the expected shape."
+        case .unexpectedStatus: "Spotify answered in an unexpected way."
+        case .stateMismatch: "Start the sign-in again from the beginning, in the same browser."
+        case .accessDenied: "The user did not allow access; they can try signing in again."
+        }
+    }
+}

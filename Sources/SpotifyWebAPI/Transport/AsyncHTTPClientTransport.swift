@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An ``HTTPTransport`` on AsyncHTTPClient, sharing one connection pool across requests.
+///
+/// Create one per process (or use ``shared``) and keep it: every client that uses it reuses
+/// its keep-alive connections to Spotify.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// A transport on `HTTPClient.shared`, which lives as long as the process.
+    public static let shared = AsyncHTTPClientTransport(client: .shared)
+
+    private let client: HTTPClient
+    private let maxResponseBytes: Int
+
+    /// Creates a transport on an existing client.
+    /// - Parameters:
+    ///   - client: The AsyncHTTPClient to send through; its owner shuts it down.
+    ///   - maxResponseBytes: Responses larger than this fail with ``TransportFailure/responseTooLarge(limit:)``.
+    public init(client: HTTPClient, maxResponseBytes: Int = 4 * 1024 * 1024) {
+        self.client = client
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers {
+            outgoing.headers.add(name: field.name, value: field.value)
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(body)
+        }
+        let timeout = TimeAmount.nanoseconds(
+            request.timeout.components.seconds * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000
+        )
+        do {
+            let response = try await client.execute(outgoing, timeout: timeout)
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return TransportResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                body: body
+            )
+        } catch is NIOTooManyBytesError {
+            throw TransportFailure.responseTooLarge(limit: maxResponseBytes)
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                throw TransportFailure.timedOut
+            case .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout:
+                throw TransportFailure.connectionFailed
+            case .cancelled:
+                throw CancellationError()
+            default:
+                throw TransportFailure.connectionLost
+            }
+        } catch is NIOConnectionError {
+            throw TransportFailure.connectionFailed
+        } catch let error as IOError where error.errnoCode == ECONNREFUSED {
+            throw TransportFailure.connectionFailed
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw TransportFailure.connectionLost
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// The source of time for everything in the library that expires or waits.
+///
+/// Token expiry, `Retry-After` waits and back-off delays all read and spend time through this
+/// protocol, so tests move time forward instead of sleeping.
+public protocol SpotifyClock: Sendable {
+    /// The current wall-clock time.
+    func now() -> Date
+    /// Suspends for the given duration (or, in a test clock, moves time forward by it).
+    func sleep(for duration: Duration) async throws
+}
+
+/// The real clock: `Date()` and `Task.sleep`.
+public struct SystemClock: SpotifyClock {
+    /// Creates the system clock.
+    public init() {}
+
+    public func now() -> Date { Date() }
+
+    public func sleep(for duration: Duration) async throws {
+        try await Task.sleep(for: duration)
+    }
+}
+
+/// A clock for tests whose time moves only when told to.
+///
+/// `sleep(for:)` returns at once after moving the clock forward by the requested duration and
+/// recording it, so code that waits runs instantly and the test can assert exactly how long it
+/// would have waited.
+public final class VirtualClock: SpotifyClock {
+    private struct State {
+        var now: Date
+        var sleeps: [Duration] = []
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates a clock that starts at the given time.
+    public init(start: Date = Date(timeIntervalSince1970: 1_780_000_000)) {
+        self.state = Mutex(State(now: start))
+    }
+
+    public func now() -> Date { state.withLock { $0.now } }
+
+    public func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        state.withLock {
+            $0.sleeps.append(duration)
+            $0.now = $0.now.addingTimeInterval(duration.timeInterval)
+        }
+    }
+
+    /// Moves the clock forward without recording a sleep.
+    public func advance(by duration: Duration) {
+        state.withLock { $0.now = $0.now.addingTimeInterval(duration.timeInterval) }
+    }
+
+    /// Every duration passed to `sleep(for:)`, in order.
+    public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+}
+
+extension Duration {
+    /// The duration in seconds as a `TimeInterval`.
+    public var timeInterval: TimeInterval {
+        let parts = components
+        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+    }
+
+    /// A duration from a `TimeInterval` in seconds.
+    public static func interval(_ seconds: TimeInterval) -> Duration {
+        .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+}
