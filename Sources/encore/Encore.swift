@@ -6,7 +6,7 @@ struct Encore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encore",
         abstract: "Your Spotify listening — in a browser or a terminal.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, EmulatorCommand.self],
         defaultSubcommand: Serve.self
     )
 }

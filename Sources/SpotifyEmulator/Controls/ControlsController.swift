@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Test controls under `/_emulator/`, never on the Spotify surface.
+struct ControlsController: Sendable {
+    let emulator: SpotifyEmulator
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        let group = router.group("_emulator")
+        group.get("") { _, _ in try json(emulator.summary()) }
+        group.get("users") { _, _ in try json(emulator.users) }
+        group.post("clients") { request, context in
+            let body = try await decode(ClientRegistration.self, request)
+            let client = emulator.registerClient(
+                clientID: body.clientID, clientSecret: body.clientSecret, name: body.name ?? "Encore", redirectURIs: body.redirectURIs
+            )
+            return try json(client, status: .created)
+        }
+        group.put("auto-approve") { request, _ in
+            let body = try await decode(AutoApprove.self, request)
+            guard emulator.setAutoApprove(user: body.user) else { throw HTTPError(.badRequest, message: "unknown user") }
+            return try json(body)
+        }
+        group.post("clock/advance") { request, _ in
+            let body = try await decode(ClockAdvance.self, request)
+            emulator.advanceClock(by: .seconds(body.seconds))
+            return try json(["now": emulator.now.formatted(Date.ISO8601FormatStyle())])
+        }
+        group.get("clock") { _, _ in try json(["now": emulator.now.formatted(Date.ISO8601FormatStyle())]) }
+        group.post("users/:id/revoke") { _, context in
+            let revoked = emulator.revokeGrants(of: context.parameters.get("id") ?? "")
+            return try json(["revoked": revoked])
+        }
+        group.post("faults") { request, _ in
+            let rule = try await decode(FaultRule.self, request)
+            emulator.injectFault(rule)
+            return try json(rule, status: .created)
+        }
+        group.delete("faults") { _, _ in
+            emulator.clearFaults()
+            return Response(status: .noContent)
+        }
+        group.get("counters") { _, _ in try json(emulator.counters) }
+        group.delete("counters") { _, _ in
+            emulator.resetCounters()
+            return Response(status: .noContent)
+        }
+        group.put("settings") { request, _ in
+            let body = try await decode(SettingsUpdate.self, request)
+            if let devMode = body.devMode { emulator.setDevMode(devMode) }
+            if let policy = body.refreshTokenPolicy { emulator.setRefreshTokenPolicy(policy) }
+            if let ttl = body.tokenTTL {
+                guard ttl > 0 else { throw HTTPError(.badRequest, message: "token_ttl must be positive") }
+                emulator.setTokenTTL(ttl)
+            }
+            return try json(emulator.summary())
+        }
+    }
+
+    struct ClientRegistration: Decodable {
+        var clientID: String?
+        var clientSecret: String?
+        var name: String?
+        var redirectURIs: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case clientID = "client_id"
+            case clientSecret = "client_secret"
+            case redirectURIs = "redirect_uris"
+        }
+    }
+
+    struct AutoApprove: Codable { var user: String? }
+    struct ClockAdvance: Decodable { var seconds: Int }
+    struct SettingsUpdate: Decodable {
+        var devMode: Bool?
+        var refreshTokenPolicy: RefreshTokenPolicy?
+        var tokenTTL: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case devMode = "dev_mode"
+            case refreshTokenPolicy = "refresh_token_policy"
+            case tokenTTL = "token_ttl"
+        }
+    }
+}
+
+private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    let body = try await request.body.collect(upTo: 64 * 1024)
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+    } catch {
+        throw HTTPError(.badRequest, message: "the body is not the expected JSON")
+    }
+}
+
+private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    let data = try encoder.encode(value)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+extension WebAPIController {
+    @Sendable func createPlaylist(request: Request, context: BasicRequestContext) async throws -> Response {
+        let (record, user) = try authenticateUser(request).get()
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
+            return SpotifyResponses.webAPIError(.badRequest, "Error parsing JSON.")
+        }
+        guard let name = object["name"] as? String, !name.isEmpty else {
+            return SpotifyResponses.webAPIError(.badRequest, "Missing required field: name")
+        }
+        let isPublic = object["public"] as? Bool ?? true
+        let collaborative = object["collaborative"] as? Bool ?? false
+        if collaborative && isPublic {
+            return SpotifyResponses.webAPIError(.badRequest, "Collaborative playlists can only be private.")
+        }
+        let needed = isPublic ? "playlist-modify-public" : "playlist-modify-private"
+        guard record.scopes.contains(needed) else {
+            return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
+        }
+        var random = SeededGenerator(seed: UInt64.random(in: .min ... .max))
+        let playlist = PlaylistRecord(
+            id: Base62.id(using: &random), ownerID: user.id, name: name, description: object["description"] as? String,
+            isPublic: isPublic, collaborative: collaborative, items: [], snapshot: 1
+        )
+        state.storage.withLock { $0.playlists[playlist.id] = playlist }
+        return SpotifyResponses.json(render(playlist), status: .created)
+    }
+
+    @Sendable func playlist(request: Request, context: BasicRequestContext) async throws -> Response {
+        _ = try authenticate(request).get()
+        let playlist = try lookupPlaylist(context)
+        return Self.conditional(render(playlist, includeItems: true), request: request)
+    }
+
+    @Sendable func playlistItems(request: Request, context: BasicRequestContext) async throws -> Response {
+        let (_, user) = try authenticateUser(request).get()
+        let playlist = try lookupPlaylist(context)
+        guard playlist.ownerID == user.id || playlist.collaborative else {
+            return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
+        }
+        let query = Self.query(request)
+        let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
+        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        return Self.conditional(itemsPage(playlist, limit: limit, offset: offset), request: request)
+    }
+
+    @Sendable func addPlaylistItems(request: Request, context: BasicRequestContext) async throws -> Response {
+        let (record, user) = try authenticateUser(request).get()
+        var playlist = try lookupPlaylist(context)
+        guard playlist.ownerID == user.id || playlist.collaborative else {
+            return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
+        }
+        guard record.scopes.contains(playlist.isPublic ? "playlist-modify-public" : "playlist-modify-private") else {
+            return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
+        }
+        let query = Self.query(request)
+        var uris: [String]
+        var position: Int?
+        if let list = query["uris"] {
+            // Query-string URIs win; the body is then ignored.
+            uris = list.split(separator: ",").map(String.init)
+            position = query["position"].flatMap(Int.init)
+        } else {
+            let body = try await request.body.collect(upTo: 256 * 1024)
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],
+                  let list = object["uris"] as? [String]
+            else {
+                return SpotifyResponses.webAPIError(.badRequest, "Missing uris")
+            }
+            uris = list
+            position = object["position"] as? Int
+        }
+        guard !uris.isEmpty else { return SpotifyResponses.webAPIError(.badRequest, "Missing uris") }
+        guard uris.count <= 100 else {
+            return SpotifyResponses.webAPIError(.badRequest, "You can add a maximum of 100 tracks per request.")
+        }
+        for uri in uris {
+            let parts = uri.split(separator: ":")
+            guard parts.count == 3, parts[0] == "spotify", parts[1] == "track" || parts[1] == "episode", Base62.isValidID(parts[2]) else {
+                return SpotifyResponses.webAPIError(.badRequest, "Invalid base62 id")
+            }
+            guard parts[1] == "episode" || catalog.trackIndexByID[String(parts[2])] != nil else {
+                return SpotifyResponses.webAPIError(.badRequest, "Payload contains a non-existing ID")
+            }
+        }
+        let now = state.now()
+        let snapshot: String? = state.storage.withLock { storage in
+            guard var current = storage.playlists[playlist.id] else { return nil }
+            let insertAt = position ?? current.items.count
+            guard (0...current.items.count).contains(insertAt) else { return nil }
+            current.items.insert(contentsOf: uris.map { (uri: $0, addedAt: now) }, at: insertAt)
+            current.snapshot += 1
+            storage.playlists[playlist.id] = current
+            playlist = current
+            return Self.snapshotID(current)
+        }
+        guard let snapshot else { return SpotifyResponses.webAPIError(.badRequest, "Index out of bounds") }
+        return SpotifyResponses.json(JSONValue.object([("snapshot_id", .string(snapshot))]).serialized, status: .created)
+    }
+
+    private func lookupPlaylist(_ context: BasicRequestContext) throws(ErrorResponse) -> PlaylistRecord {
+        let id = try Self.base62(context.parameters.get("id"))
+        guard let playlist = state.storage.withLock({ $0.playlists[id] }) else {
+            throw ErrorResponse(SpotifyResponses.webAPIError(.notFound, "Resource not found"))
+        }
+        return playlist
+    }
+
+    static func snapshotID(_ playlist: PlaylistRecord) -> String {
+        Data("\(playlist.snapshot),\(playlist.id)".utf8).base64EncodedString()
+    }
+
+    private func itemsPage(_ playlist: PlaylistRecord, limit: Int, offset: Int) -> String {
+        let renderedCatalog = rendered
+        let origin = self.origin.value
+        let apiBase = origin + "/v1"
+        let devMode = state.settings.devMode
+        let base = "\(apiBase)/playlists/\(playlist.id)/items"
+        func href(_ offset: Int) -> String { "\(base)?offset=\(offset)&limit=\(limit)" }
+        let total = playlist.items.count
+        let slice = offset < total ? Array(playlist.items[offset..<min(offset + limit, total)]) : []
+        let owner = catalog.user(id: playlist.ownerID)
+        let items: [String] = slice.map { entry in
+            let trackJSON = entry.uri.split(separator: ":").last.flatMap { catalog.trackIndexByID[String($0)] }
+                .map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
+            let addedBy = owner.map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
+            return "{\"added_at\":\"" + WebAPIController.iso8601(milliseconds: Int64(entry.addedAt.timeIntervalSince1970 * 1000), fractional: false)
+                + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + trackJSON + ",\"track\":" + trackJSON + "}"
+        }
+        return Self.page(
+            href: href(offset), items: items, limit: limit, next: offset + limit < total ? href(offset + limit) : nil,
+            offset: offset, previous: offset > 0 ? href(max(0, offset - limit)) : nil, total: total
+        )
+    }
+
+    private func render(_ playlist: PlaylistRecord, includeItems: Bool = false) -> String {
+        let renderedCatalog = rendered
+        let origin = self.origin.value
+        let apiBase = origin + "/v1"
+        let owner = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin) } ?? .null
+        let items: JSONValue = includeItems
+            ? .raw(itemsPage(playlist, limit: 100, offset: 0))
+            : .object([("href", .string("\(apiBase)/playlists/\(playlist.id)/items")), ("total", .int(playlist.items.count))])
+        return JSONValue.object([
+            ("collaborative", .bool(playlist.collaborative)),
+            ("description", .optional(playlist.description)),
+            ("external_urls", .object([("spotify", .string("https://open.spotify.com/playlist/\(playlist.id)"))])),
+            ("href", .string("\(apiBase)/playlists/\(playlist.id)")),
+            ("id", .string(playlist.id)),
+            ("images", []),
+            ("items", items),
+            ("name", .string(playlist.name)),
+            ("owner", owner),
+            ("primary_color", .null),
+            ("public", .bool(playlist.isPublic)),
+            ("snapshot_id", .string(Self.snapshotID(playlist))),
+            ("type", "playlist"),
+            ("uri", .string("spotify:playlist:\(playlist.id)")),
+        ]).serialized
+    }
+}
