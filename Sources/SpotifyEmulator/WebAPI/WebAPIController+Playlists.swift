@@ -119,22 +119,14 @@ extension WebAPIController {
         let origin = self.origin.value
         let apiBase = origin + "/v1"
         let devMode = state.settings.devMode
-        let base = "\(apiBase)/playlists/\(playlist.id)/items"
-        func href(_ offset: Int) -> String { "\(base)?offset=\(offset)&limit=\(limit)" }
-        let total = playlist.items.count
-        let slice = offset < total ? Array(playlist.items[offset..<min(offset + limit, total)]) : []
-        let owner = catalog.user(id: playlist.ownerID)
-        let items: [String] = slice.map { entry in
+        // The owner is the same for every entry: write it once.
+        let addedBy = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
+        return Self.offsetPage(playlist.items, base: "\(apiBase)/playlists/\(playlist.id)/items", limit: limit, offset: offset) { entry in
             let trackJSON = entry.uri.split(separator: ":").last.flatMap { catalog.trackIndexByID[String($0)] }
                 .map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
-            let addedBy = owner.map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
             return "{\"added_at\":\"" + WebAPIController.iso8601(milliseconds: Int64(entry.addedAt.timeIntervalSince1970 * 1000), fractional: false)
                 + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + trackJSON + ",\"track\":" + trackJSON + "}"
         }
-        return Self.page(
-            href: href(offset), items: items, limit: limit, next: offset + limit < total ? href(offset + limit) : nil,
-            offset: offset, previous: offset > 0 ? href(max(0, offset - limit)) : nil, total: total
-        )
     }
 
     private func render(_ playlist: PlaylistRecord, includeItems: Bool = false) -> String {

@@ -159,17 +159,9 @@ struct WebAPIController: Sendable {
         let origin = self.origin.value
         let apiBase = origin + "/v1"
         let devMode = state.settings.devMode
-        let base = "\(apiBase)/me/tracks"
-        func href(_ offset: Int) -> String { "\(base)?offset=\(offset)&limit=\(limit)" }
-        let total = user.savedTracks.count
-        let slice = offset < total ? Array(user.savedTracks[offset..<min(offset + limit, total)]) : []
-        let items = slice.map { saved in
+        let body = Self.offsetPage(user.savedTracks, base: "\(apiBase)/me/tracks", limit: limit, offset: offset) { saved in
             "{\"added_at\":\"" + Self.iso8601(milliseconds: saved.addedAt * 1000, fractional: false) + "\",\"track\":" + renderedCatalog.track(saved.track, devMode: devMode, origin: origin) + "}"
         }
-        let body = Self.page(
-            href: href(offset), items: items, limit: limit, next: offset + limit < total ? href(offset + limit) : nil,
-            offset: offset, previous: offset > 0 ? href(max(0, offset - limit)) : nil, total: total
-        )
         return Self.conditional(body, request: request)
     }
 
@@ -215,6 +207,18 @@ struct WebAPIController: Sendable {
             throw ErrorResponse(SpotifyResponses.webAPIError(.badRequest, "Invalid base62 id"))
         }
         return id
+    }
+
+    /// An `offset`/`limit` page over a whole list, with links in `offset, limit` order as
+    /// Spotify writes them for library and playlist lists.
+    static func offsetPage<Element>(_ all: [Element], base: String, limit: Int, offset: Int, render: (Element) -> String) -> String {
+        func href(_ offset: Int) -> String { "\(base)?offset=\(offset)&limit=\(limit)" }
+        let total = all.count
+        let items = offset < total ? all[offset..<min(offset + limit, total)].map(render) : []
+        return page(
+            href: href(offset), items: items, limit: limit, next: offset + limit < total ? href(offset + limit) : nil,
+            offset: offset, previous: offset > 0 ? href(max(0, offset - limit)) : nil, total: total
+        )
     }
 
     /// Spotify's paging object with pre-rendered items.
