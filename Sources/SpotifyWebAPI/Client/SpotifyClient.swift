@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -25,6 +26,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     let clock: any SpotifyClock
     let gate: RateLimitGate
     let logger: Logger
+    let metrics: SpotifyClientMetrics
     let apiBase: String
 
     /// Creates a client. Cheap: share the transport and gate, create clients per user freely.
@@ -35,14 +37,19 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     ///   - clock: The source of time for waits.
     ///   - rateLimitGate: Shared by every client of one app, so a 429 pauses them all.
     ///   - logger: Receives one debug line per exchange, without headers or bodies.
+    ///   - metricsFactory: Receives `spotify_requests_total{endpoint,status}`,
+    ///     `spotify_request_duration_seconds{endpoint}` and `spotify_rate_limit_waits_total`;
+    ///   the process-wide swift-metrics factory when `nil`.
     public init(
         configuration: SpotifyClientConfiguration,
         authorization: Authorization,
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         clock: any SpotifyClock = SystemClock(),
         rateLimitGate: RateLimitGate = RateLimitGate(),
-        logger: Logger = Logger(label: "SpotifyWebAPI")
+        logger: Logger = Logger(label: "SpotifyWebAPI"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.metrics = SpotifyClientMetrics(factory: metricsFactory)
         self.configuration = configuration
         self.authorization = authorization
         self.transport = transport
@@ -85,6 +92,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                     throw SpotifyAPIError(code: .rateLimited, service: .webAPI, status: 429, message: "rate limited by an earlier response", retryAfter: gateWait)
                 }
                 rateLimitWaited += gateWait
+                metrics.rateLimitWait(gateWait)
                 try await clock.sleep(for: gateWait)
             }
 
@@ -104,6 +112,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                 )
             } catch let failure as TransportFailure {
                 logger.debug("\(request.endpointName) → \(failure) after \(clock.now().millisecondsSince(started)) ms")
+                metrics.exchange(endpoint: request.endpointName, outcome: failure.metricLabel, started: started, ended: clock.now())
                 // A request that never connected cannot have had an effect; others are replayed
                 // only when repeating them is harmless.
                 let replayable = failure == .connectionFailed
@@ -116,6 +125,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                 throw SpotifyAPIError(transportFailure: failure, service: .webAPI)
             }
             logger.debug("\(request.endpointName) → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
+            metrics.exchange(endpoint: request.endpointName, outcome: String(response.status), started: started, ended: clock.now())
 
             switch response.status {
             case 200..<300, 304:
@@ -139,6 +149,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                     throw failed
                 }
                 rateLimitWaited += wait
+                metrics.rateLimitWait(wait)
                 try await clock.sleep(for: wait)
                 continue
             case let status where RetryPolicy.isRetryableServerStatus(status) && request.method.isIdempotent && retries < policy.maxRetries:

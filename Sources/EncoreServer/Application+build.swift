@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SpotifyWebAPI
+
+/// What the app is built from besides its configuration; tests swap the clock, store or transport.
+public struct AppDependencies: Sendable {
+    /// The source of time for token expiry, sessions and waits.
+    public var clock: any SpotifyClock
+    /// The HTTP client used for every Spotify call (one pool for the whole app).
+    public var transport: any HTTPTransport
+    /// An already opened store; when `nil` the configured database is opened.
+    public var store: (any EncoreStore)?
+    /// Where metrics go; `/metrics` prints it.
+    public var metrics: AppMetrics
+    /// The app's logger; its level is set from the configuration.
+    public var logger: Logger
+    /// Called with the bound address once the server listens.
+    public var onServerRunning: (@Sendable (String, Int) async -> Void)?
+
+    public init(
+        clock: any SpotifyClock = SystemClock(),
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        store: (any EncoreStore)? = nil,
+        metrics: AppMetrics = AppMetrics(),
+        logger: Logger = Logger(label: "encore"),
+        onServerRunning: (@Sendable (String, Int) async -> Void)? = nil
+    ) {
+        self.clock = clock
+        self.transport = transport
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.onServerRunning = onServerRunning
+    }
+}
+
+/// Builds the Encore web app: opens and migrates storage, loads the key, wires the routes.
+///
+/// `encore serve` and the tests both call this; tests pass the emulator's URLs and port 0.
+/// - Throws: ``SpotifyConfigurationError`` without a Spotify configuration, ``StorageError``
+///   when the database or key cannot be used.
+public func buildApplication(_ configuration: AppConfiguration, dependencies: AppDependencies = AppDependencies()) async throws -> some ApplicationProtocol {
+    var logger = dependencies.logger
+    logger.logLevel = configuration.logLevel
+    let key = try configuration.secretKey ?? SecretKeyFile.loadOrCreate(at: configuration.secretKeyFile)
+
+    let store: any EncoreStore
+    if let given = dependencies.store {
+        store = given
+    } else {
+        store = try await SQLEncoreStore.open(configuration.database, logger: logger)
+    }
+    let services = try makeServices(configuration, dependencies: dependencies, store: store, key: key, logger: logger)
+    try await store.migrate()
+    let router = buildRouter(services)
+    let onRunning = dependencies.onServerRunning
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)],
+        onServerRunning: { channel in
+            await onRunning?(configuration.host, channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}
+
+func makeServices(
+    _ configuration: AppConfiguration, dependencies: AppDependencies, store: any EncoreStore, key: SymmetricKey, logger: Logger
+) throws -> AppServices {
+    guard let spotify = configuration.spotify else {
+        throw SpotifyConfigurationError(key: "SPOTIFY_CLIENT_ID", message: "is not set; set it to your app's client id, or run `swift run encore` without it for demo mode")
+    }
+    guard spotify.redirectURI != nil else {
+        throw SpotifyConfigurationError(key: "SPOTIFY_REDIRECT_URI", message: "is required, e.g. http://127.0.0.1:9000/callback")
+    }
+    let flow: any SignInFlow = spotify.clientSecret != nil
+        ? try AuthorizationCodeFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
+        : try PKCEFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
+    let cipher = TokenCipher(key: key)
+    let vault = GrantVault(store: store, cipher: cipher)
+    let users = SpotifyUsers(
+        configuration: spotify,
+        flow: flow,
+        vault: vault,
+        cache: ResponseCache(ttl: configuration.cacheTTL),
+        transport: dependencies.transport,
+        clock: dependencies.clock,
+        gate: RateLimitGate(),
+        leeway: configuration.refreshLeeway,
+        metrics: dependencies.metrics,
+        logger: logger,
+        maxUsers: configuration.maxCachedUsers
+    )
+    return AppServices(
+        configuration: configuration,
+        spotify: spotify,
+        store: store,
+        users: users,
+        views: try ViewRenderer(),
+        csrf: CSRFTokens(secretKey: key),
+        cookies: SessionCookies(secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime),
+        cipher: cipher,
+        clock: dependencies.clock,
+        metrics: dependencies.metrics,
+        logger: logger
+    )
+}
+
+/// The routes and middleware of the app.
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
+    router.add(middleware: SecurityHeadersMiddleware(imageOrigins: services.configuration.imageOrigins))
+    router.add(middleware: ErrorMiddleware(views: services.views, csrf: services.csrf))
+    router.add(middleware: SessionMiddleware(store: services.store, clock: services.clock))
+
+    router.addRoutes(HomeController(services: services).routes())
+    router.addRoutes(AuthController(services: services).routes())
+    router.addRoutes(OperationsController(services: services).routes())
+    let signedIn = router.group(context: SignedInContext.self)
+    let topItems = TopItemsController(services: services)
+    signedIn.addRoutes(topItems.pageRoutes())
+    signedIn.addRoutes(topItems.apiRoutes())
+    signedIn.addRoutes(PlaylistController(services: services).routes())
+    return router
+}
+
+/// Keeps the store open while the server drains, runs its background work, sweeps expired
+/// rows, and closes it at shutdown.
+struct StoreService: Service {
+    let store: any EncoreStore
+    let clock: any SpotifyClock
+    let logger: Logger
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            if let sql = store as? SQLEncoreStore {
+                group.addTask { await sql.run() }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        if let removed = try? await store.deleteExpired(now: clock.now()), removed > 0 {
+                            logger.debug("removed expired sessions and sign-ins", metadata: ["rows": .stringConvertible(removed)])
+                        }
+                        try? await Task.sleep(for: .seconds(600))
+                    }
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        await store.close()
+    }
+}

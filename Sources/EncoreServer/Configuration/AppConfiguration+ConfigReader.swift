@@ -1,0 +1,99 @@
+import Configuration
+import Crypto
+import Foundation
+import Logging
+import SpotifyWebAPI
+
+extension AppConfiguration {
+    /// The variables whose values never appear in logs or access reports.
+    static let secretVariables: Set<String> = ["SPOTIFY_CLIENT_SECRET", "ENCORE_SECRET_KEY", "ENCORE_DATABASE_URL"]
+
+    /// Reads the configuration with swift-configuration.
+    ///
+    /// ## Configuration keys
+    /// - `spotify.…`: as ``SpotifyClientConfiguration/init(reader:)`` (`SPOTIFY_CLIENT_ID`, …);
+    ///   without `spotify.client.id` the result is in demo mode (``spotify`` is `nil`).
+    ///   `spotify.redirect.uri` defaults to `http://127.0.0.1:{port}/callback`.
+    /// - `encore.host` (default `127.0.0.1`), `encore.port` (default 9000).
+    /// - `encore.database.url` (secret; default `sqlite://.encore/encore.sqlite`).
+    /// - `encore.secret.key` (secret; base64 of 32 bytes).
+    /// - `encore.log.level` (`trace` … `critical`, default `info`).
+    /// - `encore.cache.ttl` (seconds, default 30; 0 turns the cache off).
+    ///
+    /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
+    public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
+        self.init()
+        let encore = reader.scoped(to: "encore")
+        host = encore.string(forKey: "host", default: host)
+        if let portText = encore.string(forKey: "port") {
+            guard let value = Int(portText), (0...65535).contains(value) else {
+                throw SpotifyConfigurationError(key: "ENCORE_PORT", message: "\"\(portText)\" is not a port number (0–65535)")
+            }
+            port = value
+        }
+        if let url = encore.string(forKey: "database.url", isSecret: true), !url.isEmpty {
+            database = try DatabaseLocation(parsing: url)
+        }
+        if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
+            secretKey = try Self.decodeSecretKey(encoded)
+        }
+        if let level = encore.string(forKey: "log.level") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw SpotifyConfigurationError(key: "ENCORE_LOG_LEVEL", message: "\"\(level)\" is not a level; use trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = parsed
+        }
+        if let ttl = encore.string(forKey: "cache.ttl") {
+            guard let seconds = Double(ttl), seconds >= 0, seconds.isFinite else {
+                throw SpotifyConfigurationError(key: "ENCORE_CACHE_TTL", message: "\"\(ttl)\" is not a number of seconds (0 turns the cache off)")
+            }
+            cacheTTL = .interval(seconds)
+        }
+
+        let spotifyReader = reader.scoped(to: "spotify")
+        if let clientID = spotifyReader.string(forKey: "client.id"), !clientID.isEmpty {
+            do {
+                var spotify = try SpotifyClientConfiguration(reader: spotifyReader)
+                if spotify.redirectURI == nil {
+                    spotify.redirectURI = try RedirectURI("http://127.0.0.1:\(port == 0 ? 9000 : port)/callback")
+                }
+                self.spotify = spotify
+            } catch {
+                // Name the variable the person sets, not the internal key.
+                throw SpotifyConfigurationError(key: "SPOTIFY_" + error.key.uppercased().replacingOccurrences(of: ".", with: "_"), message: error.message)
+            }
+        }
+    }
+
+    /// Reads the process environment, then a `.env` file, then `overrides` (flags), each winning
+    /// over the ones before.
+    /// - Parameters:
+    ///   - environment: The process environment.
+    ///   - dotEnvPath: A `.env` file; a missing file is fine.
+    ///   - overrides: Values from command-line flags, by variable name (`ENCORE_PORT`).
+    /// - Returns: The configuration and the `.env` lines that could not be read.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        dotEnvPath: String? = ".env",
+        overrides: [String: String] = [:]
+    ) throws(SpotifyConfigurationError) -> (configuration: AppConfiguration, malformedDotEnvLines: [Int]) {
+        var dotEnv = DotEnvFile(parsing: "")
+        if let dotEnvPath, let text = try? String(contentsOfFile: dotEnvPath, encoding: .utf8) {
+            dotEnv = DotEnvFile(parsing: text)
+        }
+        let secrets = SecretsSpecifier<String, String>.specific(secretVariables)
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: overrides, secretsSpecifier: secrets),
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: secrets),
+            EnvironmentVariablesProvider(environmentVariables: dotEnv.values, secretsSpecifier: secrets),
+        ])
+        return (try AppConfiguration(reader: reader), dotEnv.malformedLines)
+    }
+
+    static func decodeSecretKey(_ encoded: String) throws(SpotifyConfigurationError) -> SymmetricKey {
+        guard let bytes = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw SpotifyConfigurationError(key: "ENCORE_SECRET_KEY", message: "must be 32 random bytes in base64; make one with: openssl rand -base64 32")
+        }
+        return SymmetricKey(data: bytes)
+    }
+}

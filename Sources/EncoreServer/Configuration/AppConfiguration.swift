@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import Logging
+import SpotifyWebAPI
+
+/// Everything the web app needs to know, with the defaults from the configuration table.
+public struct AppConfiguration: Sendable {
+    /// How to reach Spotify (or the emulator); `nil` means demo mode, filled in by `encore serve`.
+    public var spotify: SpotifyClientConfiguration?
+    /// The address to listen on (`ENCORE_HOST`).
+    public var host: String
+    /// The port to listen on (`ENCORE_PORT`); 0 picks a free one.
+    public var port: Int
+    /// Where state is stored (`ENCORE_DATABASE_URL`).
+    public var database: DatabaseLocation
+    /// The token-encryption key (`ENCORE_SECRET_KEY`); when `nil` it is read from, or generated
+    /// into, ``secretKeyFile``.
+    public var secretKey: SymmetricKey?
+    /// Where a generated key is kept (mode 0600).
+    public var secretKeyFile: String
+    /// The log level (`ENCORE_LOG_LEVEL`).
+    public var logLevel: Logger.Level
+    /// How long a user's top list is reused before Spotify is asked again (`ENCORE_CACHE_TTL`);
+    /// zero turns the cache off.
+    public var cacheTTL: Duration
+    /// How long a signed-in session lasts without use.
+    public var sessionLifetime: Duration
+    /// How long a started sign-in may take.
+    public var signInLifetime: Duration
+    /// Refresh an access token this long before it expires.
+    public var refreshLeeway: Duration
+    /// Warn on the home page when the six-month grant ends within this time.
+    public var grantWarning: Duration
+    /// The largest number of users whose token managers stay in memory.
+    public var maxCachedUsers: Int
+    /// Extra origins pages may load images from (Spotify's image hosts are derived from the API URL).
+    public var extraImageOrigins: [String]
+
+    /// The default redirect URI.
+    public static let defaultRedirectURI = "http://127.0.0.1:9000/callback"
+
+    /// Creates a configuration; every value has the documented default.
+    public init(
+        spotify: SpotifyClientConfiguration? = nil,
+        host: String = "127.0.0.1",
+        port: Int = 9000,
+        database: DatabaseLocation = .default,
+        secretKey: SymmetricKey? = nil,
+        secretKeyFile: String = ".encore/secret.key",
+        logLevel: Logger.Level = .info,
+        cacheTTL: Duration = .seconds(30),
+        sessionLifetime: Duration = .seconds(30 * 24 * 3600),
+        signInLifetime: Duration = .seconds(600),
+        refreshLeeway: Duration = .seconds(60),
+        grantWarning: Duration = .seconds(14 * 24 * 3600),
+        maxCachedUsers: Int = 10_000,
+        extraImageOrigins: [String] = []
+    ) {
+        self.spotify = spotify
+        self.host = host
+        self.port = port
+        self.database = database
+        self.secretKey = secretKey
+        self.secretKeyFile = secretKeyFile
+        self.logLevel = logLevel
+        self.cacheTTL = cacheTTL
+        self.sessionLifetime = sessionLifetime
+        self.signInLifetime = signInLifetime
+        self.refreshLeeway = refreshLeeway
+        self.grantWarning = grantWarning
+        self.maxCachedUsers = maxCachedUsers
+        self.extraImageOrigins = extraImageOrigins
+    }
+
+    /// The origins images come from: Spotify's CDNs for the real API, the API's own origin otherwise
+    /// (the emulator serves its covers itself).
+    var imageOrigins: [String] {
+        guard let api = spotify?.apiBaseURL else { return extraImageOrigins }
+        if api.host == "api.spotify.com" {
+            return ["https://i.scdn.co", "https://mosaic.scdn.co", "https://image-cdn-ak.spotifycdn.com", "https://image-cdn-fa.spotifycdn.com"] + extraImageOrigins
+        }
+        return [Self.origin(of: api)].compactMap { $0 } + extraImageOrigins
+    }
+
+    /// Cookies are marked `Secure` when the app is reached over https.
+    var usesHTTPS: Bool { spotify?.redirectURI?.url.scheme?.lowercased() == "https" }
+
+    static func origin(of url: URL) -> String? {
+        guard let scheme = url.scheme, let host = url.host else { return nil }
+        return url.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SpotifyWebAPI
+
+/// What the controllers share: storage, the per-user Spotify clients, views and security helpers.
+struct AppServices: Sendable {
+    let configuration: AppConfiguration
+    let spotify: SpotifyClientConfiguration
+    let store: any EncoreStore
+    let users: SpotifyUsers
+    let views: ViewRenderer
+    let csrf: CSRFTokens
+    let cookies: SessionCookies
+    let cipher: TokenCipher
+    let clock: any SpotifyClock
+    let metrics: AppMetrics
+    let logger: Logger
+
+    /// Runs a storage call, turning a database failure into a 503 for the person waiting.
+    func storage<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError {
+            logger.error("storage failed", metadata: ["reason": .string(error.description)])
+            throw AppError.storage
+        }
+    }
+
+    /// Calls Spotify for a user; a lost grant is deleted and the user asked to sign in again.
+    func spotify<T: Sendable>(userID: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await storage(body)
+        } catch let error as SpotifyAPIError {
+            switch error.code {
+            case .reauthorizationRequired, .invalidGrant, .unauthorized:
+                users.forget(userID: userID)
+                try? await store.deleteGrant(userID: userID)
+                try? await store.deleteSessions(userID: userID)
+                throw AppError.reauthorizationRequired
+            default:
+                throw AppError.upstream(error)
+            }
+        } catch AppError.reauthorizationRequired {
+            users.forget(userID: userID)
+            try? await store.deleteSessions(userID: userID)
+            throw AppError.reauthorizationRequired
+        }
+    }
+
+    /// Checks the CSRF token of a form, and that a browser-sent Origin is this site.
+    func checkCSRF(token: String?, sessionID: String, request: Request) throws {
+        if let origin = request.headers[.origin], origin != "null", let host = request.head.authority {
+            let allowed = ["http://\(host)", "https://\(host)"]
+            guard allowed.contains(origin) else { throw AppError.csrf }
+        }
+        guard csrf.isValid(token, forSession: sessionID) else { throw AppError.csrf }
+    }
+
+    func chrome(sessionID: String, on page: String? = nil) -> Chrome {
+        Chrome(csrfToken: csrf.token(forSession: sessionID), onTracks: page == "tracks", onArtists: page == "artists")
+    }
+}
+
+/// Reading query parameters strictly: each at most once, with a message naming the bad one.
+struct QueryReader {
+    let parameters: [(name: String, value: String)]
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+
+    /// The parameter's value, `nil` when absent.
+    /// - Throws: ``AppError/badParameter(name:message:)`` when it appears more than once.
+    func single(_ name: String) throws(AppError) -> String? {
+        let values = parameters.filter { $0.name == name }
+        guard values.count <= 1 else { throw .badParameter(name: name, message: "must be given once") }
+        return values.first?.value
+    }
+
+    func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(AppError) -> Int {
+        guard let text = try single(name) else { return fallback }
+        guard text.utf8.count <= 9, let value = Int(text), range.contains(value) else {
+            let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
+            throw .badParameter(name: name, message: "must be a whole number \(bound)")
+        }
+        return value
+    }
+
+    func timeRange() throws(AppError) -> TimeRange {
+        guard let text = try single("time_range") else { return .mediumTerm }
+        guard let range = TimeRange(rawValue: text) else {
+            throw .badParameter(name: "time_range", message: "must be short_term, medium_term or long_term")
+        }
+        return range
+    }
+}
+
+/// Where to send a person after sign-in: only a path on this site.
+enum ReturnPath {
+    /// The path when it is a same-origin relative path; `nil` for anything that could leave the site.
+    static func validated(_ candidate: String?) -> String? {
+        guard let candidate, candidate.utf8.count <= 512, candidate.hasPrefix("/") else { return nil }
+        // "//host" and "/\host" are read by browsers as another origin.
+        if candidate.hasPrefix("//") || candidate.hasPrefix("/\\") { return nil }
+        guard candidate.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }) else { return nil }
+        guard let components = URLComponents(string: candidate), components.scheme == nil, components.host == nil else { return nil }
+        return candidate
+    }
+}
+
+extension Response {
+    static func redirecting(to location: String, status: HTTPResponse.Status = .seeOther) -> Response {
+        Response(status: status, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

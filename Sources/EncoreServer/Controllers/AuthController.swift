@@ -1,0 +1,189 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SpotifyWebAPI
+
+/// Sign-in with Spotify (`/login`, `/callback`) and sign-out (`/logout`).
+struct AuthController {
+    let services: AppServices
+
+    func routes() -> RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/login", use: login)
+        routes.get("/callback", use: callback)
+        routes.post("/logout", use: logout)
+        return routes
+    }
+
+    /// Starts a sign-in: a fresh `state` and PKCE verifier bound to this browser's session, then
+    /// a 302 to Spotify's consent page.
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let returnTo = ReturnPath.validated(try? QueryReader(request).single("next"))
+        let now = services.clock.now()
+        var newSessionID: String?
+        let sessionID: String
+        if let session = context.session {
+            sessionID = session.id
+        } else {
+            sessionID = Identifiers.random()
+            newSessionID = sessionID
+            let record = SessionRecord(
+                idDigest: Identifiers.digest(sessionID), userID: nil, createdAt: now,
+                expiresAt: now.addingTimeInterval(services.configuration.signInLifetime.timeInterval * 6)
+            )
+            try await services.storage { try await services.store.insertSession(record) }
+        }
+        let pending = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
+        let stateDigest = Identifiers.digest(pending.state.rawValue)
+        let record = PendingSignInRecord(
+            stateDigest: stateDigest,
+            sessionDigest: Identifiers.digest(sessionID),
+            sealedVerifier: try services.cipher.seal(Data(pending.codeVerifier.rawValue.utf8), boundTo: "verifier:" + stateDigest),
+            redirectURI: pending.redirectURI,
+            returnTo: returnTo,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(services.configuration.signInLifetime.timeInterval)
+        )
+        try await services.storage { try await services.store.insertPendingSignIn(record) }
+        var response = Response.redirecting(to: pending.authorizeURL.absoluteString, status: .found)
+        if let newSessionID { response.setCookie(services.cookies.issue(newSessionID)) }
+        return response
+    }
+
+    /// Finishes a sign-in. The `state` is checked against this browser's session before anything
+    /// is sent to Spotify; it works once, for ten minutes.
+    @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = QueryReader(request)
+        let error = try? query.single("error")
+        let state = try? query.single("state")
+        let code = try? query.single("code")
+        let now = services.clock.now()
+
+        if let error {
+            // Clean up the pending sign-in if this is ours; the page is the same either way.
+            if let state, Identifiers.isWellFormed(state) {
+                _ = try? await services.store.takePendingSignIn(stateDigest: Identifiers.digest(state))
+            }
+            services.metrics.signIn(outcome: error == "access_denied" ? "denied" : "error")
+            throw error == "access_denied" ? AppError.accessDenied : AppError.upstream(SpotifyAPIError(code: .accessDenied, service: .accounts, reason: String(error.prefix(64))))
+        }
+        guard let state, !state.isEmpty else { throw rejected(.missing) }
+        guard Identifiers.isWellFormed(state) else { throw rejected(.malformed) }
+        guard let session = context.session else { throw rejected(.noSession) }
+        guard let pending = try await services.storage({ try await services.store.takePendingSignIn(stateDigest: Identifiers.digest(state)) }) else {
+            throw rejected(.unknownOrUsed)
+        }
+        guard SecureCompare.equal(pending.sessionDigest, session.record.idDigest) else { throw rejected(.otherBrowser) }
+        guard pending.expiresAt > now else { throw rejected(.expired) }
+        guard let code, !code.isEmpty, code.utf8.count <= 2048 else {
+            throw AppError.badParameter(name: "code", message: "is missing from Spotify's answer")
+        }
+
+        let verifierData = try services.cipher.open(pending.sealedVerifier, boundTo: "verifier:" + pending.stateDigest)
+        guard let verifier = CodeVerifier(rawValue: String(decoding: verifierData, as: UTF8.self)) else { throw AppError.storage }
+        let authorization = PendingAuthorization(
+            authorizeURL: services.spotify.accountsBaseURL, state: AuthorizationState(rawValue: state),
+            codeVerifier: verifier, redirectURI: pending.redirectURI, createdAt: pending.createdAt
+        )
+        let tokens: UserTokens
+        let profile: CurrentUser
+        do {
+            tokens = try await services.users.flow.completeAuthorization(AuthorizationCallback(code: code, state: state, error: nil), pending: authorization)
+            profile = try await services.users.client(for: tokens).currentUserProfile()
+        } catch let error as SpotifyAPIError {
+            services.metrics.signIn(outcome: "failed")
+            if error.code == .invalidGrant {
+                throw AppError.badState(.unknownOrUsed)
+            }
+            throw AppError.upstream(error)
+        }
+        let userID = profile.stableID
+        try await services.storage { try await services.users.install(tokens, userID: userID) }
+
+        // A new session id at sign-in, so an id planted before sign-in is worth nothing after it.
+        let newID = Identifiers.random()
+        let record = SessionRecord(
+            idDigest: Identifiers.digest(newID), userID: userID, createdAt: now,
+            expiresAt: now.addingTimeInterval(services.configuration.sessionLifetime.timeInterval)
+        )
+        try await services.storage {
+            try await services.store.insertSession(record)
+            try await services.store.deleteSession(digest: session.record.idDigest)
+        }
+        services.metrics.signIn(outcome: "ok")
+        context.logger.info("signed in", metadata: ["user": .string(AppLogging.pseudonym(userID))])
+        var response = Response.redirecting(to: pending.returnTo ?? "/")
+        response.setCookie(services.cookies.issue(newID))
+        return response
+    }
+
+    /// Ends the session and deletes the user's stored tokens.
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = context.session else {
+            var response = Response.redirecting(to: "/")
+            response.setCookie(services.cookies.expire())
+            return response
+        }
+        let form = try await FormFields(request, context: context)
+        try services.checkCSRF(token: form["csrf_token"], sessionID: session.id, request: request)
+        try await services.storage {
+            try await services.store.deleteSession(digest: session.record.idDigest)
+            if let userID = session.record.userID {
+                services.users.forget(userID: userID)
+                try await services.store.deleteGrant(userID: userID)
+            }
+        }
+        var response = Response.redirecting(to: "/")
+        response.setCookie(services.cookies.expire())
+        return response
+    }
+
+    private func rejected(_ reason: AppError.BadStateReason) -> AppError {
+        services.metrics.signIn(outcome: "bad_state")
+        return .badState(reason)
+    }
+}
+
+enum SecureCompare {
+    /// Compares two strings in time that depends only on their length.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
+
+/// The fields of a small `application/x-www-form-urlencoded` body; a repeated field counts as absent.
+struct FormFields {
+    private var values: [String: String] = [:]
+    private var repeated: Set<String> = []
+
+    init(_ request: Request, context: some RequestContext) async throws {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw AppError.badParameter(name: "form", message: "is too large")
+        }
+        let text = String(buffer: body)
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let rawName = parts.first else { continue }
+            let name = Self.decode(rawName)
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            if values[name] != nil { repeated.insert(name) }
+            values[name] = value
+        }
+    }
+
+    subscript(_ name: String) -> String? {
+        repeated.contains(name) ? nil : values[name]
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import SpotifyWebAPI
+
+/// The home page: a sign-in button, or the user's profile card, grant expiry and links.
+struct HomeController {
+    let services: AppServices
+
+    func routes() -> RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/", use: home)
+        return routes
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = context.session, let userID = session.record.userID else {
+            return services.views.render("home", HomeView())
+        }
+        let bypass = request.headers[.cacheControl]?.contains("no-cache") == true
+        let body = try await services.spotify(userID: userID) {
+            try await services.users.cachedGET(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
+        }
+        let profile: CurrentUser
+        do {
+            profile = try SpotifyJSON.makeDecoder().decode(CurrentUser.self, from: body)
+        } catch {
+            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
+        }
+        let grantedAt = try await services.storage { try await services.store.grant(userID: userID)?.grantedAt } ?? services.clock.now()
+        let grantEnd = UserTokens.grantLifetimeEnd(from: grantedAt)
+        let remaining = grantEnd.timeIntervalSince(services.clock.now())
+        let warning = remaining < services.configuration.grantWarning.timeInterval
+        let grantMessage = warning
+            ? "Your Spotify sign-in ends on \(Display.date(grantEnd)) (Spotify ends sign-ins six months after you agree). Sign in again before then to keep using Encore without interruption."
+            : "Your Spotify sign-in lasts until \(Display.date(grantEnd)); Spotify ends sign-ins six months after you agree."
+        let name = profile.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? profile.id
+        var details: [String] = []
+        if let followers = profile.followers?.total { details.append("\(followers) follower\(followers == 1 ? "" : "s")") }
+        if let product = profile.product { details.append("Spotify \(product.capitalized)") }
+        if let country = profile.country { details.append(country) }
+        let csrf = services.csrf.token(forSession: session.id)
+        let card = ProfileCard(
+            displayName: name,
+            initial: String(name.first.map { String($0).uppercased() } ?? "?"),
+            avatarURL: profile.images?.bestImage(atLeast: 96)?.url,
+            details: details.isEmpty ? nil : details.joined(separator: " · "),
+            profileURL: profile.externalURLs?.spotify,
+            grantMessage: grantMessage,
+            grantWarning: warning,
+            grantRole: warning ? "alert" : "status",
+            csrfToken: csrf,
+            ranges: Display.ranges(selected: .mediumTerm)
+        )
+        return services.views.render("home", HomeView(chrome: services.chrome(sessionID: session.id), profile: card))
+    }
+}

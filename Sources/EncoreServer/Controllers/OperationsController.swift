@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `/healthz`, `/metrics` and the bundled stylesheet.
+struct OperationsController {
+    let services: AppServices
+    private static let stylesheet = ByteBuffer(string: Stylesheet.css)
+    private static let stylesheetTag = "\"" + Data(SHA256.hash(data: Data(Stylesheet.css.utf8)).prefix(9)).base64URLEncoded + "\""
+
+    func routes() -> RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/healthz", use: health)
+        routes.get("/metrics", use: metrics)
+        routes.get("/static/encore.css", use: css)
+        return routes
+    }
+
+    /// 200 `ok` when the database answers, 503 otherwise.
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        do {
+            try await services.store.ping()
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        } catch {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+        }
+    }
+
+    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition()))
+        )
+    }
+
+    @Sendable func css(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if request.headers[.ifNoneMatch] == Self.stylesheetTag {
+            return Response(status: .notModified, headers: [.eTag: Self.stylesheetTag])
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600", .eTag: Self.stylesheetTag],
+            body: .init(byteBuffer: Self.stylesheet)
+        )
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import SpotifyWebAPI
+
+/// "Save as playlist": a private playlist of the user's top tracks.
+struct PlaylistController {
+    let services: AppServices
+
+    func routes() -> RouteCollection<SignedInContext> {
+        let routes = RouteCollection(context: SignedInContext.self)
+        routes.post("/playlists/from-top", use: createFromTop)
+        routes.get("/playlists/:id", use: show)
+        return routes
+    }
+
+    /// Creates the playlist (`POST /v1/me/playlists`), adds the tracks
+    /// (`POST /v1/playlists/{id}/items`) and sends the browser to a page linking it.
+    @Sendable func createFromTop(_ request: Request, context: SignedInContext) async throws -> Response {
+        let form = try await FormFields(request, context: context)
+        try services.checkCSRF(token: form["csrf_token"], sessionID: context.sessionID, request: request)
+        let range: TimeRange
+        if let value = form["time_range"] {
+            guard let parsed = TimeRange(rawValue: value) else {
+                throw AppError.badParameter(name: "time_range", message: "must be short_term, medium_term or long_term")
+            }
+            range = parsed
+        } else {
+            range = .mediumTerm
+        }
+        let limit: Int
+        if let value = form["limit"] {
+            guard let parsed = Int(value), (1...50).contains(parsed) else {
+                throw AppError.badParameter(name: "limit", message: "must be a whole number between 1 and 50")
+            }
+            limit = parsed
+        } else {
+            limit = 20
+        }
+        let userID = context.userID
+        let playlist = try await services.spotify(userID: userID) {
+            let spotify = try await services.users.client(userID: userID)
+            let top = try await spotify.currentUserTopTracks(timeRange: range, limit: limit)
+            let name = "Encore · Top tracks · \(Display.rangeLabel(range)) · \(Display.date(services.clock.now()))"
+            let playlist = try await spotify.createPlaylist(
+                name: name, isPublic: false,
+                description: "Your \(top.items.count) most played tracks (\(Display.rangeLabel(range).lowercased())), saved by Encore."
+            )
+            let uris = top.items.map(\.uri).filter { $0.hasPrefix("spotify:track:") }
+            if !uris.isEmpty { _ = try await spotify.addItems(uris, to: playlist.id) }
+            return playlist
+        }
+        context.logger.info("playlist created", metadata: ["user": .string(AppLogging.pseudonym(userID))])
+        return .redirecting(to: "/playlists/\(playlist.id)")
+    }
+
+    /// A page linking a playlist the user just saved.
+    @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+            throw AppError.badParameter(name: "id", message: "is not a Spotify playlist id")
+        }
+        let playlist = try await services.spotify(userID: context.userID) {
+            try await services.users.client(userID: context.userID).playlist(id: id)
+        }
+        let count = playlist.items?.total ?? 0
+        return services.views.render("playlist", PlaylistView(
+            chrome: services.chrome(sessionID: context.sessionID),
+            name: playlist.name,
+            trackCount: "\(count) track\(count == 1 ? "" : "s")",
+            spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
+        ))
+    }
+}

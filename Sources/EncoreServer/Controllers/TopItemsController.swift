@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SpotifyWebAPI
+
+/// The top-items pages (`/top/tracks`, `/top/artists`) and their JSON twins under `/api`.
+struct TopItemsController {
+    let services: AppServices
+
+    /// The validated query shared by pages and API.
+    struct Query {
+        var timeRange: TimeRange
+        var limit: Int
+        var offset: Int
+
+        init(_ request: Request) throws(AppError) {
+            let reader = QueryReader(request)
+            timeRange = try reader.timeRange()
+            limit = try reader.int("limit", default: 20, range: 1...50)
+            offset = try reader.int("offset", default: 0, range: 0...100_000)
+        }
+    }
+
+    func pageRoutes() -> RouteCollection<SignedInContext> {
+        let routes = RouteCollection(context: SignedInContext.self)
+        routes.get("/top/tracks") { request, context in try await page(.tracks, request, context) }
+        routes.get("/top/artists") { request, context in try await page(.artists, request, context) }
+        return routes
+    }
+
+    func apiRoutes() -> RouteCollection<SignedInContext> {
+        let routes = RouteCollection(context: SignedInContext.self)
+        routes.get("/api/me") { request, context in
+            let body = try await services.spotify(userID: context.userID) {
+                try await services.users.cachedGET(
+                    userID: context.userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: Self.bypass(request)
+                )
+            }
+            return Self.json(body)
+        }
+        routes.get("/api/top/tracks") { request, context in try await api(.tracks, request, context) }
+        routes.get("/api/top/artists") { request, context in try await api(.artists, request, context) }
+        return routes
+    }
+
+    enum Kind: String {
+        case tracks, artists
+    }
+
+    /// Spotify's paging object, byte for byte as Spotify sent it.
+    private func api(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = try Query(request)
+        return Self.json(try await fetch(kind, query, request: request, userID: context.userID))
+    }
+
+    private func page(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
+        let query = try Query(request)
+        let body = try await fetch(kind, query, request: request, userID: context.userID)
+        let decoder = SpotifyJSON.makeDecoder()
+        let rows: [TopView.Row]
+        let total: Int
+        do {
+            switch kind {
+            case .tracks:
+                let page = try decoder.decode(Page<Track>.self, from: body)
+                total = page.total
+                rows = page.items.enumerated().map { index, track in
+                    let artists = track.artists.map(\.name).joined(separator: ", ")
+                    return TopView.Row(
+                        rank: query.offset + index + 1,
+                        imageURL: track.album?.images?.bestImage(atLeast: 64)?.url,
+                        imageAlt: track.album.map { "Cover of \($0.name)" } ?? "",
+                        title: track.name,
+                        subtitle: artists.isEmpty ? nil : artists,
+                        detail: track.album?.name ?? "",
+                        duration: Display.duration(milliseconds: track.durationMs),
+                        spotifyURL: Display.spotifyURL(external: track.externalURLs, uri: track.uri, kind: "track", id: track.id)
+                    )
+                }
+            case .artists:
+                let page = try decoder.decode(Page<Artist>.self, from: body)
+                total = page.total
+                rows = page.items.enumerated().map { index, artist in
+                    TopView.Row(
+                        rank: query.offset + index + 1,
+                        imageURL: artist.images?.bestImage(atLeast: 64)?.url,
+                        imageAlt: "Photo of \(artist.name)",
+                        title: artist.name,
+                        subtitle: nil,
+                        detail: (artist.genres ?? []).prefix(3).joined(separator: ", "),
+                        duration: nil,
+                        spotifyURL: Display.spotifyURL(external: artist.externalURLs, uri: artist.uri, kind: "artist", id: artist.id)
+                    )
+                }
+            }
+        } catch {
+            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the top items were not in the expected shape"))
+        }
+        let path = "/top/\(kind.rawValue)"
+        func href(range: TimeRange, offset: Int) -> String {
+            var href = "\(path)?time_range=\(range.rawValue)"
+            if query.limit != 20 { href += "&limit=\(query.limit)" }
+            if offset > 0 { href += "&offset=\(offset)" }
+            return href
+        }
+        let noun = kind == .tracks ? "tracks" : "artists"
+        let view = TopView(
+            title: "Top \(noun)",
+            heading: "Your top \(noun)",
+            caption: "\(Display.rangeLabel(query.timeRange)): \(noun) \(rows.isEmpty ? 0 : query.offset + 1)–\(query.offset + rows.count) of \(total)",
+            chrome: services.chrome(sessionID: context.sessionID, on: kind.rawValue),
+            tabs: TimeRange.allCases.map { TopView.Tab(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == query.timeRange) },
+            rows: rows,
+            hasRows: !rows.isEmpty,
+            isTracks: kind == .tracks,
+            imageColumn: kind == .tracks ? "Cover" : "Photo",
+            titleColumn: kind == .tracks ? "Title" : "Artist",
+            timeRange: query.timeRange.rawValue,
+            csrfToken: services.csrf.token(forSession: context.sessionID),
+            limit: query.limit,
+            previousHref: query.offset > 0 ? href(range: query.timeRange, offset: max(0, query.offset - query.limit)) : nil,
+            nextHref: query.offset + rows.count < total && !rows.isEmpty ? href(range: query.timeRange, offset: query.offset + query.limit) : nil
+        )
+        return services.views.render("top", view)
+    }
+
+    private func fetch(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ByteBuffer {
+        let spotifyRequest = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: query.timeRange, limit: query.limit, offset: query.offset)
+        return try await services.spotify(userID: userID) {
+            try await services.users.cachedGET(userID: userID, request: spotifyRequest, bypassCache: Self.bypass(request))
+        }
+    }
+
+    static func bypass(_ request: Request) -> Bool {
+        guard let value = request.headers[.cacheControl]?.lowercased() else { return false }
+        return value.contains("no-cache") || value.contains("max-age=0")
+    }
+
+    static func json(_ body: ByteBuffer) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "private, no-store"],
+            body: .init(byteBuffer: body)
+        )
+    }
+}

@@ -1,0 +1,52 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+
+/// The app's Prometheus registry and the metrics Encore itself records.
+///
+/// The registry is the app's own (not the process-wide swift-metrics bootstrap), so several
+/// apps in one process — as in tests — keep separate figures. The client library's
+/// `spotify_*` metrics are routed here through ``factory``.
+public struct AppMetrics: Sendable {
+    /// Where every metric lives; `/metrics` prints it.
+    public let registry: PrometheusCollectorRegistry
+    /// The swift-metrics factory that writes into ``registry``.
+    public let factory: PrometheusMetricsFactory
+
+    /// Creates metrics over a registry (a new one by default).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                   .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                                   .seconds(2.5), .seconds(5), .seconds(10)]
+        factory.defaultDurationHistogramBuckets = buckets
+        self.factory = factory
+    }
+
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        Counter(label: "encore_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory).increment()
+        Timer(label: "encore_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(Int64(duration.timeInterval * 1e9))
+    }
+
+    func refresh(outcome: String) {
+        Counter(label: "encore_token_refreshes_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    func cache(_ outcome: String) {
+        Counter(label: "encore_cache_lookups_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    func signIn(outcome: String) {
+        Counter(label: "encore_sign_ins_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8 * 1024)
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

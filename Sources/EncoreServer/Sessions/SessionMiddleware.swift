@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SpotifyWebAPI
+
+/// The `encore_session` cookie: an opaque random id; the server keeps only its digest.
+struct SessionCookies: Sendable {
+    static let name = "encore_session"
+    let secure: Bool
+    let lifetime: Duration
+
+    func issue(_ id: String) -> Cookie {
+        Cookie(name: Self.name, value: id, maxAge: Int(lifetime.timeInterval), path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    func expire() -> Cookie {
+        Cookie(name: Self.name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// Finds the browser's session, if it has a valid one.
+///
+/// A malformed, unknown or expired cookie is treated as no session; it never causes an error.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: any EncoreStore
+    let clock: any SpotifyClock
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let id = Self.cookieValue(in: request), Identifiers.isWellFormed(id) {
+            let record: SessionRecord?
+            do {
+                record = try await store.session(digest: Identifiers.digest(id))
+            } catch {
+                throw AppError.storage
+            }
+            if let record, record.expiresAt > clock.now() {
+                context.session = ActiveSession(id: id, record: record)
+            }
+        }
+        return try await next(request, context)
+    }
+
+    /// The cookie's value; when the header carries it more than once, none is trusted.
+    static func cookieValue(in request: Request) -> String? {
+        var found: String?
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.trimmingWhitespace()
+                guard trimmed.hasPrefix(SessionCookies.name + "=") else { continue }
+                if found != nil { return nil }
+                found = String(trimmed.dropFirst(SessionCookies.name.count + 1))
+            }
+        }
+        return found
+    }
+}

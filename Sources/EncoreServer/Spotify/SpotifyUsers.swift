@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import NIOCore
+import SpotifyWebAPI
+import Synchronization
+
+/// Each signed-in user's Spotify client, built once and shared by all their requests.
+///
+/// One ``TokenManager`` per user per process keeps the refresh single-flight; its refresher takes
+/// the storage lock, so across processes a user is still refreshed once. Every client shares one
+/// transport (connection pool) and one rate-limit gate, because Spotify limits the app as a whole.
+final class SpotifyUsers: Sendable {
+    let configuration: SpotifyClientConfiguration
+    let flow: any SignInFlow
+    let vault: GrantVault
+    let cache: ResponseCache
+    private let transport: any HTTPTransport
+    private let clock: any SpotifyClock
+    private let gate: RateLimitGate
+    private let leeway: Duration
+    private let metrics: AppMetrics
+    private let logger: Logger
+    private let maxUsers: Int
+
+    private struct Entry {
+        var manager: Task<TokenManager?, any Error>
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var tick: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(
+        configuration: SpotifyClientConfiguration,
+        flow: any SignInFlow,
+        vault: GrantVault,
+        cache: ResponseCache,
+        transport: any HTTPTransport,
+        clock: any SpotifyClock,
+        gate: RateLimitGate,
+        leeway: Duration,
+        metrics: AppMetrics,
+        logger: Logger,
+        maxUsers: Int
+    ) {
+        self.configuration = configuration
+        self.flow = flow
+        self.vault = vault
+        self.cache = cache
+        self.transport = transport
+        self.clock = clock
+        self.gate = gate
+        self.leeway = leeway
+        self.metrics = metrics
+        self.logger = logger
+        self.maxUsers = maxUsers
+    }
+
+    /// The client for a signed-in user.
+    /// - Throws: ``AppError/reauthorizationRequired`` when no grant is stored for the user.
+    func client(userID: String) async throws -> SpotifyClient<TokenManager> {
+        let task = state.withLock { state -> Task<TokenManager?, any Error> in
+            state.tick += 1
+            if var entry = state.entries[userID] {
+                entry.lastUse = state.tick
+                state.entries[userID] = entry
+                return entry.manager
+            }
+            let task = Task { [self] in try await loadManager(userID: userID) }
+            state.entries[userID] = Entry(manager: task, lastUse: state.tick)
+            if state.entries.count > maxUsers { Self.evict(&state, keep: maxUsers * 9 / 10) }
+            return task
+        }
+        let manager: TokenManager?
+        do {
+            manager = try await task.value
+        } catch {
+            forget(userID: userID, ifStill: task)
+            throw error
+        }
+        guard let manager else {
+            forget(userID: userID, ifStill: task)
+            throw AppError.reauthorizationRequired
+        }
+        return makeClient(manager)
+    }
+
+    /// A client for tokens that are not stored yet (the profile lookup during sign-in).
+    func client(for tokens: UserTokens) -> SpotifyClient<TokenManager> {
+        makeClient(TokenManager(tokens: tokens, refresher: flow, clock: clock, leeway: leeway))
+    }
+
+    /// Stores a new grant and makes it the user's current one.
+    func install(_ tokens: UserTokens, userID: String) async throws {
+        try await vault.save(tokens, userID: userID, now: clock.now())
+        let manager = makeManager(tokens: tokens, userID: userID)
+        state.withLock { state in
+            state.tick += 1
+            state.entries[userID] = Entry(manager: Task { manager }, lastUse: state.tick)
+        }
+        cache.removeAll(userID: userID)
+    }
+
+    /// Drops a user's in-memory client and cached answers (after sign-out or a lost grant).
+    func forget(userID: String) {
+        _ = state.withLock { $0.entries.removeValue(forKey: userID) }
+        cache.removeAll(userID: userID)
+    }
+
+    /// How many users have a client in memory.
+    var loadedUsers: Int { state.withLock { $0.entries.count } }
+
+    /// Sends a GET through the user's cache: within the TTL the stored answer is used; after it,
+    /// the stored ETag is sent so an unchanged answer costs no body.
+    /// - Parameter bypassCache: The browser sent `Cache-Control: no-cache`: always ask Spotify.
+    func cachedGET(userID: String, request: SpotifyRequest, bypassCache: Bool) async throws -> ByteBuffer {
+        let key = Self.cacheKey(request)
+        let now = clock.now()
+        let cached = cache.lookup(userID: userID, key: key, now: now)
+        if let cached, cached.fresh, !bypassCache {
+            metrics.cache("hit")
+            return cached.entry.body
+        }
+        var request = request
+        request.ifNoneMatch = cached?.entry.etag
+        let client = try await client(userID: userID)
+        let response = try await client.send(request)
+        if response.notModified, let cached {
+            metrics.cache("revalidated")
+            cache.store(ResponseCache.Entry(body: cached.entry.body, etag: cached.entry.etag, storedAt: clock.now()), userID: userID, key: key)
+            return cached.entry.body
+        }
+        metrics.cache(cache.isEnabled ? "miss" : "disabled")
+        cache.store(ResponseCache.Entry(body: response.body, etag: response.etag, storedAt: clock.now()), userID: userID, key: key)
+        return response.body
+    }
+
+    private static func cacheKey(_ request: SpotifyRequest) -> String {
+        var key = request.endpointName
+        for (name, value) in request.query { key += "&\(name)=\(value)" }
+        return key
+    }
+
+    private func loadManager(userID: String) async throws -> TokenManager? {
+        guard let tokens = try await vault.tokens(userID: userID) else { return nil }
+        return makeManager(tokens: tokens, userID: userID)
+    }
+
+    private func makeManager(tokens: UserTokens, userID: String) -> TokenManager {
+        let refresher = StoredTokenRefresher(
+            userID: userID, flow: flow, vault: vault, clock: clock, leeway: leeway, metrics: metrics, logger: logger
+        )
+        return TokenManager(tokens: tokens, refresher: refresher, clock: clock, leeway: leeway)
+    }
+
+    private func makeClient(_ manager: TokenManager) -> SpotifyClient<TokenManager> {
+        SpotifyClient(
+            configuration: configuration,
+            authorization: manager,
+            transport: transport,
+            clock: clock,
+            rateLimitGate: gate,
+            logger: logger,
+            metricsFactory: metrics.factory
+        )
+    }
+
+    private func forget(userID: String, ifStill task: Task<TokenManager?, any Error>) {
+        state.withLock { state in
+            if state.entries[userID]?.manager == task { state.entries.removeValue(forKey: userID) }
+        }
+    }
+
+    private static func evict(_ state: inout State, keep: Int) {
+        let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(state.entries.count - keep)
+        for (userID, _) in victims { state.entries.removeValue(forKey: userID) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// A browser's session as stored: the id only as a digest.
+public struct SessionRecord: Sendable, Equatable {
+    /// SHA-256 of the cookie value.
+    public var idDigest: String
+    /// The signed-in Spotify user, or `nil` before sign-in.
+    public var userID: String?
+    /// When the session was created.
+    public var createdAt: Date
+    /// When it stops being accepted.
+    public var expiresAt: Date
+
+    public init(idDigest: String, userID: String?, createdAt: Date, expiresAt: Date) {
+        self.idDigest = idDigest
+        self.userID = userID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A sign-in that was started at `/login` and not yet completed.
+public struct PendingSignInRecord: Sendable, Equatable {
+    /// SHA-256 of the `state` sent to Spotify.
+    public var stateDigest: String
+    /// The session that started it; a callback from any other session is refused.
+    public var sessionDigest: String
+    /// The PKCE verifier, encrypted.
+    public var sealedVerifier: String
+    /// The redirect URI sent to `/authorize`, which the code exchange must repeat.
+    public var redirectURI: String
+    /// Where to go after sign-in (a same-origin path).
+    public var returnTo: String?
+    /// When it was started.
+    public var createdAt: Date
+    /// When it stops being accepted.
+    public var expiresAt: Date
+
+    public init(stateDigest: String, sessionDigest: String, sealedVerifier: String, redirectURI: String, returnTo: String?, createdAt: Date, expiresAt: Date) {
+        self.stateDigest = stateDigest
+        self.sessionDigest = sessionDigest
+        self.sealedVerifier = sealedVerifier
+        self.redirectURI = redirectURI
+        self.returnTo = returnTo
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A user's grant: the token set, encrypted, and when the user consented.
+public struct GrantRecord: Sendable, Equatable {
+    /// Spotify's stable user identifier (`account_id`, else `id`).
+    public var userID: String
+    /// The token set, encrypted and bound to this user.
+    public var sealedTokens: String
+    /// When the user consented; the refresh token dies six months later.
+    public var grantedAt: Date
+    /// When the row was last written.
+    public var updatedAt: Date
+
+    public init(userID: String, sealedTokens: String, grantedAt: Date, updatedAt: Date) {
+        self.userID = userID
+        self.sealedTokens = sealedTokens
+        self.grantedAt = grantedAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What a locked read of a grant decided to do with it.
+public enum GrantChange: Sendable, Equatable {
+    /// Leave the row as it is.
+    case keep
+    /// Write this record.
+    case save(GrantRecord)
+    /// Delete the row (the grant is gone).
+    case delete
+}
+
+/// Encore's storage: sessions, pending sign-ins and grants.
+///
+/// One contract, several engines (SQLite file or memory, PostgreSQL); the contract test suite
+/// runs against each. Every method throws ``StorageError/unavailable(_:)`` when the database does
+/// not answer.
+public protocol EncoreStore: Sendable {
+    /// Brings the schema up to date; safe when several instances start at once.
+    func migrate() async throws
+    /// Answers when the database does.
+    func ping() async throws
+
+    func insertSession(_ session: SessionRecord) async throws
+    func session(digest: String) async throws -> SessionRecord?
+    func deleteSession(digest: String) async throws
+    /// Ends every session of a user (after the grant is gone).
+    func deleteSessions(userID: String) async throws
+
+    func insertPendingSignIn(_ pending: PendingSignInRecord) async throws
+    /// Removes and returns a pending sign-in in one step, so a `state` is used at most once
+    /// even when two callbacks race.
+    func takePendingSignIn(stateDigest: String) async throws -> PendingSignInRecord?
+
+    func grant(userID: String) async throws -> GrantRecord?
+    func saveGrant(_ grant: GrantRecord) async throws
+    func deleteGrant(userID: String) async throws
+    /// Reads a grant while holding a lock on it across all instances, and applies the change
+    /// the body returns before the lock is released.
+    func withLockedGrant<T: Sendable>(
+        userID: String,
+        _ body: @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
+    ) async throws -> T
+
+    /// Deletes expired sessions and pending sign-ins; returns how many rows went.
+    func deleteExpired(now: Date) async throws -> Int
+    /// Closes connections.
+    func close() async
+}

@@ -1,0 +1,83 @@
+import Foundation
+import SQLKit
+
+/// The schema, as numbered steps applied in order and recorded in `encore_schema_migrations`.
+///
+/// Types are chosen to mean the same on SQLite and PostgreSQL: times are `BIGINT` Unix seconds,
+/// secrets are base64 `TEXT`, so no statement needs an engine-specific branch.
+enum Migrations {
+    struct Step: Sendable {
+        var version: Int
+        var name: String
+        var statements: [String]
+    }
+
+    static let steps: [Step] = [
+        Step(version: 1, name: "sessions, pending sign-ins and grants", statements: [
+            """
+            CREATE TABLE encore_sessions (
+                id_digest TEXT PRIMARY KEY,
+                user_id TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX encore_sessions_user ON encore_sessions (user_id)",
+            "CREATE INDEX encore_sessions_expiry ON encore_sessions (expires_at)",
+            """
+            CREATE TABLE encore_pending_sign_ins (
+                state_digest TEXT PRIMARY KEY,
+                session_digest TEXT NOT NULL,
+                sealed_verifier TEXT NOT NULL,
+                redirect_uri TEXT NOT NULL,
+                return_to TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX encore_pending_expiry ON encore_pending_sign_ins (expires_at)",
+            """
+            CREATE TABLE encore_grants (
+                user_id TEXT PRIMARY KEY,
+                sealed_tokens TEXT NOT NULL,
+                granted_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+        ]),
+    ]
+
+    /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.
+    static func run(on engine: any SQLEngine, now: Date) async throws {
+        do {
+            try await engine.withTransaction { database in
+                if let lock = engine.dialect.migrationLock {
+                    try await database.raw(SQLQueryString(lock)).run()
+                }
+                try await database.raw("""
+                    CREATE TABLE IF NOT EXISTS encore_schema_migrations (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        applied_at BIGINT NOT NULL
+                    )
+                    """).run()
+                let applied = Set(try await database.raw("SELECT version FROM encore_schema_migrations").all().map {
+                    try $0.decode(column: "version", as: Int.self)
+                })
+                for step in steps where !applied.contains(step.version) {
+                    for statement in step.statements {
+                        try await database.raw(SQLQueryString(statement)).run()
+                    }
+                    try await database.raw("""
+                        INSERT INTO encore_schema_migrations (version, name, applied_at)
+                        VALUES (\(bind: step.version), \(bind: step.name), \(bind: Int64(now.timeIntervalSince1970)))
+                        """).run()
+                }
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError.migration(String(describing: error))
+        }
+    }
+}

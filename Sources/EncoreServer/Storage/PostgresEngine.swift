@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import SQLKit
+
+/// PostgreSQL through PostgresNIO's connection pool, for several Encore instances.
+final class PostgresEngine: SQLEngine {
+    let dialect = StorageDialect.postgres
+    private let client: PostgresClient
+    private let logger: Logger
+    /// How long a request waits for a connection before the database counts as unavailable.
+    private let leaseTimeout: Duration
+
+    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(3)) throws(StorageError) {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
+            throw StorageError.unavailable("the PostgreSQL URL needs a user and a host: postgres://user:password@host:5432/database")
+        }
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
+        default: tls = .prefer(.makeClientConfiguration())
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user,
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: tls
+        )
+        configuration.options.maximumConnections = max(1, poolSize)
+        configuration.options.connectTimeout = leaseTimeout
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.leaseTimeout = leaseTimeout
+    }
+
+    /// Runs the pool until the task is cancelled.
+    func run() async {
+        await client.run()
+    }
+
+    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let client = self.client
+        return try await translatingErrors {
+            try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    /// Not raced against the lease timeout: a transaction may hold a refresh call to Spotify.
+    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await Self.translating {
+            try await client.withConnection { connection in
+                let database = connection.sql(queryLogLevel: nil)
+                try await database.raw("BEGIN").run()
+                do {
+                    let result = try await body(database)
+                    try await database.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await database.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    func close() async {}
+
+    /// Fails fast when no connection can be had, instead of making the request wait.
+    private func translatingErrors<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = leaseTimeout
+        return try await Self.translating {
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StorageError.unavailable("PostgreSQL did not answer within \(timeout)")
+                }
+                return value
+            }
+        }
+    }
+
+    /// Database failures become ``StorageError``; errors of the caller's own pass through.
+    private static func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            throw StorageError.unavailable("PostgreSQL: \(error.code)")
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// ``EncoreStore`` on SQL, for every engine.
+public final class SQLEncoreStore: EncoreStore {
+    private let engine: any SQLEngine
+
+    init(engine: any SQLEngine) {
+        self.engine = engine
+    }
+
+    /// Opens the store at a location (without migrating).
+    public static func open(_ location: DatabaseLocation, poolSize: Int = 8, logger: Logger) async throws -> SQLEncoreStore {
+        switch location {
+        case .sqliteFile(let path):
+            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: path, logger: logger))
+        case .sqliteMemory:
+            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: nil, logger: logger))
+        case .postgres(let url):
+            return SQLEncoreStore(engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger))
+        }
+    }
+
+    /// The engine's name: `sqlite` or `postgresql`.
+    public var engineName: String { engine.dialect.name }
+
+    /// Runs the engine's background work (PostgreSQL's connection pool); returns at once for SQLite.
+    public func run() async {
+        if let postgres = engine as? PostgresEngine { await postgres.run() }
+    }
+
+    public func migrate() async throws {
+        try await Migrations.run(on: engine, now: Date())
+    }
+
+    public func ping() async throws {
+        try await engine.withDatabase { database in
+            _ = try await database.raw("SELECT 1 AS one").first()
+        }
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: SessionRecord) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("""
+                INSERT INTO encore_sessions (id_digest, user_id, created_at, expires_at)
+                VALUES (\(bind: session.idDigest), \(bind: session.userID), \(bind: session.createdAt.unixSeconds), \(bind: session.expiresAt.unixSeconds))
+                """).run()
+        }
+    }
+
+    public func session(digest: String) async throws -> SessionRecord? {
+        try await engine.withDatabase { database in
+            guard let row = try await database.raw("""
+                SELECT id_digest, user_id, created_at, expires_at FROM encore_sessions WHERE id_digest = \(bind: digest)
+                """).first()
+            else { return nil }
+            return SessionRecord(
+                idDigest: try row.decode(column: "id_digest", as: String.self),
+                userID: try row.decode(column: "user_id", as: String?.self),
+                createdAt: Date(unixSeconds: try row.decode(column: "created_at", as: Int64.self)),
+                expiresAt: Date(unixSeconds: try row.decode(column: "expires_at", as: Int64.self))
+            )
+        }
+    }
+
+    public func deleteSession(digest: String) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("DELETE FROM encore_sessions WHERE id_digest = \(bind: digest)").run()
+        }
+    }
+
+    public func deleteSessions(userID: String) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("DELETE FROM encore_sessions WHERE user_id = \(bind: userID)").run()
+        }
+    }
+
+    // MARK: Pending sign-ins
+
+    public func insertPendingSignIn(_ pending: PendingSignInRecord) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("""
+                INSERT INTO encore_pending_sign_ins (state_digest, session_digest, sealed_verifier, redirect_uri, return_to, created_at, expires_at)
+                VALUES (\(bind: pending.stateDigest), \(bind: pending.sessionDigest), \(bind: pending.sealedVerifier), \(bind: pending.redirectURI),
+                        \(bind: pending.returnTo), \(bind: pending.createdAt.unixSeconds), \(bind: pending.expiresAt.unixSeconds))
+                """).run()
+        }
+    }
+
+    public func takePendingSignIn(stateDigest: String) async throws -> PendingSignInRecord? {
+        try await engine.withDatabase { database in
+            // One statement deletes and returns, so two racing callbacks cannot both get the row.
+            guard let row = try await database.raw("""
+                DELETE FROM encore_pending_sign_ins WHERE state_digest = \(bind: stateDigest)
+                RETURNING state_digest, session_digest, sealed_verifier, redirect_uri, return_to, created_at, expires_at
+                """).first()
+            else { return nil }
+            return PendingSignInRecord(
+                stateDigest: try row.decode(column: "state_digest", as: String.self),
+                sessionDigest: try row.decode(column: "session_digest", as: String.self),
+                sealedVerifier: try row.decode(column: "sealed_verifier", as: String.self),
+                redirectURI: try row.decode(column: "redirect_uri", as: String.self),
+                returnTo: try row.decode(column: "return_to", as: String?.self),
+                createdAt: Date(unixSeconds: try row.decode(column: "created_at", as: Int64.self)),
+                expiresAt: Date(unixSeconds: try row.decode(column: "expires_at", as: Int64.self))
+            )
+        }
+    }
+
+    // MARK: Grants
+
+    public func grant(userID: String) async throws -> GrantRecord? {
+        try await engine.withDatabase { database in
+            try await Self.selectGrant(userID: userID, suffix: "", on: database)
+        }
+    }
+
+    public func saveGrant(_ grant: GrantRecord) async throws {
+        try await engine.withDatabase { database in
+            try await Self.upsert(grant, on: database)
+        }
+    }
+
+    public func deleteGrant(userID: String) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("DELETE FROM encore_grants WHERE user_id = \(bind: userID)").run()
+        }
+    }
+
+    public func withLockedGrant<T: Sendable>(
+        userID: String,
+        _ body: @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
+    ) async throws -> T {
+        let suffix = engine.dialect.rowLockSuffix
+        return try await engine.withTransaction { database in
+            let current = try await Self.selectGrant(userID: userID, suffix: suffix, on: database)
+            let (result, change) = try await body(current)
+            switch change {
+            case .keep:
+                break
+            case .save(let grant):
+                try await Self.upsert(grant, on: database)
+            case .delete:
+                try await database.raw("DELETE FROM encore_grants WHERE user_id = \(bind: userID)").run()
+            }
+            return result
+        }
+    }
+
+    public func deleteExpired(now: Date) async throws -> Int {
+        try await engine.withDatabase { database in
+            let seconds = now.unixSeconds
+            let sessions = try await database.raw("DELETE FROM encore_sessions WHERE expires_at <= \(bind: seconds) RETURNING id_digest").all().count
+            let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
+            return sessions + pending
+        }
+    }
+
+    public func close() async {
+        await engine.close()
+    }
+
+    private static func selectGrant(userID: String, suffix: String, on database: any SQLDatabase) async throws -> GrantRecord? {
+        guard let row = try await database.raw("""
+            SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)\(unsafeRaw: suffix)
+            """).first()
+        else { return nil }
+        return GrantRecord(
+            userID: try row.decode(column: "user_id", as: String.self),
+            sealedTokens: try row.decode(column: "sealed_tokens", as: String.self),
+            grantedAt: Date(unixSeconds: try row.decode(column: "granted_at", as: Int64.self)),
+            updatedAt: Date(unixSeconds: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+
+    private static func upsert(_ grant: GrantRecord, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            INSERT INTO encore_grants (user_id, sealed_tokens, granted_at, updated_at)
+            VALUES (\(bind: grant.userID), \(bind: grant.sealedTokens), \(bind: grant.grantedAt.unixSeconds), \(bind: grant.updatedAt.unixSeconds))
+            ON CONFLICT (user_id) DO UPDATE SET
+                sealed_tokens = excluded.sealed_tokens, granted_at = excluded.granted_at, updated_at = excluded.updated_at
+            """).run()
+    }
+}
+
+extension Date {
+    var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+
+    init(unixSeconds: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(unixSeconds))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+import SQLKit
+
+/// The differences between the SQL engines, written down once.
+struct StorageDialect: Sendable {
+    /// The engine's name, for logs and `/healthz`.
+    var name: String
+    /// Appended to the grant `SELECT` inside a transaction to hold the row until commit.
+    /// SQLite needs none: its write transaction (`BEGIN IMMEDIATE`) already excludes other writers.
+    var rowLockSuffix: String
+    /// Run first inside the migration transaction so instances starting together take turns.
+    var migrationLock: String?
+
+    static let sqlite = StorageDialect(name: "sqlite", rowLockSuffix: "", migrationLock: nil)
+    static let postgres = StorageDialect(name: "postgresql", rowLockSuffix: " FOR UPDATE", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)")
+}
+
+/// One database engine: how to get a connection and run a transaction on it.
+protocol SQLEngine: Sendable {
+    var dialect: StorageDialect { get }
+    /// Runs statements outside a transaction.
+    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs statements in one transaction: committed when `body` returns, rolled back when it throws.
+    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}
+
+/// A first-come, first-served lock for async code.
+///
+/// SQLite gets one connection; this lock keeps one transaction (or statement) on it at a time, so
+/// a statement of one request can never land inside another request's transaction.
+final class AsyncSerialLock: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state -> Bool in
+                if state.locked {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.locked = true
+                return true
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.locked = false
+                return nil
+            }
+            // The lock passes straight to the next waiter.
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}

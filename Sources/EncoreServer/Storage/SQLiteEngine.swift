@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// SQLite through one connection, for a single Encore process.
+final class SQLiteEngine: SQLEngine {
+    let dialect = StorageDialect.sqlite
+    private let connection: SQLiteConnection
+    private let database: any SQLDatabase
+    private let lock = AsyncSerialLock()
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+        self.database = connection.sql(queryLogLevel: nil)
+    }
+
+    /// Opens (and creates, mode 0600) a SQLite file, or an in-memory database when `path` is `nil`.
+    static func open(path: String?, logger: Logger) async throws -> SQLiteEngine {
+        let storage: SQLiteConnection.Storage
+        if let path {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            // Create the file private before SQLite opens it with the default mode.
+            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT, 0o600)
+            if descriptor >= 0 { Glibc.close(descriptor) }
+            storage = .file(path: path)
+        } else {
+            storage = .memory
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            throw StorageError.unavailable("cannot open the SQLite database at \(path ?? ":memory:"): \(error)")
+        }
+        let engine = SQLiteEngine(connection: connection)
+        try await engine.withDatabase { database in
+            if path != nil { try await database.raw("PRAGMA journal_mode = WAL").run() }
+            try await database.raw("PRAGMA busy_timeout = 5000").run()
+            try await database.raw("PRAGMA synchronous = NORMAL").run()
+        }
+        return engine
+    }
+
+    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            try await Self.translatingErrors { try await body(database) }
+        }
+    }
+
+    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            try await Self.translatingErrors {
+                try await database.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(database)
+                    try await database.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await database.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    private static func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SQLiteError {
+            throw StorageError.unavailable("SQLite: \(error.message)")
+        }
+    }
+}

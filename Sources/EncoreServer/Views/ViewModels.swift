@@ -1,0 +1,126 @@
+import Foundation
+import SpotifyWebAPI
+
+/// What the signed-in header needs.
+struct Chrome: Sendable {
+    var csrfToken: String
+    var onTracks = false
+    var onArtists = false
+}
+
+struct HomeView: Sendable {
+    var title = "Home"
+    var chrome: Chrome?
+    var profile: ProfileCard?
+    var notice: String?
+}
+
+struct ProfileCard: Sendable {
+    var displayName: String
+    var initial: String
+    var avatarURL: String?
+    var details: String?
+    var profileURL: String?
+    var grantMessage: String
+    var grantWarning: Bool
+    var grantRole: String
+    var csrfToken: String
+    var ranges: [RangeOption]
+}
+
+struct RangeOption: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+struct TopView: Sendable {
+    var title: String
+    var heading: String
+    var caption: String
+    var chrome: Chrome
+    var tabs: [Tab]
+    var rows: [Row]
+    var hasRows: Bool
+    var isTracks: Bool
+    var imageColumn: String
+    var titleColumn: String
+    var timeRange: String
+    var csrfToken: String
+    var limit: Int
+    var previousHref: String?
+    var nextHref: String?
+
+    struct Tab: Sendable {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    struct Row: Sendable {
+        var rank: Int
+        var imageURL: String?
+        var imageAlt: String
+        var title: String
+        var subtitle: String?
+        var detail: String
+        var duration: String?
+        var spotifyURL: String
+    }
+}
+
+struct PlaylistView: Sendable {
+    var title = "Playlist saved"
+    var chrome: Chrome
+    var name: String
+    var trackCount: String
+    var spotifyURL: String?
+}
+
+struct ErrorView: Sendable {
+    var title: String
+    var heading: String
+    var message: String
+    var retryAfter: String?
+    var actionHref: String?
+    var actionLabel: String?
+    var chrome: Chrome?
+}
+
+/// Display-ready wording shared by the pages.
+enum Display {
+    static func rangeLabel(_ range: TimeRange) -> String {
+        switch range {
+        case .shortTerm: "Last 4 weeks"
+        case .mediumTerm: "Last 6 months"
+        case .longTerm: "All time"
+        }
+    }
+
+    /// `3:42`, or `1:02:07` past an hour.
+    static func duration(milliseconds: Int) -> String {
+        let total = max(0, milliseconds / 1000)
+        let hours = total / 3600, minutes = (total % 3600) / 60, seconds = total % 60
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return hours > 0 ? "\(hours):\(two(minutes)):\(two(seconds))" : "\(minutes):\(two(seconds))"
+    }
+
+    /// "29 May 2027", in UTC so every instance prints the same date.
+    static func date(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(parts.day ?? 1) \(months[((parts.month ?? 1) - 1) % 12]) \(parts.year ?? 1970)"
+    }
+
+    static func ranges(selected: TimeRange) -> [RangeOption] {
+        TimeRange.allCases.map { RangeOption(value: $0.rawValue, label: rangeLabel($0), selected: $0 == selected) }
+    }
+
+    static func spotifyURL(external: ExternalURLs?, uri: String?, kind: String, id: String?) -> String {
+        if let url = external?.spotify, url.hasPrefix("https://") || url.hasPrefix("http://") { return url }
+        if let id { return "https://open.spotify.com/\(kind)/\(id)" }
+        return "https://open.spotify.com/"
+    }
+}
