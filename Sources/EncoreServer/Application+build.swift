@@ -116,7 +116,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
     router.add(middleware: SecurityHeadersMiddleware(imageOrigins: services.configuration.imageOrigins))
     router.add(middleware: ErrorMiddleware(views: services.views, csrf: services.csrf))
-    router.add(middleware: SessionMiddleware(store: services.store, clock: services.clock))
+    router.add(middleware: SessionMiddleware(store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime))
 
     router.addRoutes(HomeController(services: services).routes())
     router.addRoutes(AuthController(services: services).routes())

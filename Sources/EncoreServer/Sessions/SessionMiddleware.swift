@@ -25,6 +25,8 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any EncoreStore
     let clock: any SpotifyClock
+    /// A signed-in session lasts this long after its last use.
+    let lifetime: Duration
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -35,7 +37,14 @@ struct SessionMiddleware: RouterMiddleware {
             } catch {
                 throw AppError.storage
             }
-            if let record, record.expiresAt > clock.now() {
+            let now = clock.now()
+            if var record, record.expiresAt > now {
+                // Slide a signed-in session's expiry, writing at most once a day per session.
+                let renewed = now.addingTimeInterval(lifetime.timeInterval)
+                if record.userID != nil, renewed.timeIntervalSince(record.expiresAt) > 86_400 {
+                    try? await store.extendSession(digest: record.idDigest, expiresAt: renewed)
+                    record.expiresAt = renewed
+                }
                 context.session = ActiveSession(id: id, record: record)
             }
         }

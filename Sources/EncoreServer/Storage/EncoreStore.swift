@@ -90,6 +90,8 @@ public protocol EncoreStore: Sendable {
     func insertSession(_ session: SessionRecord) async throws
     func session(digest: String) async throws -> SessionRecord?
     func deleteSession(digest: String) async throws
+    /// Moves a session's expiry (sessions slide while they are used).
+    func extendSession(digest: String, expiresAt: Date) async throws
     /// Ends every session of a user (after the grant is gone).
     func deleteSessions(userID: String) async throws
 

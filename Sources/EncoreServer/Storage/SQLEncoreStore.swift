@@ -72,6 +72,12 @@ public final class SQLEncoreStore: EncoreStore {
         }
     }
 
+    public func extendSession(digest: String, expiresAt: Date) async throws {
+        try await engine.withDatabase { database in
+            try await database.raw("UPDATE encore_sessions SET expires_at = \(bind: expiresAt.unixSeconds) WHERE id_digest = \(bind: digest)").run()
+        }
+    }
+
     public func deleteSessions(userID: String) async throws {
         try await engine.withDatabase { database in
             try await database.raw("DELETE FROM encore_sessions WHERE user_id = \(bind: userID)").run()

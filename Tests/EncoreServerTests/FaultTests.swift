@@ -1,0 +1,80 @@
+import Foundation
+import SpotifyEmulator
+import Testing
+@testable import EncoreServer
+
+@Suite("Spotify failures")
+struct FaultTests {
+    @Test("a rate limit longer than the budget is answered at once with 503 and Retry-After")
+    func longRateLimit() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/top", retryAfter: 120, count: 1))
+            let api = try await browser.get("/api/top/tracks")
+            #expect(api.status == 503)
+            #expect(api.header("retry-after") == "120")
+            #expect(api.json["error"] as? String == "rate_limited")
+            app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/top", retryAfter: 90, count: 1))
+            app.clock.advance(by: .seconds(200))
+            let page = try await browser.get("/top/tracks")
+            #expect(page.status == 503)
+            #expect(page.body.contains("Spotify asked us to slow down"))
+            #expect(page.body.contains("90 seconds"))
+        }
+    }
+
+    @Test("a short rate limit is waited out and the page works")
+    func shortRateLimit() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/top", retryAfter: 2, count: 1))
+            #expect(try await browser.get("/api/top/tracks").status == 200)
+            #expect(app.clock.sleeps.contains(.seconds(2)))
+        }
+    }
+
+    @Test("Spotify down gives 503 (or 502) with a plain message, and the app recovers")
+    func spotifyDown() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/", status: 503, count: 3))
+            let page = try await browser.get("/top/tracks")
+            #expect(page.status == 503)
+            #expect(page.body.contains("Spotify is unavailable"))
+            app.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/", status: 500, count: 1))
+            let api = try await browser.get("/api/me")
+            #expect(api.status == 502)
+            #expect(api.json["error"] as? String == "spotify_error")
+            #expect(!api.body.contains("Traceback") && !api.body.contains("Error("))
+            #expect(try await browser.get("/api/me").status == 200)
+        }
+    }
+
+    @Test("malformed JSON and dropped connections become 502, never 500")
+    func brokenAnswers() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
+            #expect(try await browser.get("/top/tracks").status == 502)
+            app.emulator.injectFault(FaultRule(kind: .drop, pathPrefix: "/v1/me", count: 3))
+            #expect(try await browser.get("/api/me").status == 502)
+            #expect(try await browser.get("/top/tracks").status == 200)
+        }
+    }
+
+    @Test("the token endpoint failing during sign-in gives a clear page")
+    func tokenEndpointDown() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            let query = try await app.startSignIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/api/token", status: 503, count: 5))
+            let answer = try await browser.get("/callback?" + query)
+            #expect([502, 503].contains(answer.status))
+            #expect(answer.body.contains("Spotify"))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+@testable import SpotifyEmulator
+import SpotifyWebAPI
+import Testing
+@testable import EncoreServer
+
+@Suite("Persistence and secrets")
+struct PersistenceAndSecretsTests {
+    @Test("a restart on the same SQLite file keeps the session and the grant")
+    func restart() async throws {
+        let path = StoreContractTests.temporaryPath("restart")
+        let key = SymmetricKey(size: .bits256)
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        let cookie: String = try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: key, emulator: emulator)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            return try #require(browser.sessionCookie)
+        }
+        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: key, emulator: emulator)) { app in
+            let browser = app.browser()
+            browser.setSessionCookie(cookie)
+            let me = try await browser.get("/api/me")
+            #expect(me.status == 200)
+            #expect(me.json["id"] as? String == "maya")
+        }
+    }
+
+    @Test("the SQLite file holds no token, code, verifier or session id in plaintext")
+    func ciphertextOnly() async throws {
+        let path = StoreContractTests.temporaryPath("plaintext")
+        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path))) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let pending = app.browser()
+            _ = try await pending.get("/login")  // leaves a pending sign-in with a sealed verifier
+            let tokens = try #require(try await app.storedTokens("maya"))
+            let secrets = [tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), try #require(browser.sessionCookie), try #require(pending.sessionCookie)]
+            var bytes = Data()
+            for suffix in ["", "-wal", "-shm"] {
+                if let data = FileManager.default.contents(atPath: path + suffix) { bytes.append(data) }
+            }
+            #expect(bytes.count > 0)
+            for secret in secrets {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil)
+            }
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
+        }
+    }
+
+    @Test("logs, pages and API bodies never contain a token, code, state or the client secret")
+    func noSecretsInLogsOrPages() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            var bodies: [String] = []
+            let login = try await browser.get("/login")
+            let location = try #require(login.location)
+            let state = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "state" }?.value)
+            let consent = try await http("GET", try #require(login.location))
+            let code = try #require(consent.locationParameter("code"))
+            bodies.append(try await browser.get("/callback?" + (consent.locationQuery ?? "")).body)
+            for path in ["/", "/top/tracks", "/top/artists", "/api/me", "/api/top/tracks", "/callback?code=x&state=y"] {
+                bodies.append(try await browser.get(path).body)
+            }
+            app.clock.advance(by: .seconds(3600))
+            bodies.append(try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")]).body)
+            let tokens = try #require(try await app.storedTokens("maya"))
+            let secrets = [tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), code, state, AppHarness.clientSecret, try #require(browser.sessionCookie)]
+            let logs = app.logs.all
+            #expect(logs.count > 10)
+            for secret in secrets {
+                #expect(!logs.contains { $0.contains(secret) }, "a log line holds a secret")
+                #expect(!bodies.contains { $0.contains(secret) }, "a response holds a secret")
+            }
+        }
+    }
+
+    @Test("/healthz answers ok and /metrics counts requests, upstream calls and refreshes")
+    func operations() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            let health = try await browser.get("/healthz")
+            #expect(health.status == 200)
+            #expect(health.body.hasPrefix("ok"))
+            try await app.signIn(browser)
+            _ = try await browser.get("/top/tracks")
+            app.clock.advance(by: .seconds(3600))
+            _ = try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")])
+            let metrics = try await browser.get("/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains(#"encore_http_requests_total{route="/top/tracks",method="GET",status="200"} 1"#))
+            #expect(metrics.body.contains(#"spotify_requests_total{endpoint="GET /me/top/{type}",status="200"} 1"#))
+            #expect(metrics.body.contains(#"encore_token_refreshes_total{outcome="ok"} 1"#))
+            #expect(metrics.body.contains("encore_http_request_duration_seconds_bucket"))
+            #expect(metrics.body.contains("spotify_request_duration_seconds_bucket"))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import Testing
+@testable import EncoreServer
+
+/// The storage contract, run against every engine.
+@Suite("Storage contract")
+struct StoreContractTests {
+    static var engines: [DatabaseLocation] {
+        var locations: [DatabaseLocation] = [.sqliteMemory, .sqliteFile(path: temporaryPath("contract"))]
+        if let url = ProcessInfo.processInfo.environment["ENCORE_TEST_POSTGRES_URL"], !url.isEmpty {
+            locations.append(.postgres(url: url))
+        }
+        return locations
+    }
+
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("encore-\(name)-\(UUID().uuidString).sqlite").path
+    }
+
+    static func withStore<T>(_ location: DatabaseLocation, _ body: (SQLEncoreStore) async throws -> T) async throws -> T {
+        var logger = Logger(label: "contract")
+        logger.logLevel = .critical
+        let store = try await SQLEncoreStore.open(location, logger: logger)
+        let runner = Task { await store.run() }
+        defer { runner.cancel() }
+        do {
+            try await store.migrate()
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    static func unique(_ prefix: String) -> String { prefix + "-" + UUID().uuidString }
+
+    @Test("migrations can run again and concurrently", arguments: engines)
+    func migrations(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            try await store.migrate()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.migrate() } }
+                try await group.waitForAll()
+            }
+            try await store.ping()
+        }
+    }
+
+    @Test("sessions are stored, found by digest, and deleted", arguments: engines)
+    func sessions(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            let now = Date(unixSeconds: Date().unixSeconds)
+            let record = SessionRecord(idDigest: Self.unique("s"), userID: "u1", createdAt: now, expiresAt: now.addingTimeInterval(60))
+            try await store.insertSession(record)
+            #expect(try await store.session(digest: record.idDigest) == record)
+            #expect(try await store.session(digest: Self.unique("none")) == nil)
+            let anonymous = SessionRecord(idDigest: Self.unique("a"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(60))
+            try await store.insertSession(anonymous)
+            #expect(try await store.session(digest: anonymous.idDigest)?.userID == nil)
+            let later = now.addingTimeInterval(3600)
+            try await store.extendSession(digest: record.idDigest, expiresAt: later)
+            #expect(try await store.session(digest: record.idDigest)?.expiresAt == later)
+            try await store.deleteSessions(userID: "u1")
+            #expect(try await store.session(digest: record.idDigest) == nil)
+            try await store.deleteSession(digest: anonymous.idDigest)
+            #expect(try await store.session(digest: anonymous.idDigest) == nil)
+        }
+    }
+
+    @Test("a pending sign-in can be taken exactly once, even by racing callers", arguments: engines)
+    func pendingSignIns(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            let now = Date(unixSeconds: Date().unixSeconds)
+            let pending = PendingSignInRecord(
+                stateDigest: Self.unique("state"), sessionDigest: "session", sealedVerifier: "v1:sealed",
+                redirectURI: "http://127.0.0.1:9000/callback", returnTo: "/top/tracks", createdAt: now, expiresAt: now.addingTimeInterval(600)
+            )
+            try await store.insertPendingSignIn(pending)
+            let taken = try await withThrowingTaskGroup(of: PendingSignInRecord?.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.takePendingSignIn(stateDigest: pending.stateDigest) } }
+                return try await group.reduce(into: [PendingSignInRecord]()) { if let record = $1 { $0.append(record) } }
+            }
+            #expect(taken == [pending])
+        }
+    }
+
+    @Test("grants are saved, replaced, locked, and deleted", arguments: engines)
+    func grants(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            let user = Self.unique("user")
+            let now = Date(unixSeconds: Date().unixSeconds)
+            #expect(try await store.grant(userID: user) == nil)
+            let first = GrantRecord(userID: user, sealedTokens: "v1:a", grantedAt: now, updatedAt: now)
+            try await store.saveGrant(first)
+            #expect(try await store.grant(userID: user) == first)
+            let second = GrantRecord(userID: user, sealedTokens: "v1:b", grantedAt: now, updatedAt: now.addingTimeInterval(5))
+            try await store.saveGrant(second)
+            #expect(try await store.grant(userID: user) == second)
+
+            // Concurrent locked read-modify-writes never lose an update.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await store.withLockedGrant(userID: user) { record in
+                            let count = Int(record?.sealedTokens.split(separator: ":").last ?? "") ?? 0
+                            var next = try #require(record)
+                            next.sealedTokens = "v1:\(count + 1)"
+                            return ((), .save(next))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.grant(userID: user)?.sealedTokens == "v1:10")
+
+            // A throwing body changes nothing.
+            await #expect(throws: HarnessError.self) {
+                try await store.withLockedGrant(userID: user) { _ -> ((), GrantChange) in throw HarnessError("no") }
+            }
+            #expect(try await store.grant(userID: user)?.sealedTokens == "v1:10")
+
+            let deleted: Bool = try await store.withLockedGrant(userID: user) { _ in (true, .delete) }
+            #expect(deleted)
+            #expect(try await store.grant(userID: user) == nil)
+        }
+    }
+
+    @Test("expired sessions and sign-ins are swept", arguments: engines)
+    func sweep(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            let now = Date(unixSeconds: Date().unixSeconds)
+            let old = SessionRecord(idDigest: Self.unique("old"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(-1))
+            let live = SessionRecord(idDigest: Self.unique("live"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(100))
+            try await store.insertSession(old)
+            try await store.insertSession(live)
+            #expect(try await store.deleteExpired(now: now) >= 1)
+            #expect(try await store.session(digest: old.idDigest) == nil)
+            #expect(try await store.session(digest: live.idDigest) == live)
+        }
+    }
+}
+
+extension DatabaseLocation: CustomTestStringConvertible {
+    public var testDescription: String { description }
+}

@@ -1,0 +1,253 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import ServiceLifecycle
+@testable import SpotifyEmulator
+import SpotifyWebAPI
+import Synchronization
+@testable import EncoreServer
+
+/// An HTTP client that does not follow redirects, so tests see each hop as a browser would.
+let testHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
+
+struct HTTPResult: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: String
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    var location: String? { header("location") }
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]) ?? [:] }
+
+    /// The query of the `Location` header.
+    var locationQuery: String? { location.flatMap { URLComponents(string: $0)?.percentEncodedQuery } }
+    func locationParameter(_ name: String) -> String? {
+        location.flatMap { URLComponents(string: $0)?.queryItems?.first { $0.name == name }?.value }
+    }
+}
+
+func http(_ method: String = "GET", _ url: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
+    var request = HTTPClientRequest(url: url)
+    request.method = .init(rawValue: method)
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    if let body { request.body = .bytes(ByteBuffer(string: body)) }
+    let response = try await testHTTP.execute(request, timeout: .seconds(30))
+    let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+    return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
+}
+
+func formBody(_ fields: [(String, String)]) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+}
+
+/// A browser: one cookie jar, no redirects followed unless asked.
+final class Browser: Sendable {
+    let base: String
+    private let cookies = Mutex<[String: String]>([:])
+
+    init(base: String) { self.base = base }
+
+    var sessionCookie: String? { cookies.withLock { $0["encore_session"] } }
+
+    func setSessionCookie(_ value: String?) {
+        cookies.withLock { $0["encore_session"] = value }
+    }
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> HTTPResult {
+        try await send("GET", path, headers: headers)
+    }
+
+    func post(_ path: String, form: [(String, String)], headers: [(String, String)] = []) async throws -> HTTPResult {
+        try await send("POST", path, headers: headers + [("Content-Type", "application/x-www-form-urlencoded")], body: formBody(form))
+    }
+
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
+        let jar = cookies.withLock { $0 }
+        var all = headers
+        if !jar.isEmpty { all.append(("Cookie", jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))) }
+        let result = try await http(method, base + path, headers: all, body: body)
+        for (name, value) in result.headers where name.lowercased() == "set-cookie" {
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            let expired = value.lowercased().contains("max-age=0")
+            cookies.withLock { $0[String(pair[0])] = expired ? nil : String(pair[1]) }
+        }
+        return result
+    }
+
+    /// The CSRF token of the current page's forms.
+    func csrfToken() async throws -> String? {
+        let home = try await get("/")
+        guard let range = home.body.range(of: "name=\"csrf_token\" value=\"") else { return nil }
+        return String(home.body[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+/// Log lines kept in memory, to check no secret is ever written.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    func logger() -> Logger {
+        var logger = Logger(label: "encore-tests") { label in CapturingHandler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct CapturingHandler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            var merged = metadata
+            event.metadata?.forEach { merged[$0.key] = $0.value }
+            capture.append("\(event.level) \(event.message) \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+        }
+    }
+}
+
+/// The emulator and the Encore app running together on port 0, for one test.
+struct AppHarness: Sendable {
+    let emulator: SpotifyEmulator
+    let emulatorOrigin: String
+    let client: EmulatorClient
+    let appBase: String
+    let clock: VirtualClock
+    let store: any EncoreStore
+    let logs: LogCapture
+    let metrics: AppMetrics
+    let key: SymmetricKey
+
+    static let clientSecret = "demo-secret-0123456789abcdef"
+
+    struct Options: Sendable {
+        var database: DatabaseLocation = .sqliteMemory
+        var key = SymmetricKey(size: .bits256)
+        var cacheTTL: Duration = .seconds(30)
+        var pkceOnly = false
+        var autoApprove: String? = "maya"
+        var emulator: SpotifyEmulator?
+        var clock = VirtualClock(start: Date())
+    }
+
+    static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
+        let emulator = options.emulator ?? SpotifyEmulator(configuration: .init(seed: 7))
+        emulator.setAutoApprove(user: options.autoApprove)
+        let client = emulator.registerClient(
+            clientID: "encore-tests", clientSecret: clientSecret, name: "Encore Tests",
+            redirectURIs: ["http://127.0.0.1/callback"]
+        )
+        let quiet = {
+            var logger = Logger(label: "emulator")
+            logger.logLevel = .critical
+            return logger
+        }()
+        return try await emulator.withRunning(logger: quiet) { origin in
+            let logs = LogCapture()
+            let metrics = AppMetrics()
+            var spotify = try SpotifyClientConfiguration(
+                clientID: client.clientID,
+                clientSecret: options.pkceOnly ? nil : ClientSecret(clientSecret),
+                redirectURI: RedirectURI("http://127.0.0.1:9000/callback"),
+                accountsBaseURL: origin,
+                apiBaseURL: origin.appendingPathComponent("v1")
+            )
+            spotify.timeout = .seconds(5)
+            let configuration = AppConfiguration(
+                spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
+                logLevel: .trace, cacheTTL: options.cacheTTL
+            )
+            let store = try await SQLEncoreStore.open(options.database, logger: logs.logger())
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let app: any ApplicationProtocol
+            do {
+                app = try await buildApplication(configuration, dependencies: AppDependencies(
+                    clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
+                    onServerRunning: { _, port in
+                        continuation.yield(port)
+                        continuation.finish()
+                    }
+                ))
+            } catch {
+                await store.close()
+                throw error
+            }
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: quiet))
+                group.addTask {
+                    try await serviceGroup.run()
+                    return nil
+                }
+                guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
+                let harness = AppHarness(
+                    emulator: emulator, emulatorOrigin: origin.absoluteString, client: client, appBase: "http://127.0.0.1:\(port)",
+                    clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key
+                )
+                do {
+                    let result = try await body(harness)
+                    await serviceGroup.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                    return result
+                } catch {
+                    await serviceGroup.triggerGracefulShutdown()
+                    group.cancelAll()
+                    throw error
+                }
+            }
+        }
+    }
+
+    func browser() -> Browser { Browser(base: appBase) }
+
+    /// Starts a sign-in: `/login`, then Spotify's `/authorize`; returns the callback query.
+    func startSignIn(_ browser: Browser, as user: String = "maya", next: String? = nil) async throws -> String {
+        emulator.setAutoApprove(user: user)
+        let login = try await browser.get("/login" + (next.map { "?next=" + $0 } ?? ""))
+        guard login.status == 302, let authorize = login.location else { throw HarnessError("login answered \(login.status)") }
+        let consent = try await http("GET", authorize)
+        guard consent.status == 302, let query = consent.locationQuery else { throw HarnessError("authorize answered \(consent.status)") }
+        return query
+    }
+
+    /// The whole sign-in; returns the callback's answer.
+    @discardableResult
+    func signIn(_ browser: Browser, as user: String = "maya", next: String? = nil) async throws -> HTTPResult {
+        let query = try await startSignIn(browser, as: user, next: next)
+        return try await browser.get("/callback?" + query)
+    }
+
+    /// The stable id (`account_id`, else `id`) Encore stores a seeded user under.
+    func stableID(_ user: String) async throws -> String {
+        guard let accountID = emulator.catalog.user(id: user)?.accountID else { throw HarnessError("no user \(user)") }
+        return accountID
+    }
+
+    /// The user's stored token set, decrypted.
+    func storedTokens(_ user: String) async throws -> UserTokens? {
+        let userID = try await stableID(user)
+        guard let record = try await store.grant(userID: userID) else { return nil }
+        return try GrantVault(store: store, cipher: TokenCipher(key: key)).open(record)
+    }
+
+    func tokenGrants(_ type: String) -> Int { emulator.counters.tokenGrants[type] ?? 0 }
+    func refreshes(_ user: String) -> Int { emulator.counters.refreshesByUser[user] ?? 0 }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,133 @@
+import Foundation
+@testable import SpotifyEmulator
+import SpotifyWebAPI
+import Testing
+@testable import EncoreServer
+
+@Suite("Tokens: expiry, refresh, rotation and lost grants")
+struct TokenLifecycleTests {
+    @Test("an expired token is refreshed before the call, and the refreshed set is stored")
+    func refreshBeforeCall() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let first = try #require(try await app.storedTokens("maya"))
+            app.clock.advance(by: .seconds(3600 - 30))  // inside the 60 s leeway
+            let answer = try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")])
+            #expect(answer.status == 200)
+            #expect(app.refreshes("maya") == 1)
+            #expect(app.emulator.counters.requests["GET /v1/me 401"] == nil)
+            let second = try #require(try await app.storedTokens("maya"))
+            #expect(second.accessToken != first.accessToken)
+            #expect(second.refreshToken == first.refreshToken)
+            #expect(second.grantedAt == first.grantedAt)
+        }
+    }
+
+    @Test("100 concurrent requests on an expired token cause exactly one refresh")
+    func concurrentRefresh() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.clock.advance(by: .seconds(7200))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<100 {
+                    group.addTask { try await browser.get(index.isMultiple(of: 2) ? "/api/me" : "/api/top/tracks").status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(app.refreshes("maya") == 1)
+            #expect(app.tokenGrants("refresh_token") == 1)
+        }
+    }
+
+    @Test("a rotated refresh token is stored and the next refresh uses it")
+    func rotation() async throws {
+        try await AppHarness.run { app in
+            app.emulator.setRefreshTokenPolicy(.rotate)
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let original = try #require(try await app.storedTokens("maya")?.refreshToken)
+            app.clock.advance(by: .seconds(3600))
+            #expect(try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")]).status == 200)
+            let rotated = try #require(try await app.storedTokens("maya")?.refreshToken)
+            #expect(rotated != original)
+            app.clock.advance(by: .seconds(3600))
+            #expect(try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")]).status == 200)
+            #expect(app.refreshes("maya") == 2)
+            #expect(try await app.storedTokens("maya")?.refreshToken != rotated)
+        }
+    }
+
+    @Test("invalid_grant deletes the grant and asks the user to sign in again")
+    func grantLost() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.revokeGrants(of: "maya")
+            app.clock.advance(by: .seconds(3600))
+            let page = try await browser.get("/top/tracks")
+            #expect(page.status == 401)
+            #expect(page.body.contains("sign in again"))
+            #expect(page.body.contains("href=\"/login\""))
+            #expect(try await app.store.grant(userID: app.stableID("maya")) == nil)
+            let refreshesAfterLoss = app.tokenGrants("refresh_token")
+            #expect(try await browser.get("/api/me").status == 401)
+            #expect(app.tokenGrants("refresh_token") == refreshesAfterLoss)
+            // Signing in again works.
+            #expect(try await app.signIn(browser).status == 303)
+            #expect(try await browser.get("/api/me").status == 200)
+        }
+    }
+
+    @Test("the API answers 401 reauthorization_required when the grant is lost")
+    func grantLostAPI() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.revokeGrants(of: "maya")
+            app.clock.advance(by: .seconds(3600))
+            let answer = try await browser.get("/api/top/tracks")
+            #expect(answer.status == 401)
+            #expect(answer.json["error"] as? String == "reauthorization_required")
+        }
+    }
+
+    @Test("the home page says when the six-month grant runs out, and warns near the end")
+    func grantExpiryOnHome() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let grantedAt = try #require(try await app.storedTokens("maya")?.grantedAt)
+            let end = Display.date(UserTokens.grantLifetimeEnd(from: grantedAt))
+            let home = try await browser.get("/")
+            #expect(home.body.contains("lasts until \(end)"))
+            // Sessions slide: a visit every few weeks keeps the person signed in.
+            for _ in 0..<7 {
+                app.clock.advance(by: .seconds(25 * 24 * 3600))
+                #expect(try await browser.get("/api/me").status == 200)
+            }
+            let later = try await browser.get("/", headers: [("Cache-Control", "no-cache")])
+            #expect(later.body.contains("ends on \(end)"))
+            #expect(later.body.contains("grant warning"))
+        }
+    }
+
+    @Test("repeat views within the TTL cost no upstream call; no-cache revalidates")
+    func cache() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            _ = try await browser.get("/api/top/tracks")
+            _ = try await browser.get("/top/tracks")
+            _ = try await browser.get("/api/top/tracks")
+            #expect(app.emulator.counters.requests["GET /v1/me/top/{type} 200"] == 1)
+            _ = try await browser.get("/api/top/tracks", headers: [("Cache-Control", "no-cache")])
+            #expect(app.emulator.counters.requests["GET /v1/me/top/{type} 304"] == 1)
+            app.clock.advance(by: .seconds(31))
+            _ = try await browser.get("/api/top/tracks")
+            #expect(app.emulator.counters.requests["GET /v1/me/top/{type} 304"] == 2)
+        }
+    }
+}
