@@ -84,7 +84,8 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await emulatorApp.runService(gracefulShutdownSignals: []) }
             guard let origin = await origins.first(where: { _ in true }) else { return }
-            let redirect = "http://127.0.0.1:\(configuration.port == 0 ? 9000 : configuration.port)/callback"
+            if configuration.port == 0, let free = FreePort.loopback() { configuration.port = free }
+            let redirect = "http://127.0.0.1:\(configuration.port)/callback"
             let client = emulator.registerClient(name: "Encore (demo)", redirectURIs: [redirect, "http://127.0.0.1/callback"])
             configuration.spotify = SpotifyClientConfiguration(
                 clientID: client.clientID,
