@@ -14,6 +14,11 @@ struct OperationsController {
         routes.get("/healthz", use: health)
         routes.get("/metrics", use: metrics)
         routes.get("/static/encore.css", use: css)
+        routes.get("/static/icon.svg") { _, _ in
+            Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400"],
+                     body: .init(byteBuffer: ByteBuffer(string: SiteIcon.svg)))
+        }
+        routes.get("/favicon.ico") { _, _ in Response.redirecting(to: "/static/icon.svg", status: .movedPermanently) }
         return routes
     }
 

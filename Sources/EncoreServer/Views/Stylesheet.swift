@@ -1,3 +1,11 @@
+/// The site icon: a record in Encore's green.
+enum SiteIcon {
+    static let svg = """
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" fill="#111714"/><circle cx="32" cy="32" r="20" fill="none" stroke="#1ed760" stroke-width="3"/><circle cx="32" cy="32" r="6" fill="#1ed760"/></svg>
+
+    """
+}
+
 /// The bundled stylesheet: served at `/static/encore.css`, no external fonts or scripts.
 enum Stylesheet {
     static let css = """

@@ -13,6 +13,7 @@ enum Templates {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · Encore</title>
     <link rel="stylesheet" href="/static/encore.css">
+    <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
     </head>
     <body>
     <a class="skip" href="#main">Skip to content</a>

@@ -46,7 +46,7 @@ enum SpotifyResponses {
         let html = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escapeHTML(title))</title>
+        <link rel="icon" href="data:,"><title>\(escapeHTML(title))</title>
         <style>
         body{font-family:system-ui,sans-serif;background:#121212;color:#fff;display:flex;justify-content:center;padding:2rem 1rem;margin:0}
         main{max-width:28rem;width:100%;background:#181818;border-radius:12px;padding:2rem}
