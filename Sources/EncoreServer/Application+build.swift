@@ -51,13 +51,12 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     if let given = dependencies.store {
         store = given
     } else {
-        store = try await SQLEncoreStore.open(configuration.database, logger: logger)
+        store = try await SQLEncoreStore.open(configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
     }
     let services = try makeServices(configuration, dependencies: dependencies, store: store, key: key, logger: logger)
-    try await store.migrate()
     let router = buildRouter(services)
     let onRunning = dependencies.onServerRunning
-    return Application(
+    var app = Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [StoreService(store: store, clock: dependencies.clock, logger: logger)],
@@ -66,6 +65,10 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
         },
         logger: logger
     )
+    // Migrations run once the store's service (PostgreSQL's connection pool) is up, and before
+    // the server accepts a request.
+    app.beforeServerStarts { try await store.migrate() }
+    return app
 }
 
 func makeServices(

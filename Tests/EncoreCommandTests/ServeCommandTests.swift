@@ -93,13 +93,14 @@ final class EncoreProcess: Sendable {
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    static func start(_ arguments: [String], in directory: URL) throws -> EncoreProcess {
+    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> EncoreProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPOTIFY_") && !$0.key.hasPrefix("ENCORE_") }
         environment["ENCORE_LOG_LEVEL"] = "warning"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -156,6 +157,14 @@ final class EncoreProcess: Sendable {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// The URL in the first line that says where something is running.
+    func url(after marker: String) async -> String? {
+        guard let line = await waitForLine(containing: marker),
+              let range = line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+        else { return nil }
+        return String(line[range])
+    }
+
     func terminate() {
         if process.isRunning { process.terminate() }
     }
@@ -167,7 +176,8 @@ struct Answer {
     var status: Int
     var headers: [(String, String)]
     var body: String
-    var location: String? { headers.first { $0.0.lowercased() == "location" }?.1 }
+    var location: String? { header("location") }
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
     /// The `name=value` part of the session cookie set by this answer.
     var cookie: String? {
         headers.first { $0.0.lowercased() == "set-cookie" && $0.1.hasPrefix("encore_session=") }.map { String($0.1.split(separator: ";")[0]) }

@@ -7,17 +7,26 @@ import Testing
 
 @Suite("Persistence and secrets")
 struct PersistenceAndSecretsTests {
-    @Test("a restart on the same SQLite file keeps the session and the grant")
-    func restart() async throws {
-        let path = StoreContractTests.temporaryPath("restart")
+    static var durableEngines: [DatabaseLocation] {
+        StoreContractTests.engines.filter { $0 != .sqliteMemory }
+    }
+
+    @Test("a restart on the same database keeps the session and the grant, and refreshes still work", arguments: durableEngines)
+    func restart(location: DatabaseLocation) async throws {
+        let database: DatabaseLocation
+        if case .sqliteFile = location { database = .sqliteFile(path: StoreContractTests.temporaryPath("restart")) } else { database = location }
         let key = SymmetricKey(size: .bits256)
         let emulator = SpotifyEmulator(configuration: .init(seed: 7))
-        let cookie: String = try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: key, emulator: emulator)) { app in
+        let clock = VirtualClock(start: Date())
+        let cookie: String = try await AppHarness.run(AppHarness.Options(database: database, key: key, emulator: emulator, clock: clock)) { app in
             let browser = app.browser()
             try await app.signIn(browser)
+            app.clock.advance(by: .seconds(3600))
+            #expect(try await browser.get("/api/me").status == 200)
+            #expect(app.refreshes("maya") == 1)
             return try #require(browser.sessionCookie)
         }
-        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: key, emulator: emulator)) { app in
+        try await AppHarness.run(AppHarness.Options(database: database, key: key, emulator: emulator, clock: clock)) { app in
             let browser = app.browser()
             browser.setSessionCookie(cookie)
             let me = try await browser.get("/api/me")

@@ -14,6 +14,13 @@ struct StoreContractTests {
         return locations
     }
 
+    @Test("PostgreSQL is part of the run when scripts/test provides it")
+    func postgresPresent() {
+        if ProcessInfo.processInfo.environment["ENCORE_TEST_REQUIRE_POSTGRES"] == "1" {
+            #expect(Self.engines.contains { if case .postgres = $0 { true } else { false } })
+        }
+    }
+
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("encore-\(name)-\(UUID().uuidString).sqlite").path
     }

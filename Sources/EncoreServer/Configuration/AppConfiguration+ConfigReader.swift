@@ -16,6 +16,7 @@ extension AppConfiguration {
     ///   `spotify.redirect.uri` defaults to `http://127.0.0.1:{port}/callback`.
     /// - `encore.host` (default `127.0.0.1`), `encore.port` (default 9000).
     /// - `encore.database.url` (secret; default `sqlite://.encore/encore.sqlite`).
+    /// - `encore.database.pool.size` (default 8): the most PostgreSQL connections per instance.
     /// - `encore.secret.key` (secret; base64 of 32 bytes).
     /// - `encore.log.level` (`trace` … `critical`, default `info`).
     /// - `encore.cache.ttl` (seconds, default 30; 0 turns the cache off).
@@ -33,6 +34,12 @@ extension AppConfiguration {
         }
         if let url = encore.string(forKey: "database.url", isSecret: true), !url.isEmpty {
             database = try DatabaseLocation(parsing: url)
+        }
+        if let size = encore.string(forKey: "database.pool.size") {
+            guard let value = Int(size), (1...500).contains(value) else {
+                throw SpotifyConfigurationError(key: "ENCORE_DATABASE_POOL_SIZE", message: "\"\(size)\" is not a connection count (1–500)")
+            }
+            databasePoolSize = value
         }
         if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
             secretKey = try Self.decodeSecretKey(encoded)

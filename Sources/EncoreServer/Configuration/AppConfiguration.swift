@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var port: Int
     /// Where state is stored (`ENCORE_DATABASE_URL`).
     public var database: DatabaseLocation
+    /// The most database connections one instance opens (`ENCORE_DATABASE_POOL_SIZE`; PostgreSQL).
+    public var databasePoolSize: Int
     /// The token-encryption key (`ENCORE_SECRET_KEY`); when `nil` it is read from, or generated
     /// into, ``secretKeyFile``.
     public var secretKey: SymmetricKey?
@@ -45,6 +47,7 @@ public struct AppConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 9000,
         database: DatabaseLocation = .default,
+        databasePoolSize: Int = 8,
         secretKey: SymmetricKey? = nil,
         secretKeyFile: String = ".encore/secret.key",
         logLevel: Logger.Level = .info,
@@ -60,6 +63,7 @@ public struct AppConfiguration: Sendable {
         self.host = host
         self.port = port
         self.database = database
+        self.databasePoolSize = databasePoolSize
         self.secretKey = secretKey
         self.secretKeyFile = secretKeyFile
         self.logLevel = logLevel

@@ -90,8 +90,11 @@ final class SpotifyUsers: Sendable {
     }
 
     /// A client for tokens that are not stored yet (the profile lookup during sign-in).
+    ///
+    /// Its leeway is zero: the token was issued a moment ago, so refreshing it here would only
+    /// spend a grant that the stored manager will spend again.
     func client(for tokens: UserTokens) -> SpotifyClient<TokenManager> {
-        makeClient(TokenManager(tokens: tokens, refresher: flow, clock: clock, leeway: leeway))
+        makeClient(TokenManager(tokens: tokens, refresher: flow, clock: clock, leeway: .zero))
     }
 
     /// Stores a new grant and makes it the user's current one.

@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import PostgresKit
 import SQLKit
+import Synchronization
 
 /// PostgreSQL through PostgresNIO's connection pool, for several Encore instances.
 final class PostgresEngine: SQLEngine {
@@ -11,8 +12,17 @@ final class PostgresEngine: SQLEngine {
     private let logger: Logger
     /// How long a request waits for a connection before the database counts as unavailable.
     private let leaseTimeout: Duration
+    /// After a failure, requests fail at once for this long, then one request probes.
+    private let retryInterval: Duration = .seconds(2)
+    private let breaker = Mutex(Breaker())
 
-    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(3)) throws(StorageError) {
+    /// Remembers an outage so that waiting requests do not each wait out the lease timeout.
+    private struct Breaker {
+        var openUntil: ContinuousClock.Instant?
+        var probing = false
+    }
+
+    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2)) throws(StorageError) {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw StorageError.unavailable("the PostgreSQL URL needs a user and a host: postgres://user:password@host:5432/database")
         }
@@ -55,7 +65,7 @@ final class PostgresEngine: SQLEngine {
 
     /// Not raced against the lease timeout: a transaction may hold a refresh call to Spotify.
     func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await Self.translating {
+        try await translating {
             try await client.withConnection { connection in
                 let database = connection.sql(queryLogLevel: nil)
                 try await database.raw("BEGIN").run()
@@ -76,7 +86,7 @@ final class PostgresEngine: SQLEngine {
     /// Fails fast when no connection can be had, instead of making the request wait.
     private func translatingErrors<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = leaseTimeout
-        return try await Self.translating {
+        return try await translating {
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await body() }
                 group.addTask {
@@ -93,11 +103,40 @@ final class PostgresEngine: SQLEngine {
     }
 
     /// Database failures become ``StorageError``; errors of the caller's own pass through.
-    private static func translating<T>(_ body: () async throws -> T) async throws -> T {
+    ///
+    /// While the database is known to be down, calls fail at once (a quick 503) and one call at
+    /// a time probes it, so the app recovers by itself when it returns.
+    private func translating<T>(_ body: () async throws -> T) async throws -> T {
+        try admit()
         do {
-            return try await body()
+            let result = try await body()
+            breaker.withLock { $0 = Breaker() }
+            return result
         } catch let error as PSQLError {
+            tripBreaker()
             throw StorageError.unavailable("PostgreSQL: \(error.code)")
+        } catch let error as StorageError {
+            tripBreaker()
+            throw error
+        } catch {
+            breaker.withLock { $0.probing = false }
+            throw error
         }
+    }
+
+    private func admit() throws(StorageError) {
+        let now = ContinuousClock.now
+        let admitted = breaker.withLock { breaker -> Bool in
+            guard let until = breaker.openUntil else { return true }
+            if now < until || breaker.probing { return false }
+            breaker.probing = true
+            return true
+        }
+        guard admitted else { throw StorageError.unavailable("PostgreSQL is unreachable; retrying") }
+    }
+
+    private func tripBreaker() {
+        let until = ContinuousClock.now + retryInterval
+        breaker.withLock { $0 = Breaker(openUntil: until, probing: false) }
     }
 }
