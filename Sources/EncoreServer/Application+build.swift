@@ -83,7 +83,7 @@ func makeServices(
     let flow: any SignInFlow = spotify.clientSecret != nil
         ? try AuthorizationCodeFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
         : try PKCEFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
-    let cipher = TokenCipher(key: key)
+    let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
     let vault = GrantVault(store: store, cipher: cipher)
     let users = SpotifyUsers(
         configuration: spotify,

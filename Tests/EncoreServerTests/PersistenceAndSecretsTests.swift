@@ -35,6 +35,30 @@ struct PersistenceAndSecretsTests {
         }
     }
 
+    @Test("after a key rotation old grants still open, and are resealed under the new key at refresh")
+    func keyRotation() async throws {
+        let path = StoreContractTests.temporaryPath("rotation")
+        let oldKey = SymmetricKey(size: .bits256), newKey = SymmetricKey(size: .bits256)
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        let clock = VirtualClock(start: Date())
+        let cookie: String = try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: oldKey, emulator: emulator, clock: clock)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            return try #require(browser.sessionCookie)
+        }
+        var options = AppHarness.Options(database: .sqliteFile(path: path), key: newKey, emulator: emulator, clock: clock)
+        options.previousKeys = [oldKey]
+        try await AppHarness.run(options) { app in
+            let browser = app.browser()
+            browser.setSessionCookie(cookie)
+            #expect(try await browser.get("/api/me").status == 200)
+            app.clock.advance(by: .seconds(3600))
+            #expect(try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")]).status == 200)
+            let record = try #require(try await app.store.grant(userID: app.stableID("maya")))
+            #expect(throws: Never.self) { try GrantVault(store: app.store, cipher: TokenCipher(key: newKey)).open(record) }
+        }
+    }
+
     @Test("the SQLite file holds no token, code, verifier or session id in plaintext")
     func ciphertextOnly() async throws {
         let path = StoreContractTests.temporaryPath("plaintext")

@@ -137,6 +137,7 @@ struct AppHarness: Sendable {
     struct Options: Sendable {
         var database: DatabaseLocation = .sqliteMemory
         var key = SymmetricKey(size: .bits256)
+        var previousKeys: [SymmetricKey] = []
         var cacheTTL: Duration = .seconds(30)
         var pkceOnly = false
         var autoApprove: String? = "maya"
@@ -169,6 +170,7 @@ struct AppHarness: Sendable {
             spotify.timeout = .seconds(5)
             let configuration = AppConfiguration(
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
+                previousSecretKeys: options.previousKeys,
                 logLevel: .trace, cacheTTL: options.cacheTTL
             )
             let store = try await SQLEncoreStore.open(options.database, logger: logs.logger())

@@ -6,7 +6,7 @@ import SpotifyWebAPI
 
 extension AppConfiguration {
     /// The variables whose values never appear in logs or access reports.
-    static let secretVariables: Set<String> = ["SPOTIFY_CLIENT_SECRET", "ENCORE_SECRET_KEY", "ENCORE_DATABASE_URL"]
+    static let secretVariables: Set<String> = ["SPOTIFY_CLIENT_SECRET", "ENCORE_SECRET_KEY", "ENCORE_PREVIOUS_SECRET_KEYS", "ENCORE_DATABASE_URL"]
 
     /// Reads the configuration with swift-configuration.
     ///
@@ -18,6 +18,7 @@ extension AppConfiguration {
     /// - `encore.database.url` (secret; default `sqlite://.encore/encore.sqlite`).
     /// - `encore.database.pool.size` (default 8): the most PostgreSQL connections per instance.
     /// - `encore.secret.key` (secret; base64 of 32 bytes).
+    /// - `encore.previous.secret.keys` (secret): earlier keys, comma-separated, still read during a rotation.
     /// - `encore.log.level` (`trace` … `critical`, default `info`).
     /// - `encore.cache.ttl` (seconds, default 30; 0 turns the cache off).
     ///
@@ -43,6 +44,15 @@ extension AppConfiguration {
         }
         if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
             secretKey = try Self.decodeSecretKey(encoded)
+        }
+        if let previous = encore.string(forKey: "previous.secret.keys", isSecret: true), !previous.isEmpty {
+            previousSecretKeys = try previous.split(separator: ",").map { (text) throws(SpotifyConfigurationError) in
+                do {
+                    return try Self.decodeSecretKey(String(text))
+                } catch {
+                    throw SpotifyConfigurationError(key: "ENCORE_PREVIOUS_SECRET_KEYS", message: "each key must be 32 random bytes in base64, separated by commas")
+                }
+            }
         }
         if let level = encore.string(forKey: "log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

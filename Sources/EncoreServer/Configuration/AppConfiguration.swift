@@ -18,6 +18,9 @@ public struct AppConfiguration: Sendable {
     /// The token-encryption key (`ENCORE_SECRET_KEY`); when `nil` it is read from, or generated
     /// into, ``secretKeyFile``.
     public var secretKey: SymmetricKey?
+    /// Earlier keys, still accepted for reading while a key rotation completes
+    /// (`ENCORE_PREVIOUS_SECRET_KEYS`, comma-separated).
+    public var previousSecretKeys: [SymmetricKey]
     /// Where a generated key is kept (mode 0600).
     public var secretKeyFile: String
     /// The log level (`ENCORE_LOG_LEVEL`).
@@ -49,6 +52,7 @@ public struct AppConfiguration: Sendable {
         database: DatabaseLocation = .default,
         databasePoolSize: Int = 8,
         secretKey: SymmetricKey? = nil,
+        previousSecretKeys: [SymmetricKey] = [],
         secretKeyFile: String = ".encore/secret.key",
         logLevel: Logger.Level = .info,
         cacheTTL: Duration = .seconds(30),
@@ -65,6 +69,7 @@ public struct AppConfiguration: Sendable {
         self.database = database
         self.databasePoolSize = databasePoolSize
         self.secretKey = secretKey
+        self.previousSecretKeys = previousSecretKeys
         self.secretKeyFile = secretKeyFile
         self.logLevel = logLevel
         self.cacheTTL = cacheTTL
