@@ -16,7 +16,7 @@ struct HomeController {
         guard let session = context.session, let userID = session.record.userID else {
             return services.views.render("home", HomeView())
         }
-        let bypass = request.headers[.cacheControl]?.contains("no-cache") == true
+        let bypass = TopItemsController.bypass(request)
         let body = try await services.spotify(userID: userID) {
             try await services.users.cachedGET(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
         }

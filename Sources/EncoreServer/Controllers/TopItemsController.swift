@@ -131,9 +131,14 @@ struct TopItemsController {
         }
     }
 
+    /// `Cache-Control: no-cache` (a hard reload) asks Spotify again. A plain reload's
+    /// `max-age=0` does not: repeat views within the TTL are what the cache is for.
     static func bypass(_ request: Request) -> Bool {
-        guard let value = request.headers[.cacheControl]?.lowercased() else { return false }
-        return value.contains("no-cache") || value.contains("max-age=0")
+        guard let value = request.headers[.cacheControl] else { return false }
+        return value.split(separator: ",").contains { directive in
+            let token = directive.trimmingWhitespace().lowercased()
+            return token == "no-cache"
+        }
     }
 
     static func json(_ body: ByteBuffer) -> Response {

@@ -1,13 +1,19 @@
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 
 /// ``EncoreStore`` on SQL, for every engine.
 public final class SQLEncoreStore: EncoreStore {
     private let engine: any SQLEngine
+    /// Sessions read recently, kept only where every change goes through this process
+    /// (SQLite), so the cache is exact; with PostgreSQL another instance may change a session,
+    /// so every lookup reads the database.
+    private let sessionCache: SessionCache?
 
     init(engine: any SQLEngine) {
         self.engine = engine
+        self.sessionCache = engine.dialect.name == StorageDialect.sqlite.name ? SessionCache() : nil
     }
 
     /// Opens the store at a location (without migrating).
@@ -52,7 +58,8 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     public func session(digest: String) async throws -> SessionRecord? {
-        try await engine.withDatabase { database in
+        if let cached = sessionCache?.get(digest) { return cached }
+        let found: SessionRecord? = try await engine.withDatabase { database in
             guard let row = try await database.raw("""
                 SELECT id_digest, user_id, created_at, expires_at FROM encore_sessions WHERE id_digest = \(bind: digest)
                 """).first()
@@ -64,21 +71,26 @@ public final class SQLEncoreStore: EncoreStore {
                 expiresAt: Date(unixSeconds: try row.decode(column: "expires_at", as: Int64.self))
             )
         }
+        if let found { sessionCache?.put(found) }
+        return found
     }
 
     public func deleteSession(digest: String) async throws {
+        sessionCache?.remove(digest)
         try await engine.withDatabase { database in
             try await database.raw("DELETE FROM encore_sessions WHERE id_digest = \(bind: digest)").run()
         }
     }
 
     public func extendSession(digest: String, expiresAt: Date) async throws {
+        sessionCache?.remove(digest)
         try await engine.withDatabase { database in
             try await database.raw("UPDATE encore_sessions SET expires_at = \(bind: expiresAt.unixSeconds) WHERE id_digest = \(bind: digest)").run()
         }
     }
 
     public func deleteSessions(userID: String) async throws {
+        sessionCache?.remove(userID: userID)
         try await engine.withDatabase { database in
             try await database.raw("DELETE FROM encore_sessions WHERE user_id = \(bind: userID)").run()
         }
@@ -157,7 +169,8 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     public func deleteExpired(now: Date) async throws -> Int {
-        try await engine.withDatabase { database in
+        sessionCache?.removeAll()
+        return try await engine.withDatabase { database in
             let seconds = now.unixSeconds
             let sessions = try await database.raw("DELETE FROM encore_sessions WHERE expires_at <= \(bind: seconds) RETURNING id_digest").all().count
             let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
@@ -197,5 +210,39 @@ extension Date {
 
     init(unixSeconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(unixSeconds))
+    }
+}
+
+/// Recently read sessions by digest, bounded in number.
+final class SessionCache: Sendable {
+    private let entries = Mutex<[String: SessionRecord]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 20_000) {
+        self.capacity = capacity
+    }
+
+    func get(_ digest: String) -> SessionRecord? {
+        entries.withLock { $0[digest] }
+    }
+
+    func put(_ record: SessionRecord) {
+        entries.withLock { entries in
+            // Starting over when full keeps the bound without bookkeeping; the next reads refill it.
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[record.idDigest] = record
+        }
+    }
+
+    func remove(_ digest: String) {
+        _ = entries.withLock { $0.removeValue(forKey: digest) }
+    }
+
+    func remove(userID: String) {
+        entries.withLock { entries in entries = entries.filter { $0.value.userID != userID } }
+    }
+
+    func removeAll() {
+        entries.withLock { $0.removeAll() }
     }
 }

@@ -1,0 +1,80 @@
+"""Turns scripts/bench's measurements into a markdown table and a JSON file under bench/results/."""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+results_path, database, duration, connections = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+values = {}
+units = {}
+for line in open(results_path):
+    entry = json.loads(line)
+    values[entry["name"]] = entry["value"]
+    units[entry["name"]] = entry["unit"]
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+now = datetime.datetime.now(datetime.timezone.utc)
+machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release(), "system": platform.system()}
+
+v = values.get
+ratio = lambda a, b: (a / b) if a is not None and b else None
+derived = {
+    "passthrough_vs_direct_throughput": ratio(v("passthrough_rps"), v("direct_rps")),
+    "cached_vs_direct_throughput": ratio(v("cached_rps"), v("direct_rps")),
+    "passthrough_added_p99_ms": (v("passthrough_p99") - v("direct_p99")) if v("passthrough_p99") is not None else None,
+    "cached_added_p99_ms": (v("cached_p99") - v("direct_p99")) if v("cached_p99") is not None else None,
+}
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}"
+
+
+rows = [
+    ("GET /v1/me/top/tracks straight to the emulator (upper bound)", f"{fmt(v('direct_rps'), 0)} req/s", f"p50 {fmt(v('direct_p50'), 2)} ms · p99 {fmt(v('direct_p99'), 2)} ms"),
+    ("GET /api/top/tracks through Encore, cache off (every request goes to Spotify)", f"{fmt(v('passthrough_rps'), 0)} req/s", f"p50 {fmt(v('passthrough_p50'), 2)} ms · p99 {fmt(v('passthrough_p99'), 2)} ms"),
+    ("GET /api/top/tracks through Encore, default 30 s cache", f"{fmt(v('cached_rps'), 0)} req/s", f"p50 {fmt(v('cached_p50'), 2)} ms · p99 {fmt(v('cached_p99'), 2)} ms"),
+    ("Throughput ratio, cache off / direct", fmt(derived["passthrough_vs_direct_throughput"], 2), "target ≥ 0.50"),
+    ("Throughput ratio, cached / direct", fmt(derived["cached_vs_direct_throughput"], 2), "target ≥ 0.50"),
+    ("Added p99 latency, cache off", f"{fmt(derived['passthrough_added_p99_ms'], 2)} ms", "target ≤ 2 ms"),
+    ("Added p99 latency, cached", f"{fmt(derived['cached_added_p99_ms'], 2)} ms", "target ≤ 2 ms"),
+    ("Sign-ins per second (full /login → /authorize → /callback, 8 browsers)", fmt(v("sign_ins_per_second")), ""),
+    ("Refresh storm: 1,000 concurrent requests, expired token → refresh grants", fmt(v("storm_refresh_grants")), f"{fmt(v('storm_ok'))} of 1,000 answered 200; target 1 grant"),
+    ("Peak RSS, idle", f"{fmt((v('idle_peak_rss') or 0) / 1024)} MB", ""),
+    (f"RSS with {fmt(v('sessions_stored'))} signed-in sessions stored", f"{fmt((v('sessions_rss') or 0) / 1024)} MB", f"peak {fmt((v('sessions_peak_rss') or 0) / 1024)} MB; target ≤ 64 MB"),
+    ("Upstream calls for 100 reloads of /top/tracks by one user", fmt(v("upstream_calls_per_100_views")), "within the cache TTL"),
+]
+if v("nginx_two_instances_rps") is not None:
+    rows.append(("GET /api/top/tracks via nginx, two instances on PostgreSQL", f"{fmt(v('nginx_two_instances_rps'), 0)} req/s", f"p99 {fmt(v('nginx_p99'), 2)} ms"))
+
+print(f"\n### Encore benchmark — {now:%Y-%m-%d %H:%M} UTC, commit {commit}, {database}, {connections} connections × {duration} s")
+print(f"Machine: {machine['cpu']}, {machine['cores']} cores. Load generator, emulator and app share the machine.\n")
+print("| measurement | result | notes |")
+print("|---|---|---|")
+for name, result, notes in rows:
+    print(f"| {name} | {result} | {notes} |")
+
+os.makedirs("bench/results", exist_ok=True)
+path = f"bench/results/{now:%Y%m%d-%H%M%S}-{commit}-{database}.json"
+with open(path, "w") as out:
+    json.dump({"date": now.isoformat(), "commit": commit, "machine": machine, "database": database,
+               "duration_seconds": int(duration), "connections": int(connections),
+               "measurements": {k: {"value": values[k], "unit": units[k]} for k in values}, "derived": derived}, out, indent=2)
+print(f"\nWritten to {path}")
