@@ -102,7 +102,7 @@ final class EncoreProcess: Sendable {
         environment["ENCORE_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        let pipe = Pipe()
+        let pipe = Pipe.closedOnExec()
         process.standardOutput = pipe
         process.standardError = pipe
         let handle = EncoreProcess(process: process)
@@ -198,4 +198,17 @@ func form(_ fields: [(String, String)]) -> String {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+}
+
+extension Pipe {
+    /// A pipe whose descriptors other spawned processes do not inherit.
+    ///
+    /// Tests start several processes at once; a child that inherited another child's pipe
+    /// would keep it open, and its reader would never see the end of the output.
+    static func closedOnExec() -> Pipe {
+        let pipe = Pipe()
+        _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        return pipe
+    }
 }

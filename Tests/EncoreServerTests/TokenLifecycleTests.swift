@@ -114,6 +114,18 @@ struct TokenLifecycleTests {
         }
     }
 
+    @Test("cached answers are kept per resource: tracks and artists with the same parameters differ")
+    func cacheKeys() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let tracks = try await browser.get("/api/top/tracks?time_range=long_term&limit=3")
+            let artists = try await browser.get("/api/top/artists?time_range=long_term&limit=3")
+            #expect((tracks.json["items"] as? [[String: Any]])?.first?["type"] as? String == "track")
+            #expect((artists.json["items"] as? [[String: Any]])?.first?["type"] as? String == "artist")
+        }
+    }
+
     @Test("repeat views within the TTL cost no upstream call; no-cache revalidates")
     func cache() async throws {
         try await AppHarness.run { app in

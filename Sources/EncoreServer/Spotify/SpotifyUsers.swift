@@ -142,8 +142,14 @@ final class SpotifyUsers: Sendable {
         return response.body
     }
 
-    private static func cacheKey(_ request: SpotifyRequest) -> String {
-        var key = request.endpointName
+    /// The concrete resource: method, path and query (the endpoint name is a template such as
+    /// `/me/top/{type}`, shared by tracks and artists).
+    static func cacheKey(_ request: SpotifyRequest) -> String {
+        var key = request.method.rawValue + " "
+        switch request.target {
+        case .path(let path): key += path
+        case .absolute(let url): key += url
+        }
         for (name, value) in request.query { key += "&\(name)=\(value)" }
         return key
     }

@@ -1,0 +1,135 @@
+"""A person's first visit, in headless Chromium: demo mode from sign-in to sign-out.
+
+Run by the Swift test BrowserTests (so by scripts/test and CI):
+
+    python demo_flow.py ENCORE_BINARY SCREENSHOT_FOLDER
+
+Starts `encore serve` in demo mode in an empty folder, then clicks through: home, "Log in with
+Spotify", the emulator's consent page, Agree, top tracks (20 rows, every image loaded), another
+time range, "Save as playlist", "Log out". Fails on any browser console error or broken image.
+Screenshots of each step go to SCREENSHOT_FOLDER.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+binary, shots = sys.argv[1], sys.argv[2]
+os.makedirs(shots, exist_ok=True)
+workdir = tempfile.mkdtemp(prefix="encore-browser-")
+environment = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "ENCORE_"))}
+server = subprocess.Popen([binary, "serve", "--no-browser", "--port", "0", "--env-file", "none.env"],
+                          cwd=workdir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message)
+
+
+try:
+    base = None
+    deadline = time.monotonic() + 120
+    while base is None and time.monotonic() < deadline:
+        line = server.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"Encore is running at (http://127\.0\.0\.1:\d+)", line)
+        if match:
+            base = match.group(1)
+    if base is None:
+        raise SystemExit("encore serve did not start")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1400"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    wait = WebDriverWait(driver, 30)
+    step = 0
+
+    def shot(name):
+        global step
+        step += 1
+        driver.save_screenshot(os.path.join(shots, f"{step:02d}-{name}.png"))
+
+    def console_errors():
+        return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+    def broken_images():
+        return driver.execute_script(
+            "return Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+
+    def settle(name):
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        wait.until(lambda d: not d.execute_script(
+            "return Array.from(document.images).some(i => !i.complete)"))
+        shot(name)
+        check(not broken_images(), f"{name}: broken images {broken_images()}")
+        errors = console_errors()
+        check(not errors, f"{name}: console errors {errors}")
+
+    try:
+        driver.get(base + "/")
+        settle("home")
+        driver.find_element(By.LINK_TEXT, "Log in with Spotify").click()
+        wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "button.agree")))
+        settle("consent")
+        check("wants to access your Spotify account" in driver.page_source, "consent page wording")
+        driver.find_element(By.CSS_SELECTOR, "button.agree").click()
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "profile-name")))
+        settle("signed-in")
+        check(driver.find_element(By.ID, "profile-name").text != "", "profile name shown")
+
+        driver.find_element(By.LINK_TEXT, "Your top tracks").click()
+        wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table.top tbody tr")))
+        settle("top-tracks")
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.top tbody tr")
+        check(len(rows) == 20, f"20 rows, got {len(rows)}")
+        covers = driver.find_elements(By.CSS_SELECTOR, "table.top td.cover img")
+        check(len(covers) == 20, f"20 covers, got {len(covers)}")
+        first_title = rows[0].find_element(By.CSS_SELECTOR, "td.title a").text
+
+        driver.find_element(By.LINK_TEXT, "Last 4 weeks").click()
+        wait.until(lambda d: "short_term" in d.current_url)
+        settle("top-tracks-short-term")
+        current = driver.find_element(By.CSS_SELECTOR, ".tabs a[aria-current=page]").text
+        check(current == "Last 4 weeks", f"current tab is {current}")
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.top tbody tr")
+        check(len(rows) == 20, f"20 rows in the short range, got {len(rows)}")
+        check(rows[0].find_element(By.CSS_SELECTOR, "td.title a").text != first_title, "the list changes with the range")
+
+        driver.find_element(By.CSS_SELECTOR, "form.save button").click()
+        wait.until(expected_conditions.presence_of_element_located((By.XPATH, "//h1[text()='Saved to Spotify']")))
+        settle("playlist-saved")
+        check("20 tracks" in driver.page_source, "playlist holds 20 tracks")
+
+        driver.find_element(By.CSS_SELECTOR, "form.logout button").click()
+        wait.until(expected_conditions.presence_of_element_located((By.LINK_TEXT, "Log in with Spotify")))
+        settle("signed-out")
+        driver.get(base + "/api/me")
+        check('"not_authenticated"' in driver.page_source, "signed out for the API too")
+    finally:
+        driver.quit()
+finally:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+if failures:
+    print(f"{len(failures)} failure(s)")
+    sys.exit(1)
+print(f"browser flow passed; screenshots in {shots}")
