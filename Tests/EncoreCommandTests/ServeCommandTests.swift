@@ -79,6 +79,7 @@ final class EncoreProcess: Sendable {
     private let text = Mutex("")
     private let exit = Mutex<Int32?>(nil)
     private let outputClosed = Mutex(false)
+    private let input = Mutex<FileHandle?>(nil)
     /// Ticks whenever output arrives or the process ends.
     private let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
@@ -93,7 +94,7 @@ final class EncoreProcess: Sendable {
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> EncoreProcess {
+    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], stdin: Bool = false) throws -> EncoreProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -106,6 +107,13 @@ final class EncoreProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         let handle = EncoreProcess(process: process)
+        if stdin {
+            let input = Pipe.closedOnExec()
+            process.standardInput = input
+            handle.input.withLock { $0 = input.fileHandleForWriting }
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         pipe.fileHandleForReading.readabilityHandler = { file in
             let data = file.availableData
             guard !data.isEmpty else {
@@ -156,6 +164,11 @@ final class EncoreProcess: Sendable {
     }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Types text on the process's standard input.
+    func send(_ text: String) {
+        input.withLock { $0?.write(Data(text.utf8)) }
+    }
 
     /// The URL in the first line that says where something is running.
     func url(after marker: String) async -> String? {

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SpotifyWebAPI
+
+/// The signed-in user's client, refreshing by itself and saving each refreshed set.
+struct SignedInSession {
+    let credentials: StoredCredentials
+    let client: SpotifyClient<TokenManager>
+
+    static func load() throws -> SignedInSession {
+        let file = CredentialsFile()
+        guard let credentials = try file.load() else { throw CLIFailure.signInNeeded() }
+        // Refreshing does not use the redirect URI; the flow only needs one to exist.
+        let configuration = SpotifyClientConfiguration(
+            clientID: credentials.clientID, clientSecret: nil,
+            redirectURI: try RedirectURI("http://127.0.0.1/callback"), accountsBaseURL: credentials.accountsURL, apiBaseURL: credentials.apiURL
+        )
+        let flow = try PKCEFlow(configuration: configuration)
+        let manager = TokenManager(tokens: credentials.tokens, refresher: flow) { refreshed in
+            var updated = credentials
+            updated.tokens = refreshed
+            try file.save(updated)
+        }
+        return SignedInSession(credentials: credentials, client: SpotifyClient(configuration: configuration, authorization: manager))
+    }
+}
+
+/// `encore logout`: forgets the saved tokens.
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Remove the saved Spotify sign-in.")
+
+    func run() async throws {
+        let file = CredentialsFile()
+        print(file.remove() ? "Signed out; removed \(file.path)." : "You were not signed in.")
+    }
+}
+
+/// `encore status`: who is signed in, with which scopes, until when.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show who is signed in, the granted scopes and when the sign-in ends."
+    )
+
+    func run() async throws {
+        try await runReportingFailures {
+            guard let credentials = try CredentialsFile().load() else { throw CLIFailure.signInNeeded() }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            print("""
+            Signed in as \(credentials.displayName ?? credentials.userID) (\(credentials.userID))
+            Scopes:      \(credentials.tokens.scopes.map { $0.rawValue }.sorted().joined(separator: " "))
+            Sign-in ends \(formatter.string(from: credentials.tokens.grantExpiresAt)) (Spotify ends sign-ins six months after you agree)
+            Spotify:     \(credentials.apiURL.absoluteString)
+            """)
+        }
+    }
+}
+
+/// `encore me`: the profile.
+struct MeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "me", abstract: "Show your Spotify profile.")
+
+    @Option(help: "table or json.")
+    var format: OutputFormat = .table
+
+    func run() async throws {
+        try await runReportingFailures {
+            let session = try SignedInSession.load()
+            if format == .json {
+                let response = try await session.client.send(SpotifyRequest(path: "me", endpointName: "GET /me"))
+                FileHandle.standardOutput.write(Data(buffer: response.body))
+                print()
+                return
+            }
+            let profile = try await session.client.currentUserProfile()
+            var rows: [[String]] = [["Name", profile.displayName ?? "—"], ["Id", profile.id]]
+            if let email = profile.email { rows.append(["Email", email]) }
+            if let country = profile.country { rows.append(["Country", country]) }
+            if let product = profile.product { rows.append(["Plan", product]) }
+            if let followers = profile.followers?.total { rows.append(["Followers", String(followers)]) }
+            print(TextTable(headers: ["Field", "Value"], rows: rows, flexible: [1]).render(width: TextTable.terminalWidth()), terminator: "")
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
