@@ -27,7 +27,10 @@ struct SignedInSession {
 
 /// `encore logout`: forgets the saved tokens.
 struct LogoutCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Remove the saved Spotify sign-in.")
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "Remove the saved Spotify sign-in.",
+        discussion: "Deletes $XDG_CONFIG_HOME/encore/credentials.json (else ~/.config/encore/).\n\nExample:\n  encore logout"
+    )
 
     func run() async throws {
         let file = CredentialsFile()
@@ -38,7 +41,8 @@ struct LogoutCommand: AsyncParsableCommand {
 /// `encore status`: who is signed in, with which scopes, until when.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show who is signed in, the granted scopes and when the sign-in ends."
+        commandName: "status", abstract: "Show who is signed in, the granted scopes and when the sign-in ends.",
+        discussion: "Exits 2 when nobody is signed in.\n\nExample:\n  encore status"
     )
 
     func run() async throws {
@@ -58,7 +62,10 @@ struct StatusCommand: AsyncParsableCommand {
 
 /// `encore me`: the profile.
 struct MeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "me", abstract: "Show your Spotify profile.")
+    static let configuration = CommandConfiguration(
+        commandName: "me", abstract: "Show your Spotify profile.",
+        discussion: "Examples:\n  encore me\n  encore me --format json"
+    )
 
     @Option(help: "table or json.")
     var format: OutputFormat = .table
