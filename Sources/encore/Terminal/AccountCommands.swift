@@ -67,7 +67,7 @@ struct MeCommand: AsyncParsableCommand {
         discussion: "Examples:\n  encore me\n  encore me --format json"
     )
 
-    @Option(help: "table or json.")
+    @Option(help: "table, json or csv.")
     var format: OutputFormat = .table
 
     func run() async throws {
@@ -85,7 +85,11 @@ struct MeCommand: AsyncParsableCommand {
             if let country = profile.country { rows.append(["Country", country]) }
             if let product = profile.product { rows.append(["Plan", product]) }
             if let followers = profile.followers?.total { rows.append(["Followers", String(followers)]) }
-            print(TextTable(headers: ["Field", "Value"], rows: rows, flexible: [1]).render(width: TextTable.terminalWidth()), terminator: "")
+            if format == .csv {
+                FileHandle.standardOutput.write(Data(CSV.render(headers: ["Field", "Value"], rows: rows).utf8))
+            } else {
+                print(TextTable(headers: ["Field", "Value"], rows: rows, flexible: [1]).render(width: TextTable.terminalWidth()), terminator: "")
+            }
         }
     }
 }
