@@ -74,12 +74,15 @@ struct ServeCommandTests {
 }
 
 /// The `encore` executable, started in a folder with a clean environment.
+///
+/// Spawned with posix_spawn and watched by a thread of its own that reads the output to its end
+/// and then reaps the process: Foundation's `Process` lost output and exit events on Linux
+/// when several tests started processes at once.
 final class EncoreProcess: Sendable {
-    private let process: Process
+    private let pid: pid_t
     private let text = Mutex("")
     private let exit = Mutex<Int32?>(nil)
-    private let outputClosed = Mutex(false)
-    private let input = Mutex<FileHandle?>(nil)
+    private let inputDescriptor: Int32?
     /// Ticks whenever output arrives or the process ends.
     private let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
@@ -89,47 +92,73 @@ final class EncoreProcess: Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("encore")
     }
 
-    private init(process: Process) {
-        self.process = process
+    private init(pid: pid_t, inputDescriptor: Int32?) {
+        self.pid = pid
+        self.inputDescriptor = inputDescriptor
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], stdin: Bool = false) throws -> EncoreProcess {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPOTIFY_") && !$0.key.hasPrefix("ENCORE_") }
         environment["ENCORE_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let pipe = Pipe.closedOnExec()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let handle = EncoreProcess(process: process)
+
+        var output: [Int32] = [0, 0]
+        var input: [Int32] = [0, 0]
+        guard pipe(&output) == 0, !stdin || pipe(&input) == 0 else { throw HarnessFailure("no pipe") }
+        // Close-on-exec, so processes that other tests start do not inherit these pipes.
+        for descriptor in output + (stdin ? input : []) { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 2)
         if stdin {
-            let input = Pipe.closedOnExec()
-            process.standardInput = input
-            handle.input.withLock { $0 = input.fileHandleForWriting }
+            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         } else {
-            process.standardInput = FileHandle.nullDevice
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        pipe.fileHandleForReading.readabilityHandler = { file in
-            let data = file.availableData
-            guard !data.isEmpty else {
-                handle.outputClosed.withLock { $0 = true }
-                file.readabilityHandler = nil
-                handle.changed.yield()
-                return
+        // The shell changes to the folder and replaces itself with encore.
+        let script = #"cd "$1" || exit 127; shift; exec "$@""#
+        let argv = (["sh", "-c", script, "sh", directory.path, binary.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+        close(output[1])
+        if stdin { close(input[0]) }
+        guard spawned == 0 else {
+            close(output[0])
+            if stdin { close(input[1]) }
+            throw HarnessFailure("cannot start encore: \(spawned)")
+        }
+        let handle = EncoreProcess(pid: pid, inputDescriptor: stdin ? input[1] : nil)
+        let readEnd = output[0]
+        let childPID = pid
+        let watcher = Thread {
+            var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+            while true {
+                let count = read(readEnd, &buffer, buffer.count)
+                if count > 0 {
+                    let chunk = String(decoding: buffer[0..<count], as: UTF8.self)
+                    handle.text.withLock { $0 += chunk }
+                    handle.changed.yield()
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
             }
-            handle.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            close(readEnd)
+            var status: Int32 = 0
+            while waitpid(childPID, &status, 0) == -1 && errno == EINTR {}
+            // Exit code, or 128 + signal, as a shell reports it.
+            let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            handle.exit.withLock { $0 = code }
             handle.changed.yield()
         }
-        process.terminationHandler = { finished in
-            handle.exit.withLock { $0 = finished.terminationStatus }
-            handle.changed.yield()
-        }
-        try process.run()
+        watcher.start()
         return handle
     }
 
@@ -145,15 +174,15 @@ final class EncoreProcess: Sendable {
     func waitForLine(containing text: String) async -> String? {
         repeat {
             if let line = completeLines.first(where: { $0.contains(text) }) { return line }
-            if exit.withLock({ $0 }) != nil, outputClosed.withLock({ $0 }) { return nil }
+            if exit.withLock({ $0 }) != nil { return nil }
         } while await nextChange()
         return nil
     }
 
-    /// Waits for the process to end and its output to close.
+    /// Waits for the process to end (its output is complete by then).
     func waitForExit() async -> Int32? {
         repeat {
-            if let status = exit.withLock({ $0 }), outputClosed.withLock({ $0 }) { return status }
+            if let status = exit.withLock({ $0 }) { return status }
         } while await nextChange()
         return nil
     }
@@ -163,11 +192,12 @@ final class EncoreProcess: Sendable {
         return await iterator.next() != nil
     }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func signal(_ signal: Int32) { kill(pid, signal) }
 
     /// Types text on the process's standard input.
     func send(_ text: String) {
-        input.withLock { $0?.write(Data(text.utf8)) }
+        guard let inputDescriptor else { return }
+        _ = text.utf8CString.withUnsafeBufferPointer { write(inputDescriptor, $0.baseAddress, $0.count - 1) }
     }
 
     /// The URL in the first line that says where something is running.
@@ -179,7 +209,11 @@ final class EncoreProcess: Sendable {
     }
 
     func terminate() {
-        if process.isRunning { process.terminate() }
+        if exit.withLock({ $0 }) == nil { kill(pid, SIGTERM) }
+    }
+
+    deinit {
+        if let inputDescriptor { close(inputDescriptor) }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The terminal client against the emulator, as a person uses it: `encore login`, then commands.
-@Suite("encore login and the terminal commands", .serialized, .timeLimit(.minutes(3)))
+@Suite("encore login and the terminal commands", .timeLimit(.minutes(3)))
 struct TerminalCommandTests {
     /// An emulator process and a private config folder.
     struct Setup {

@@ -56,8 +56,9 @@ struct PlaylistController {
     /// A page linking a playlist the user just saved.
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
-            throw AppError.badParameter(name: "id", message: "is not a Spotify playlist id")
+        // Spotify ids are 22 base62 characters; anything else cannot name a playlist.
+        guard id.utf8.count == 22, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+            throw AppError.notFound
         }
         let playlist = try await services.spotify(userID: context.userID) {
             try await services.users.client(userID: context.userID).playlist(id: id)
