@@ -64,6 +64,9 @@ struct TerminalCommandTests {
         #expect(login.output.contains("Signed in as Maya Okafor."))
         let mode = try FileManager.default.attributesOfItem(atPath: setup.credentials)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+        // Written through a temporary file and a rename: nothing else is left in the folder.
+        let folder = (setup.credentials as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["credentials.json"])
 
         let status = try await setup.run(["status"])
         #expect(status.status == 0)
