@@ -129,7 +129,7 @@ struct PrivatePostgres: Sendable {
         let bin = (pgCtl as NSString).deletingLastPathComponent
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("encore-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let postgres = PrivatePostgres(bin: bin, data: data, port: try freePort())
+        let postgres = PrivatePostgres(bin: bin, data: data, port: try freeLoopbackPort())
         if getuid() == 0 { try await run("/bin/chown", ["postgres:postgres", data]) }
         try await postgres.asPostgres("\(bin)/initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8"])
         try await postgres.startServer()
@@ -200,20 +200,6 @@ struct PrivatePostgres: Sendable {
         guard status == 0 else {
             throw PostgresError("\((tool as NSString).lastPathComponent) \(arguments.first ?? "") exited with \(status)")
         }
-    }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        guard port > 0 else { throw PostgresError("no free port") }
-        return port
     }
 }
 

@@ -67,16 +67,7 @@ final class PostgresEngine: SQLEngine {
     func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await translating {
             try await client.withConnection { connection in
-                let database = connection.sql(queryLogLevel: nil)
-                try await database.raw("BEGIN").run()
-                do {
-                    let result = try await body(database)
-                    try await database.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await database.raw("ROLLBACK").run()
-                    throw error
-                }
+                try await connection.sql(queryLogLevel: nil).transaction(begin: "BEGIN", body)
             }
         }
     }

@@ -26,6 +26,21 @@ protocol SQLEngine: Sendable {
     func close() async
 }
 
+extension SQLDatabase {
+    /// Runs `body` between `begin` and `COMMIT`, rolling back when it throws.
+    func transaction<T>(begin: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}
+
 /// A first-come, first-served lock for async code.
 ///
 /// SQLite gets one connection; this lock keeps one transaction (or statement) on it at a time, so

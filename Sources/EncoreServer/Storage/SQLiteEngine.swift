@@ -59,17 +59,8 @@ final class SQLiteEngine: SQLEngine {
 
     func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
-            try await Self.translatingErrors {
-                try await database.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(database)
-                    try await database.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await database.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
+            // IMMEDIATE takes the write lock at once, so the transaction cannot fail halfway on it.
+            try await Self.translatingErrors { try await database.transaction(begin: "BEGIN IMMEDIATE", body) }
         }
     }
 
