@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(
             name: "EncoreCommandTests",
             dependencies: [
+                "encore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
