@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import encore
 
 /// The terminal client against the emulator, as a person uses it: `encore login`, then commands.
 @Suite("encore login and the terminal commands", .timeLimit(.minutes(3)))
@@ -155,15 +156,6 @@ struct HarnessFailure: Error, CustomStringConvertible {
 }
 
 func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-    let port = Int(UInt16(bigEndian: address.sin_port))
-    guard port > 0 else { throw HarnessFailure("no free port") }
+    guard let port = FreePort.loopback() else { throw HarnessFailure("no free port") }
     return port
 }

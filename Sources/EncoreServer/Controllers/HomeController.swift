@@ -26,7 +26,10 @@ struct HomeController {
         } catch {
             throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
         }
-        let grantedAt = try await services.storage { try await services.store.grant(userID: userID)?.grantedAt } ?? services.clock.now()
+        // The user's token manager already holds the grant date: no second database read.
+        let grantedAt = try await services.spotify(userID: userID) {
+            try await services.users.client(userID: userID).authorization.tokens.grantedAt
+        }
         let grantEnd = UserTokens.grantLifetimeEnd(from: grantedAt)
         let remaining = grantEnd.timeIntervalSince(services.clock.now())
         let warning = remaining < services.configuration.grantWarning.timeInterval

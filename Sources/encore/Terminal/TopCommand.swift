@@ -68,22 +68,18 @@ struct TopCommand: AsyncParsableCommand {
                 let tracks = all
                     ? try await spotify.allCurrentUserTopTracks(timeRange: range.timeRange).collect()
                     : try await spotify.currentUserTopTracks(timeRange: range.timeRange, limit: limit).items
-                try emit(tracks, headers: ["#", "Title", "Artists", "Album", "Length"]) { index, track in
+                try Output.emit(tracks, format: format, headers: ["#", "Title", "Artists", "Album", "Length"]) { index, track in
                     [String(index + 1), track.name, track.artists.map(\.name).joined(separator: ", "), track.album?.name ?? "", Self.duration(track.durationMs)]
                 }
             case .artists:
                 let artists = all
                     ? try await spotify.allCurrentUserTopArtists(timeRange: range.timeRange).collect()
                     : try await spotify.currentUserTopArtists(timeRange: range.timeRange, limit: limit).items
-                try emit(artists, headers: ["#", "Artist", "Genres", "Followers"]) { index, artist in
+                try Output.emit(artists, format: format, headers: ["#", "Artist", "Genres", "Followers"]) { index, artist in
                     [String(index + 1), artist.name, (artist.genres ?? []).prefix(3).joined(separator: ", "), artist.followers.map { String($0.total) } ?? ""]
                 }
             }
         }
-    }
-
-    private func emit<Item: Encodable>(_ items: [Item], headers: [String], row: (Int, Item) -> [String]) throws {
-        try Output.emit(items, format: format, headers: headers, row: row)
     }
 
     static func duration(_ milliseconds: Int) -> String {
