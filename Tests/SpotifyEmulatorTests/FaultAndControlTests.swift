@@ -85,4 +85,46 @@ struct FaultAndControlTests {
             #expect(try await http("POST", "\(h.origin)/_emulator/faults", headers: [json], body: "not json").status == 400)
         }
     }
+
+    @Test("a rotating refresh whose answer is lost or delayed has already revoked the old token")
+    func answerAfterEffect() async throws {
+        try await Harness.run(.init(refreshTokenPolicy: .rotate, autoApproveUser: "maya")) { h in
+            let old = try #require(try await h.signIn()["refresh_token"] as? String)
+            let refreshBody = form([("grant_type", "refresh_token"), ("refresh_token", old)])
+            let headers = [("Content-Type", "application/x-www-form-urlencoded"), basic(h.client.clientID, h.client.clientSecret)]
+
+            h.emulator.injectFault(FaultRule(kind: .lostAnswer, pathPrefix: "/api/token", count: 1))
+            await #expect(throws: (any Error).self) { try await http("POST", "\(h.origin)/api/token", headers: headers, body: refreshBody) }
+            #expect(h.emulator.counters.refreshesByUser["maya"] == 1)
+            let reuse = try await http("POST", "\(h.origin)/api/token", headers: headers, body: refreshBody)
+            #expect(reuse.body == #"{"error":"invalid_grant","error_description":"Refresh token revoked"}"#)
+
+            // A delayed answer: the grant is counted while the caller still waits, then the caller gives up.
+            let second = try #require(try await h.signIn()["refresh_token"] as? String)
+            let secondBody = form([("grant_type", "refresh_token"), ("refresh_token", second)])
+            h.emulator.injectFault(FaultRule(kind: .delayedAnswer, pathPrefix: "/api/token", latencyMs: 60_000, count: 1))
+            let waiting = Task { try await http("POST", "\(h.origin)/api/token", headers: headers, body: secondBody) }
+            var applied = false
+            for _ in 0..<100_000 where !applied {
+                applied = h.emulator.counters.refreshesByUser["maya"] == 2
+                if !applied { await Task.yield() }
+            }
+            #expect(applied)
+            waiting.cancel()
+            _ = await waiting.result
+            let late = try await http("POST", "\(h.origin)/api/token", headers: headers, body: secondBody)
+            #expect(late.json["error"] as? String == "invalid_grant")
+        }
+    }
+
+    @Test("latency_ms delays any fault, not just the normal answer")
+    func delayedFault() async throws {
+        try await Harness.run { h in
+            h.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/me", status: 503, latencyMs: 200, count: 1))
+            let start = ContinuousClock.now
+            let answer = try await h.get("/me", token: nil)
+            #expect(answer.status == 503)
+            #expect(ContinuousClock.now - start >= .milliseconds(200))
+        }
+    }
 }

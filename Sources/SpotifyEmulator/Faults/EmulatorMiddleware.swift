@@ -36,8 +36,23 @@ struct EmulatorMiddleware: RouterMiddleware {
         }
     }
 
+    /// Headers go out, then the body write fails and the server closes the connection.
+    private static func truncatedAnswer() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: "4096"], body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "{\"items\":["))
+            throw DroppedConnection()
+        })
+    }
+
     private func inject(_ fault: FaultRule, request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let retryAfter: HTTPFields = fault.retryAfter.map { [.retryAfter: String($0)] } ?? [:]
+        let delay = Duration.milliseconds(fault.latencyMs ?? (fault.kind == .latency || fault.kind == .delayedAnswer ? 1000 : 0))
+        switch fault.kind {
+        case .latency, .delayedAnswer:
+            break
+        default:
+            if delay > .zero { try await Task.sleep(for: delay) }
+        }
         switch fault.kind {
         case .rateLimit:
             return SpotifyResponses.webAPIError(.tooManyRequests, "API rate limit exceeded", extraHeaders: [.retryAfter: String(fault.retryAfter ?? 1)])
@@ -54,14 +69,22 @@ struct EmulatorMiddleware: RouterMiddleware {
             }
             return SpotifyResponses.webAPIError(status, message, extraHeaders: retryAfter)
         case .latency:
-            try await Task.sleep(for: .milliseconds(fault.latencyMs ?? 1000))
+            try await Task.sleep(for: delay)
             return try await respond(request, context: context, next: next)
+        case .delayedAnswer:
+            // Counted (and so visible to tests) as soon as it took effect, before the answer leaves.
+            var response = try await respond(request, context: context, next: next)
+            let body = response.body
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                try await Task.sleep(for: delay)
+                try await body.write(writer)
+            }
+            return response
         case .drop:
-            // Headers go out, then the body write fails and the server closes the connection.
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: "4096"], body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "{\"items\":["))
-                throw DroppedConnection()
-            })
+            return Self.truncatedAnswer()
+        case .lostAnswer:
+            _ = try await respond(request, context: context, next: next)
+            return Self.truncatedAnswer()
         case .malformedJSON:
             return SpotifyResponses.json("{\"href\":\"truncated\",\"items\":[{\"id\":")
         }

@@ -51,6 +51,11 @@ public struct FaultRule: Sendable, Hashable, Codable {
         case drop
         /// A 200 whose body is not valid JSON.
         case malformedJSON = "malformed_json"
+        /// The request takes effect at once (a refresh rotates the token), and its answer leaves
+        /// only after `latency_ms`: the window in which a caller can die knowing nothing.
+        case delayedAnswer = "delayed_answer"
+        /// The request takes effect, then the connection closes before the answer is complete.
+        case lostAnswer = "lost_answer"
     }
 
     /// What goes wrong.
@@ -63,7 +68,8 @@ public struct FaultRule: Sendable, Hashable, Codable {
     public var status: Int?
     /// Seconds for `Retry-After` on 429s (and 503s, when set).
     public var retryAfter: Int?
-    /// Milliseconds of delay for `.latency`.
+    /// Milliseconds of delay: before the normal answer for `.latency`, before the answer of an
+    /// already-applied request for `.delayedAnswer`, and before the fault itself for the others.
     public var latencyMs: Int?
     /// Apply to the next N matching requests, then stop; forever when `nil`.
     public var count: Int?
