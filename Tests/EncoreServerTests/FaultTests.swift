@@ -77,4 +77,59 @@ struct FaultTests {
             #expect(answer.body.contains("Spotify"))
         }
     }
+
+    @Test("Spotify answering after the deadline gives a quick 504, and the next request works")
+    func latencyPastDeadline() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero, spotifyTimeout: .milliseconds(300))) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/v1/me/top", latencyMs: 5_000))
+            let started = ContinuousClock.now
+            let api = try await browser.get("/api/top/tracks")
+            #expect(api.status == 504)
+            #expect(api.json["error"] as? String == "spotify_timeout")
+            let page = try await browser.get("/top/tracks")
+            #expect(page.status == 504)
+            #expect(page.body.contains("Spotify is taking too long"))
+            // Both answers came long before Spotify's 5 s would have: the deadline, not the latency, set the pace.
+            #expect(ContinuousClock.now - started < .seconds(4))
+            app.emulator.clearFaults()
+            #expect(try await browser.get("/api/top/tracks").status == 200)
+        }
+    }
+
+    @Test("a failing database statement is a 503 for that request only, and the app recovers by itself",
+          .enabled(if: ScratchPostgres.isAvailable))
+    func databaseErrors() async throws {
+        try await ScratchPostgres.with { url, sql in
+            try await AppHarness.run(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app in
+                let browser = app.browser()
+                try await app.signIn(browser)
+                #expect(try await browser.get("/api/me").status == 200)
+
+                try await sql("ALTER TABLE encore_sessions RENAME TO encore_sessions_away")
+                let page = try await browser.get("/top/tracks")
+                #expect(page.status == 503)
+                #expect(page.body.contains("Encore is having trouble"))
+                let api = try await browser.get("/api/me")
+                #expect(api.status == 503)
+                #expect(api.json["error"] as? String == "storage_unavailable")
+                #expect(app.logs.all.contains { $0.contains("42P01") })
+
+                // The database answered, so no outage is assumed: the first request after the repair works.
+                try await sql("ALTER TABLE encore_sessions_away RENAME TO encore_sessions")
+                #expect(try await browser.get("/api/me").status == 200)
+
+                // Every connection the app holds is cut: the pool reconnects without a restart.
+                try await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                var statuses: [Int] = []
+                while statuses.last != 200, statuses.count < 200 {
+                    statuses.append(try await browser.get("/api/me").status)
+                }
+                #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 })
+                #expect(statuses.last == 200)
+                #expect(try await browser.get("/top/tracks").status == 200)
+            }
+        }
+    }
 }

@@ -143,6 +143,7 @@ struct AppHarness: Sendable {
         var autoApprove: String? = "maya"
         var emulator: SpotifyEmulator?
         var clock = VirtualClock(start: Date())
+        var spotifyTimeout: Duration = .seconds(5)
     }
 
     static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
@@ -167,7 +168,7 @@ struct AppHarness: Sendable {
                 accountsBaseURL: origin,
                 apiBaseURL: origin.appendingPathComponent("v1")
             )
-            spotify.timeout = .seconds(5)
+            spotify.timeout = options.spotifyTimeout
             let configuration = AppConfiguration(
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
                 previousSecretKeys: options.previousKeys,
@@ -252,4 +253,41 @@ struct AppHarness: Sendable {
 struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A database of the test's own on the PostgreSQL server scripts/test provides, so a test can
+/// break its schema or its connections without disturbing the others.
+enum ScratchPostgres {
+    static var serverURL: String? {
+        ProcessInfo.processInfo.environment["ENCORE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var isAvailable: Bool { serverURL != nil }
+
+    /// Runs `body` with the scratch database's URL and a way to run SQL in it; drops it afterwards.
+    static func with<T: Sendable>(_ body: @Sendable (_ url: String, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> T) async throws -> T {
+        guard let serverURL, var components = URLComponents(string: serverURL) else { throw HarnessError("ENCORE_TEST_POSTGRES_URL is not set") }
+        let name = "encore_scratch_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        components.path = "/" + name
+        guard let url = components.string else { throw HarnessError("cannot build the scratch database URL") }
+        var logger = Logger(label: "scratch-postgres")
+        logger.logLevel = .critical
+        let server = try PostgresEngine(url: serverURL, poolSize: 1, logger: logger)
+        let serverPool = Task { await server.run() }
+        defer { serverPool.cancel() }
+        try await server.withDatabase { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        let scratch = try PostgresEngine(url: url, poolSize: 1, logger: logger)
+        let scratchPool = Task { await scratch.run() }
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(url) { statement in
+                try await scratch.withDatabase { try await $0.raw("\(unsafeRaw: statement)").run() }
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        scratchPool.cancel()
+        try await server.withDatabase { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+        return try outcome.get()
+    }
 }

@@ -60,6 +60,26 @@ struct TokenLifecycleTests {
         }
     }
 
+    @Test("a rotating refresh whose answer is lost: the user is told to sign in again, and can")
+    func rotatedAnswerLost() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            app.emulator.setRefreshTokenPolicy(.rotate)
+            let browser = app.browser()
+            try await app.signIn(browser)
+            // Spotify rotates the refresh token, then the answer never arrives: the stored one is dead.
+            app.emulator.injectFault(FaultRule(kind: .lostAnswer, pathPrefix: "/api/token", count: 1))
+            app.clock.advance(by: .seconds(3600))
+            let first = try await browser.get("/api/me")
+            #expect(first.status == 502 || first.status == 401)
+            let second = try await browser.get("/api/me")
+            #expect(second.status == 401)
+            #expect(second.json["error"] as? String == "reauthorization_required")
+            #expect(try await app.store.grant(userID: app.stableID("maya")) == nil)
+            #expect(try await app.signIn(browser).status == 303)
+            #expect(try await browser.get("/api/me").status == 200)
+        }
+    }
+
     @Test("invalid_grant deletes the grant and asks the user to sign in again")
     func grantLost() async throws {
         try await AppHarness.run { app in

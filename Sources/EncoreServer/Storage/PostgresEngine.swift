@@ -103,6 +103,12 @@ final class PostgresEngine: SQLEngine {
             let result = try await body()
             breaker.withLock { $0 = Breaker() }
             return result
+        } catch let error as PSQLError where error.code == .server {
+            // The database answered: this query failed, the next one may not. Only the SQLSTATE
+            // and the server's message are kept; its detail field can quote row values.
+            breaker.withLock { $0 = Breaker() }
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            throw StorageError.failed("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "no message")")
         } catch let error as PSQLError {
             tripBreaker()
             throw StorageError.unavailable("PostgreSQL: \(error.code)")
