@@ -58,6 +58,7 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     let onRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()])),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [StoreService(store: store, clock: dependencies.clock, logger: logger)],
         onServerRunning: { channel in

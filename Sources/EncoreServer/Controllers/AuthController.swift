@@ -165,8 +165,10 @@ struct FormFields {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw error
         } catch {
-            throw AppError.badParameter(name: "form", message: "is too large")
+            throw AppError.badParameter(name: "form", message: "could not be read")
         }
         let text = String(buffer: body)
         for pair in text.split(separator: "&") {
