@@ -9,8 +9,9 @@ import SpotifyWebAPI
 public struct AppDependencies: Sendable {
     /// The source of time for token expiry, sessions and waits.
     public var clock: any SpotifyClock
-    /// The HTTP client used for every Spotify call (one pool for the whole app).
-    public var transport: any HTTPTransport
+    /// The HTTP client used for every Spotify call (one pool for the whole app); when `nil` the
+    /// app makes one with ``AppConfiguration/spotifyConnections`` and closes it when it stops.
+    public var transport: (any HTTPTransport)?
     /// An already opened store; when `nil` the configured database is opened.
     public var store: (any EncoreStore)?
     /// Where metrics go; `/metrics` prints it.
@@ -22,7 +23,7 @@ public struct AppDependencies: Sendable {
 
     public init(
         clock: any SpotifyClock = SystemClock(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        transport: (any HTTPTransport)? = nil,
         store: (any EncoreStore)? = nil,
         metrics: AppMetrics = AppMetrics(),
         logger: Logger = Logger(label: "encore"),
@@ -53,14 +54,23 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     } else {
         store = try await SQLEncoreStore.open(configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
     }
-    let services = try makeServices(configuration, dependencies: dependencies, store: store, key: key, logger: logger)
+    var dependencies = dependencies
+    let ownTransport = dependencies.transport == nil ? AsyncHTTPClientTransport(connectionsPerHost: configuration.spotifyConnections) : nil
+    dependencies.transport = dependencies.transport ?? ownTransport
+    let services: AppServices
+    do {
+        services = try makeServices(configuration, dependencies: dependencies, store: store, key: key, logger: logger)
+    } catch {
+        try? await ownTransport?.shutdown()
+        throw error
+    }
     let router = buildRouter(services)
     let onRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()])),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)],
+        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)] + (ownTransport.map { [TransportService(transport: $0)] } ?? []),
         onServerRunning: { channel in
             await onRunning?(configuration.host, channel.localAddress?.port ?? configuration.port)
         },
@@ -81,9 +91,10 @@ func makeServices(
     guard spotify.redirectURI != nil else {
         throw SpotifyConfigurationError(key: "SPOTIFY_REDIRECT_URI", message: "is required, e.g. http://127.0.0.1:9000/callback")
     }
+    let transport = dependencies.transport ?? AsyncHTTPClientTransport.shared
     let flow: any SignInFlow = spotify.clientSecret != nil
-        ? try AuthorizationCodeFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
-        : try PKCEFlow(configuration: spotify, transport: dependencies.transport, clock: dependencies.clock, logger: logger)
+        ? try AuthorizationCodeFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
+        : try PKCEFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
     let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
     let vault = GrantVault(store: store, cipher: cipher)
     let users = SpotifyUsers(
@@ -91,7 +102,7 @@ func makeServices(
         flow: flow,
         vault: vault,
         cache: ResponseCache(ttl: configuration.cacheTTL),
-        transport: dependencies.transport,
+        transport: transport,
         clock: dependencies.clock,
         gate: RateLimitGate(),
         leeway: configuration.refreshLeeway,
@@ -135,6 +146,16 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
 
 /// Keeps the store open while the server drains, runs its background work, sweeps expired
 /// rows, and closes it at shutdown.
+/// Closes the app's own connections to Spotify once the server has drained.
+struct TransportService: Service {
+    let transport: AsyncHTTPClientTransport
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await transport.shutdown()
+    }
+}
+
 struct StoreService: Service {
     let store: any EncoreStore
     let clock: any SpotifyClock

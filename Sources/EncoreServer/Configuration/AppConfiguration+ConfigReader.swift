@@ -17,6 +17,7 @@ extension AppConfiguration {
     /// - `encore.host` (default `127.0.0.1`), `encore.port` (default 9000).
     /// - `encore.database.url` (secret; default `sqlite://.encore/encore.sqlite`).
     /// - `encore.database.pool.size` (default 8): the most PostgreSQL connections per instance.
+    /// - `encore.spotify.connections` (default 64): HTTP/1.1 connections kept per Spotify host.
     /// - `encore.secret.key` (secret; base64 of 32 bytes).
     /// - `encore.previous.secret.keys` (secret): earlier keys, comma-separated, still read during a rotation.
     /// - `encore.log.level` (`trace` … `critical`, default `info`).
@@ -41,6 +42,12 @@ extension AppConfiguration {
                 throw SpotifyConfigurationError(key: "ENCORE_DATABASE_POOL_SIZE", message: "\"\(size)\" is not a connection count (1–500)")
             }
             databasePoolSize = value
+        }
+        if let count = encore.string(forKey: "spotify.connections") {
+            guard let value = Int(count), (1...1000).contains(value) else {
+                throw SpotifyConfigurationError(key: "ENCORE_SPOTIFY_CONNECTIONS", message: "\"\(count)\" is not a connection count (1–1000)")
+            }
+            spotifyConnections = value
         }
         if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
             secretKey = try Self.decodeSecretKey(encoded)

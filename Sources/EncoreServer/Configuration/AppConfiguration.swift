@@ -15,6 +15,9 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseLocation
     /// The most database connections one instance opens (`ENCORE_DATABASE_POOL_SIZE`; PostgreSQL).
     public var databasePoolSize: Int
+    /// HTTP/1.1 connections kept open to each Spotify host (`ENCORE_SPOTIFY_CONNECTIONS`);
+    /// HTTP/2 (Spotify over https) multiplexes on fewer.
+    public var spotifyConnections: Int
     /// The token-encryption key (`ENCORE_SECRET_KEY`); when `nil` it is read from, or generated
     /// into, ``secretKeyFile``.
     public var secretKey: SymmetricKey?
@@ -51,6 +54,7 @@ public struct AppConfiguration: Sendable {
         port: Int = 9000,
         database: DatabaseLocation = .default,
         databasePoolSize: Int = 8,
+        spotifyConnections: Int = 64,
         secretKey: SymmetricKey? = nil,
         previousSecretKeys: [SymmetricKey] = [],
         secretKeyFile: String = ".encore/secret.key",
@@ -68,6 +72,7 @@ public struct AppConfiguration: Sendable {
         self.port = port
         self.database = database
         self.databasePoolSize = databasePoolSize
+        self.spotifyConnections = spotifyConnections
         self.secretKey = secretKey
         self.previousSecretKeys = previousSecretKeys
         self.secretKeyFile = secretKeyFile

@@ -13,6 +13,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     private let client: HTTPClient
     private let maxResponseBytes: Int
+    private let ownsClient: Bool
 
     /// Creates a transport on an existing client.
     /// - Parameters:
@@ -21,6 +22,30 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     public init(client: HTTPClient, maxResponseBytes: Int = 4 * 1024 * 1024) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
+        self.ownsClient = false
+    }
+
+    /// Creates a transport with a client of its own, sized for a server that calls Spotify for
+    /// many users at once; call ``shutdown()`` when done with it.
+    ///
+    /// `HTTPClient.shared` keeps at most 8 HTTP/1.1 connections per host, so a busy server
+    /// queues behind them (HTTP/2 multiplexes instead, and ignores this limit).
+    /// - Parameters:
+    ///   - connectionsPerHost: HTTP/1.1 connections kept per host.
+    ///   - maxResponseBytes: Responses larger than this fail with ``TransportFailure/responseTooLarge(limit:)``.
+    public init(connectionsPerHost: Int, maxResponseBytes: Int = 4 * 1024 * 1024) {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
+        configuration.redirectConfiguration = .disallow
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.maxResponseBytes = maxResponseBytes
+        self.ownsClient = true
+    }
+
+    /// Closes the connections of a client this transport created; does nothing for a client
+    /// passed in, whose owner shuts it down.
+    public func shutdown() async throws {
+        if ownsClient { try await client.shutdown() }
     }
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
