@@ -29,7 +29,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// many users at once; call ``shutdown()`` when done with it.
     ///
     /// `HTTPClient.shared` keeps at most 8 HTTP/1.1 connections per host, so a busy server
-    /// queues behind them (HTTP/2 multiplexes instead, and ignores this limit).
+    /// queues behind them (HTTP/2 multiplexes instead, and ignores this limit). The client does
+    /// not trace (its span attributes cost time on every request even with no tracer set up);
+    /// pass a client of your own to ``init(client:maxResponseBytes:)`` for traces.
     /// - Parameters:
     ///   - connectionsPerHost: HTTP/1.1 connections kept per host.
     ///   - maxResponseBytes: Responses larger than this fail with ``TransportFailure/responseTooLarge(limit:)``.
@@ -37,6 +39,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost))
         configuration.redirectConfiguration = .disallow
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.maxResponseBytes = maxResponseBytes
         self.ownsClient = true
