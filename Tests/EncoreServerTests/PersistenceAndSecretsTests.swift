@@ -120,9 +120,18 @@ struct PersistenceAndSecretsTests {
             _ = try await browser.get("/top/tracks")
             app.clock.advance(by: .seconds(3600))
             _ = try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")])
+            _ = try await browser.get("/top/tracks")
+            // Methods outside the standard set count as OTHER (the HTTP parser refuses invented
+            // ones with a 400 before they reach the app).
+            for method in ["PROPFIND", "PURGE", "MKCOL"] {
+                #expect(try await http(method, app.appBase + "/").status >= 400)
+            }
             let metrics = try await browser.get("/metrics")
             #expect(metrics.status == 200)
-            #expect(metrics.body.contains(#"encore_http_requests_total{route="/top/tracks",method="GET",status="200"} 1"#))
+            // The second view reuses the first one's series (and its cached answer).
+            #expect(metrics.body.contains(#"encore_http_requests_total{route="/top/tracks",method="GET",status="200"} 2"#))
+            #expect(!metrics.body.contains("PROPFIND") && !metrics.body.contains("PURGE"))
+            #expect(metrics.body.contains(#"method="OTHER""#))
             #expect(metrics.body.contains(#"spotify_requests_total{endpoint="GET /me/top/{type}",status="200"} 1"#))
             #expect(metrics.body.contains(#"encore_token_refreshes_total{outcome="ok"} 1"#))
             #expect(metrics.body.contains("encore_http_request_duration_seconds_bucket"))

@@ -10,8 +10,8 @@ import Prometheus
 public struct AppMetrics: Sendable {
     /// Where every metric lives; `/metrics` prints it.
     public let registry: PrometheusCollectorRegistry
-    /// The swift-metrics factory that writes into ``registry``.
-    public let factory: PrometheusMetricsFactory
+    /// The swift-metrics factory that writes into ``registry``, keeping one handler per series.
+    public let factory: any MetricsFactory
 
     /// Creates metrics over a registry (a new one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -21,14 +21,19 @@ public struct AppMetrics: Sendable {
                                    .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
                                    .seconds(2.5), .seconds(5), .seconds(10)]
         factory.defaultDurationHistogramBuckets = buckets
-        self.factory = factory
+        self.factory = MemoizingMetricsFactory(factory)
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
+        // Methods come from the client: only the standard ones become label values, so a client
+        // inventing methods cannot grow the number of series.
+        let method = Self.standardMethods.contains(method) ? method : "OTHER"
         Counter(label: "encore_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory).increment()
         Timer(label: "encore_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
             .recordNanoseconds(Int64(duration.timeInterval * 1e9))
     }
+
+    private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"]
 
     func refresh(outcome: String) {
         Counter(label: "encore_token_refreshes_total", dimensions: [("outcome", outcome)], factory: factory).increment()
