@@ -60,8 +60,27 @@ struct FaultTests {
             try await app.signIn(browser)
             app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
             #expect(try await browser.get("/top/tracks").status == 502)
+            // The JSON API passes Spotify's bytes through, but not a body cut short.
+            app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
+            let api = try await browser.get("/api/top/tracks")
+            #expect(api.status == 502)
+            #expect(api.json["error"] as? String == "spotify_error")
             app.emulator.injectFault(FaultRule(kind: .drop, pathPrefix: "/v1/me", count: 3))
             #expect(try await browser.get("/api/me").status == 502)
+            #expect(try await browser.get("/top/tracks").status == 200)
+        }
+    }
+
+    @Test("a body cut short is neither served as JSON nor cached")
+    func truncatedNotCached() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
+            #expect(try await browser.get("/api/top/tracks").status == 502)
+            let next = try await browser.get("/api/top/tracks")
+            #expect(next.status == 200)
+            #expect((next.json["items"] as? [Any])?.count == 20)
             #expect(try await browser.get("/top/tracks").status == 200)
         }
     }

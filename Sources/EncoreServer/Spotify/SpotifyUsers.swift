@@ -137,9 +137,25 @@ final class SpotifyUsers: Sendable {
             cache.store(ResponseCache.Entry(body: cached.entry.body, etag: cached.entry.etag, storedAt: clock.now()), userID: userID, key: key)
             return cached.entry.body
         }
+        guard Self.isWholeJSONObject(response.body) else {
+            throw SpotifyAPIError(code: .decoding, service: .webAPI, message: "Spotify's answer was cut short or is not a JSON object")
+        }
         metrics.cache(cache.isEnabled ? "miss" : "disabled")
         cache.store(ResponseCache.Entry(body: response.body, etag: response.etag, storedAt: clock.now()), userID: userID, key: key)
         return response.body
+    }
+
+    /// Whether a body starts with `{` and ends with `}`, ignoring whitespace.
+    ///
+    /// Bodies pass through to `/api` unparsed (parsing 40 KB on every request would cost more
+    /// than the rest of the request), so this catches what actually goes wrong in transit — an
+    /// answer cut short — before it is served or cached.
+    static func isWholeJSONObject(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return false }
+            return bytes[first] == UInt8(ascii: "{") && bytes[last] == UInt8(ascii: "}") && first < last
+        }
     }
 
     /// The concrete resource: method, path and query (the endpoint name is a template such as
