@@ -62,6 +62,8 @@ struct ConfigurationTests {
         #expect(configuration.database == .sqliteFile(path: ".encore/encore.sqlite"))
         #expect(configuration.cacheTTL == .seconds(30))
         #expect(configuration.logLevel == .info)
+        #expect(configuration.spotifyConnections == 64)
+        #expect(try AppConfiguration.load(environment: ["ENCORE_SPOTIFY_CONNECTIONS": "16"], dotEnvPath: nil).configuration.spotifyConnections == 16)
     }
 
     @Test("a redirect URI Spotify would refuse stops startup with what to use instead")
@@ -76,7 +78,8 @@ struct ConfigurationTests {
 
     @Test("bad values name their variable", arguments: [
         ("ENCORE_PORT", "ninety"), ("ENCORE_DATABASE_URL", "mysql://x"), ("ENCORE_SECRET_KEY", "c2hvcnQ="),
-        ("ENCORE_LOG_LEVEL", "loud"), ("ENCORE_CACHE_TTL", "-1"),
+        ("ENCORE_LOG_LEVEL", "loud"), ("ENCORE_CACHE_TTL", "-1"), ("ENCORE_SPOTIFY_CONNECTIONS", "0"),
+        ("ENCORE_DATABASE_POOL_SIZE", "many"),
     ])
     func badValues(variable: String, value: String) {
         #expect {
