@@ -5,7 +5,7 @@ import SpotifyWebAPI
 import Testing
 @testable import EncoreServer
 
-@Suite("Persistence and secrets")
+@Suite("Persistence and secrets", .timeLimit(.minutes(3)))
 struct PersistenceAndSecretsTests {
     static var durableEngines: [DatabaseLocation] {
         StoreContractTests.engines.filter { $0 != .sqliteMemory }
@@ -106,6 +106,26 @@ struct PersistenceAndSecretsTests {
                 #expect(!logs.contains { $0.contains(secret) }, "a log line holds a secret")
                 #expect(!bodies.contains { $0.contains(secret) }, "a response holds a secret")
             }
+        }
+    }
+
+    @Test("the secret scan that ends every test finds a token in the logs and a verifier on a page",
+          arguments: ["log", "page"])
+    func scanFindsLeaks(place: String) async throws {
+        try await withKnownIssue("the planted secret is found") {
+            try await AppHarness.run(AppHarness.Options(pkceOnly: true)) { app in
+                let browser = app.browser()
+                try await app.signIn(browser)
+                if place == "log" {
+                    let token = try #require(try await app.storedTokens("maya")?.accessToken.rawValue)
+                    app.logs.append("debug Authorization: Bearer \(token)")
+                } else {
+                    let verifier = try #require(app.emulator.state.storage.withLock { $0.verifiersSeen.first })
+                    app.transcript.record("<p>\(verifier)</p>")
+                }
+            }
+        } matching: { issue in
+            issue.comments.contains { $0.rawValue.contains(place == "log" ? "a log line holds a secret" : "a page or API body holds a secret") }
         }
     }
 

@@ -9,6 +9,7 @@ import ServiceLifecycle
 @testable import SpotifyEmulator
 import SpotifyWebAPI
 import Synchronization
+import Testing
 @testable import EncoreServer
 
 /// An HTTP client that does not follow redirects, so tests see each hop as a browser would.
@@ -53,8 +54,12 @@ func formBody(_ fields: [(String, String)]) -> String {
 final class Browser: Sendable {
     let base: String
     private let cookies = Mutex<[String: String]>([:])
+    private let transcript: Transcript?
 
-    init(base: String) { self.base = base }
+    init(base: String, transcript: Transcript? = nil) {
+        self.base = base
+        self.transcript = transcript
+    }
 
     var sessionCookie: String? { cookies.withLock { $0["encore_session"] } }
 
@@ -80,7 +85,9 @@ final class Browser: Sendable {
             guard pair.count == 2 else { continue }
             let expired = value.lowercased().contains("max-age=0")
             cookies.withLock { $0[String(pair[0])] = expired ? nil : String(pair[1]) }
+            if pair[0] == "encore_session", !expired { transcript?.noteSessionID(String(pair[1])) }
         }
+        transcript?.record(result.body + "\n" + (result.location ?? ""))
         return result
     }
 
@@ -131,6 +138,7 @@ struct AppHarness: Sendable {
     let logs: LogCapture
     let metrics: AppMetrics
     let key: SymmetricKey
+    let transcript: Transcript
 
     static let clientSecret = "demo-secret-0123456789abcdef"
 
@@ -198,12 +206,13 @@ struct AppHarness: Sendable {
                 guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
                 let harness = AppHarness(
                     emulator: emulator, emulatorOrigin: origin.absoluteString, client: client, appBase: "http://127.0.0.1:\(port)",
-                    clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key
+                    clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key, transcript: Transcript()
                 )
                 do {
                     let result = try await body(harness)
                     await serviceGroup.triggerGracefulShutdown()
                     try await group.waitForAll()
+                    harness.expectNoSecretLeaked()
                     return result
                 } catch {
                     await serviceGroup.triggerGracefulShutdown()
@@ -214,7 +223,24 @@ struct AppHarness: Sendable {
         }
     }
 
-    func browser() -> Browser { Browser(base: appBase) }
+    func browser() -> Browser { Browser(base: appBase, transcript: transcript) }
+
+    /// Every test's logs, pages and API bodies are scanned for each token, code and verifier
+    /// the emulator issued or received, the client secret, and (in logs) the session ids.
+    func expectNoSecretLeaked(sourceLocation: SourceLocation = #_sourceLocation) {
+        let secrets = Set(emulator.state.secretsSeen().filter { $0.utf8.count >= 16 } + [Self.clientSecret])
+        let sessionIDs = transcript.sessionIDs
+        for line in logs.all {
+            for word in Transcript.words(in: line) where secrets.contains(word) || sessionIDs.contains(word) {
+                Issue.record("a log line holds a secret: \(line.prefix(160))", sourceLocation: sourceLocation)
+            }
+        }
+        for text in transcript.texts {
+            for word in Transcript.words(in: text) where secrets.contains(word) {
+                Issue.record("a page or API body holds a secret: …\(text.prefix(160))", sourceLocation: sourceLocation)
+            }
+        }
+    }
 
     /// Starts a sign-in: `/login`, then Spotify's `/authorize`; returns the callback query.
     func startSignIn(_ browser: Browser, as user: String = "maya", next: String? = nil) async throws -> String {
@@ -289,5 +315,45 @@ enum ScratchPostgres {
         scratchPool.cancel()
         try await server.withDatabase { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
         return try outcome.get()
+    }
+}
+
+/// What the app sent to a test's browsers, kept so every test can be scanned for secrets.
+final class Transcript: Sendable {
+    private let state = Mutex<(texts: [String], sessionIDs: Set<String>)>(([], []))
+
+    var texts: [String] { state.withLock { $0.texts } }
+    var sessionIDs: Set<String> { state.withLock { $0.sessionIDs } }
+
+    func record(_ text: String) { state.withLock { $0.texts.append(text) } }
+    func noteSessionID(_ id: String) { _ = state.withLock { $0.sessionIDs.insert(id) } }
+
+    /// The runs of token characters (`A–Z a–z 0–9 - _ . ~`, what tokens, codes and PKCE
+    /// verifiers are made of) in a text, each also without the `.` and `~` around it (a sentence
+    /// may end right after a token): looking each up in a set finds every secret in one pass.
+    static func words(in text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        func flush() {
+            guard current.count >= 16 else { return }
+            words.append(String(decoding: current, as: UTF8.self))
+            let edge: (UInt8) -> Bool = { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "~") }
+            if let first = current.firstIndex(where: { !edge($0) }), let last = current.lastIndex(where: { !edge($0) }),
+               first > 0 || last < current.count - 1 {
+                words.append(String(decoding: current[first...last], as: UTF8.self))
+            }
+        }
+        for byte in text.utf8 {
+            let isTokenByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E
+            if isTokenByte {
+                current.append(byte)
+            } else {
+                flush()
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        flush()
+        return words
     }
 }

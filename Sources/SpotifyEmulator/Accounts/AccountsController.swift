@@ -228,6 +228,7 @@ struct AccountsController: Sendable {
             guard let verifier = form["code_verifier"], !verifier.isEmpty else {
                 return SpotifyResponses.oauthError("invalid_request", "code_verifier required")
             }
+            state.noteVerifier(verifier)
             let computed = Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
             guard computed == challenge else {

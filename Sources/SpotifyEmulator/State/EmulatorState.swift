@@ -20,6 +20,8 @@ final class EmulatorState: Sendable {
         var grants: [String: GrantRecord] = [:]
         var accessTokens: [String: AccessTokenRecord] = [:]
         var refreshTokens: [String: RefreshTokenRecord] = [:]
+        /// PKCE verifiers received at the token endpoint, kept only so tests can look for them.
+        var verifiersSeen: Set<String> = []
         /// Scopes each user has agreed to per client, for `show_dialog=false`.
         var consents: [String: Set<String>] = [:]
         var playlists: [String: PlaylistRecord] = [:]
@@ -32,6 +34,19 @@ final class EmulatorState: Sendable {
 
     init(settings: Settings) {
         storage = Mutex(Storage(settings: settings))
+    }
+
+    /// Every secret that passed through: client secrets, codes, access and refresh tokens, PKCE
+    /// verifiers — what a test scans an app's logs and pages for.
+    func secretsSeen() -> [String] {
+        storage.withLock { storage in
+            storage.clients.values.map(\.clientSecret) + Array(storage.codes.keys) + Array(storage.accessTokens.keys)
+                + Array(storage.refreshTokens.keys) + Array(storage.verifiersSeen)
+        }
+    }
+
+    func noteVerifier(_ verifier: String) {
+        _ = storage.withLock { $0.verifiersSeen.insert(verifier) }
     }
 
     /// The emulator's clock: real time moved by the test controls.
