@@ -4,7 +4,7 @@ import SpotifyWebAPI
 import Testing
 @testable import EncoreServer
 
-@Suite("Configuration")
+@Suite("Configuration", .timeLimit(.minutes(3)))
 struct ConfigurationTests {
     @Test(".env is read the way people write it")
     func dotEnv() {
@@ -118,7 +118,7 @@ struct ConfigurationTests {
     }
 }
 
-@Suite("Security helpers")
+@Suite("Security helpers", .timeLimit(.minutes(3)))
 struct SecurityHelperTests {
     @Test("only same-origin paths are accepted as return paths", arguments: [
         ("/top/tracks?time_range=short_term", true), ("/", true), ("//evil.example", false), ("/\\evil.example", false),

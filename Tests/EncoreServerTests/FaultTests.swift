@@ -3,7 +3,7 @@ import SpotifyEmulator
 import Testing
 @testable import EncoreServer
 
-@Suite("Spotify failures")
+@Suite("Spotify failures", .timeLimit(.minutes(3)))
 struct FaultTests {
     @Test("a rate limit longer than the budget is answered at once with 503 and Retry-After")
     func longRateLimit() async throws {

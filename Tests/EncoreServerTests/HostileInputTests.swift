@@ -6,7 +6,7 @@ import Testing
 @testable import EncoreServer
 
 /// Generated hostile input against every route: never a 500, never a crash, always a message.
-@Suite("Hostile input")
+@Suite("Hostile input", .timeLimit(.minutes(3)))
 struct HostileInputTests {
     /// Pieces of query strings and cookies that have broken web apps before: bad percent-encoding
     /// (and percent-encoded invalid UTF-8), repeated and empty parameters, huge values, scheme-

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EncoreServer
 
-@Suite("Pages and the JSON API")
+@Suite("Pages and the JSON API", .timeLimit(.minutes(3)))
 struct PagesAndAPITests {
     @Test("the top-tracks page lists 20 tracks with rank, cover, title, artists, album, length and a Spotify link")
     func topTracksPage() async throws {

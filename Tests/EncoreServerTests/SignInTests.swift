@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EncoreServer
 
-@Suite("Sign-in with Spotify")
+@Suite("Sign-in with Spotify", .timeLimit(.minutes(3)))
 struct SignInTests {
     @Test("a full sign-in sends every authorize parameter, rotates the session and shows the profile")
     func fullSignIn() async throws {

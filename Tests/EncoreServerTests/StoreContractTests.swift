@@ -4,7 +4,7 @@ import Testing
 @testable import EncoreServer
 
 /// The storage contract, run against every engine.
-@Suite("Storage contract")
+@Suite("Storage contract", .timeLimit(.minutes(3)))
 struct StoreContractTests {
     static var engines: [DatabaseLocation] {
         var locations: [DatabaseLocation] = [.sqliteMemory, .sqliteFile(path: temporaryPath("contract"))]

@@ -4,7 +4,7 @@ import SpotifyWebAPI
 import Testing
 @testable import EncoreServer
 
-@Suite("Tokens: expiry, refresh, rotation and lost grants")
+@Suite("Tokens: expiry, refresh, rotation and lost grants", .timeLimit(.minutes(3)))
 struct TokenLifecycleTests {
     @Test("an expired token is refreshed before the call, and the refreshed set is stored")
     func refreshBeforeCall() async throws {

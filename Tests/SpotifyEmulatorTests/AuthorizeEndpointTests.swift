@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SpotifyEmulator
 
-@Suite("Accounts service: /authorize")
+@Suite("Accounts service: /authorize", .timeLimit(.minutes(3)))
 struct AuthorizeEndpointTests {
     func authorizeURL(_ h: Harness, _ overrides: [(String, String)] = [], dropping: Set<String> = []) -> String {
         var fields: [(String, String)] = [

@@ -4,7 +4,7 @@ import SpotifyWebAPI
 @testable import SpotifyEmulator
 
 /// The client library's flows end to end against the emulator over real HTTP.
-@Suite("SpotifyWebAPI against the emulator")
+@Suite("SpotifyWebAPI against the emulator", .timeLimit(.minutes(3)))
 struct ClientFlowTests {
     func configuration(_ h: Harness, secret: Bool = true) throws -> SpotifyClientConfiguration {
         SpotifyClientConfiguration(

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SpotifyEmulator
 
-@Suite("Faults, controls and counters")
+@Suite("Faults, controls and counters", .timeLimit(.minutes(3)))
 struct FaultAndControlTests {
     @Test("rate limit and quota faults answer 429 with Retry-After and Spotify's bodies")
     func rateLimits() async throws {

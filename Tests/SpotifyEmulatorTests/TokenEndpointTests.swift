@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import SpotifyEmulator
 
-@Suite("Accounts service: /api/token")
+@Suite("Accounts service: /api/token", .timeLimit(.minutes(3)))
 struct TokenEndpointTests {
     static let formType = ("Content-Type", "application/x-www-form-urlencoded")
 

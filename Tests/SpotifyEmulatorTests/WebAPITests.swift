@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SpotifyEmulator
 
-@Suite("Web API")
+@Suite("Web API", .timeLimit(.minutes(3)))
 struct WebAPITests {
     @Test("no, bad or expired tokens get 401 with WWW-Authenticate; Basic gets 400")
     func authentication() async throws {
