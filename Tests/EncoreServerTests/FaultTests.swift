@@ -24,6 +24,35 @@ struct FaultTests {
         }
     }
 
+    @Test("a 429 storm: every request answered at once with 503, Spotify asked only while the gate was open")
+    func rateLimitStorm() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/", retryAfter: 120))
+            _ = try await browser.get("/api/top/tracks")
+            app.emulator.resetCounters()
+            // Once Spotify has said "wait 120 s", the shared gate answers for it: 60 more requests
+            // over pages and the API, none of which reaches Spotify.
+            let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<60 {
+                    let path = ["/api/top/tracks", "/api/me", "/top/artists"][index % 3]
+                    group.addTask {
+                        let answer = try await browser.get(path)
+                        return (answer.status, answer.header("retry-after"))
+                    }
+                }
+                return try await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.0 == 503 && $0.1 != nil })
+            #expect(app.emulator.counters.requests.keys.filter { $0.hasPrefix("GET /v1/") }.isEmpty)
+            // When the wait is over and Spotify answers again, so does Encore.
+            app.emulator.clearFaults()
+            app.clock.advance(by: .seconds(121))
+            #expect(try await browser.get("/api/top/tracks").status == 200)
+        }
+    }
+
     @Test("a short rate limit is waited out and the page works")
     func shortRateLimit() async throws {
         try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
