@@ -28,40 +28,29 @@ final class MemoizingMetricsFactory: MetricsFactory, Sendable {
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        let key = Key(label, dimensions)
-        return counters.withLock { cache in
-            if let known = cache[key] { return known }
-            let made = base.makeCounter(label: label, dimensions: dimensions)
-            cache[key] = made
-            return made
-        }
+        Self.handle(in: counters, for: Key(label, dimensions)) { base.makeCounter(label: label, dimensions: dimensions) }
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        let key = Key(label, dimensions)
-        return floatingCounters.withLock { cache in
-            if let known = cache[key] { return known }
-            let made = base.makeFloatingPointCounter(label: label, dimensions: dimensions)
-            cache[key] = made
-            return made
-        }
+        Self.handle(in: floatingCounters, for: Key(label, dimensions)) { base.makeFloatingPointCounter(label: label, dimensions: dimensions) }
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        let key = Key(label + (aggregate ? "#aggregate" : ""), dimensions)
-        return recorders.withLock { cache in
-            if let known = cache[key] { return known }
-            let made = base.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
-            cache[key] = made
-            return made
+        Self.handle(in: recorders, for: Key(label + (aggregate ? "#aggregate" : ""), dimensions)) {
+            base.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
         }
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        let key = Key(label, dimensions)
-        return timers.withLock { cache in
+        Self.handle(in: timers, for: Key(label, dimensions)) { base.makeTimer(label: label, dimensions: dimensions) }
+    }
+
+    private static func handle<Handler: Sendable>(
+        in cache: borrowing Mutex<[Key: Handler]>, for key: Key, make: () -> Handler
+    ) -> Handler {
+        cache.withLock { cache in
             if let known = cache[key] { return known }
-            let made = base.makeTimer(label: label, dimensions: dimensions)
+            let made = make()
             cache[key] = made
             return made
         }
