@@ -144,8 +144,6 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     return router
 }
 
-/// Keeps the store open while the server drains, runs its background work, sweeps expired
-/// rows, and closes it at shutdown.
 /// Closes the app's own connections to Spotify once the server has drained.
 struct TransportService: Service {
     let transport: AsyncHTTPClientTransport
@@ -156,6 +154,8 @@ struct TransportService: Service {
     }
 }
 
+/// Keeps the store open while the server drains, runs its background work, sweeps expired
+/// rows, and closes it at shutdown.
 struct StoreService: Service {
     let store: any EncoreStore
     let clock: any SpotifyClock
