@@ -74,10 +74,7 @@ struct MeCommand: AsyncParsableCommand {
         try await runReportingFailures {
             let session = try SignedInSession.load()
             if format == .json {
-                let response = try await session.client.send(SpotifyRequest(path: "me", endpointName: "GET /me"))
-                FileHandle.standardOutput.write(Data(buffer: response.body))
-                print()
-                return
+                return try await Output.passThrough(SpotifyRequest(path: "me", endpointName: "GET /me"), from: session)
             }
             let profile = try await session.client.currentUserProfile()
             var rows: [[String]] = [["Name", profile.displayName ?? "—"], ["Id", profile.id]]
@@ -85,11 +82,7 @@ struct MeCommand: AsyncParsableCommand {
             if let country = profile.country { rows.append(["Country", country]) }
             if let product = profile.product { rows.append(["Plan", product]) }
             if let followers = profile.followers?.total { rows.append(["Followers", String(followers)]) }
-            if format == .csv {
-                FileHandle.standardOutput.write(Data(CSV.render(headers: ["Field", "Value"], rows: rows).utf8))
-            } else {
-                print(TextTable(headers: ["Field", "Value"], rows: rows, flexible: [1]).render(width: TextTable.terminalWidth()), terminator: "")
-            }
+            try Output.emit(rows, format: format, headers: ["Field", "Value"]) { _, row in row }
         }
     }
 }

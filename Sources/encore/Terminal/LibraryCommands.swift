@@ -14,20 +14,15 @@ struct RecentCommand: AsyncParsableCommand {
         discussion: "Examples:\n  encore recent\n  encore recent --limit 50 --format csv"
     )
 
-    @Option(help: "How many, 1–50.")
-    var limit: Int = 20
+    @OptionGroup var page: PageSize
 
     @Option(help: "table, json or csv.")
     var format: OutputFormat = .table
 
-    func validate() throws {
-        guard (1...50).contains(limit) else { throw ValidationError("--limit must be between 1 and 50") }
-    }
-
     func run() async throws {
         try await runReportingFailures {
             let session = try SignedInSession.load()
-            let plays = try await session.client.recentlyPlayed(limit: limit).items
+            let plays = try await session.client.recentlyPlayed(limit: page.limit).items
             let formatter = ISO8601DateFormatter()
             try Output.emit(plays, format: format, headers: ["Played at", "Title", "Artists"]) { _, play in
                 [formatter.string(from: play.playedAt), play.track.name, play.track.artists.map(\.name).joined(separator: ", ")]
@@ -109,20 +104,15 @@ struct PlaylistCommand: AsyncParsableCommand {
         @Option(help: "short, medium or long.")
         var range: TopCommand.Range = .medium
 
-        @Option(help: "How many tracks, 1–50.")
-        var limit: Int = 20
+        @OptionGroup var page: PageSize
 
         @Option(help: "The playlist's name.")
         var name: String?
 
-        func validate() throws {
-            guard (1...50).contains(limit) else { throw ValidationError("--limit must be between 1 and 50") }
-        }
-
         func run() async throws {
             try await runReportingFailures {
                 let session = try SignedInSession.load()
-                let top = try await session.client.currentUserTopTracks(timeRange: range.timeRange, limit: limit)
+                let top = try await session.client.currentUserTopTracks(timeRange: range.timeRange, limit: page.limit)
                 let title = name ?? "Encore · Top tracks (\(range.rawValue) term)"
                 let playlist = try await session.client.createPlaylist(name: title, isPublic: false, description: "Saved by encore from your top tracks.")
                 let uris = top.items.map(\.uri)
@@ -151,5 +141,22 @@ enum Output {
 
     static func emit<Item: Encodable>(_ items: [Item], format: OutputFormat, headers: [String], row: (Int, Item) -> [String]) throws {
         FileHandle.standardOutput.write(Data(try render(items, format: format, headers: headers, row: row).utf8))
+    }
+
+    /// Spotify's own JSON for one request, byte for byte, for `--format json`.
+    static func passThrough(_ request: SpotifyRequest, from session: SignedInSession) async throws {
+        let response = try await session.client.send(request)
+        FileHandle.standardOutput.write(Data(buffer: response.body))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
+
+/// `--limit`, shared by the commands that fetch one page.
+struct PageSize: ParsableArguments {
+    @Option(help: "How many, 1–50.")
+    var limit: Int = 20
+
+    func validate() throws {
+        guard (1...50).contains(limit) else { throw ValidationError("--limit must be between 1 and 50") }
     }
 }

@@ -38,8 +38,7 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: "short (4 weeks), medium (6 months) or long (years).")
     var range: Range = .medium
 
-    @Option(help: "How many, 1–50.")
-    var limit: Int = 20
+    @OptionGroup var page: PageSize
 
     @Flag(help: "Every item, following Spotify's pages.")
     var all = false
@@ -47,34 +46,27 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: "table, json or csv.")
     var format: OutputFormat = .table
 
-    func validate() throws {
-        guard (1...50).contains(limit) else { throw ValidationError("--limit must be between 1 and 50") }
-    }
-
     func run() async throws {
         try await runReportingFailures {
             let session = try SignedInSession.load()
             let spotify = session.client
             if format == .json && !all {
                 // Spotify's own paging object, unchanged.
-                let request = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: range.timeRange, limit: limit, offset: 0)
-                let response = try await spotify.send(request)
-                FileHandle.standardOutput.write(Data(buffer: response.body))
-                print()
-                return
+                let request = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: range.timeRange, limit: page.limit, offset: 0)
+                return try await Output.passThrough(request, from: session)
             }
             switch kind {
             case .tracks:
                 let tracks = all
                     ? try await spotify.allCurrentUserTopTracks(timeRange: range.timeRange).collect()
-                    : try await spotify.currentUserTopTracks(timeRange: range.timeRange, limit: limit).items
+                    : try await spotify.currentUserTopTracks(timeRange: range.timeRange, limit: page.limit).items
                 try Output.emit(tracks, format: format, headers: ["#", "Title", "Artists", "Album", "Length"]) { index, track in
                     [String(index + 1), track.name, track.artists.map(\.name).joined(separator: ", "), track.album?.name ?? "", Self.duration(track.durationMs)]
                 }
             case .artists:
                 let artists = all
                     ? try await spotify.allCurrentUserTopArtists(timeRange: range.timeRange).collect()
-                    : try await spotify.currentUserTopArtists(timeRange: range.timeRange, limit: limit).items
+                    : try await spotify.currentUserTopArtists(timeRange: range.timeRange, limit: page.limit).items
                 try Output.emit(artists, format: format, headers: ["#", "Artist", "Genres", "Followers"]) { index, artist in
                     [String(index + 1), artist.name, (artist.genres ?? []).prefix(3).joined(separator: ", "), artist.followers.map { String($0.total) } ?? ""]
                 }
