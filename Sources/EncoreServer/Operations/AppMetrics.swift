@@ -10,7 +10,7 @@ import Prometheus
 public struct AppMetrics: Sendable {
     /// Where every metric lives; `/metrics` prints it.
     public let registry: PrometheusCollectorRegistry
-    /// The swift-metrics factory that writes into ``registry``, keeping one handler per series.
+    /// The swift-metrics factory that writes into ``registry``.
     public let factory: any MetricsFactory
 
     /// Creates metrics over a registry (a new one by default).
@@ -21,7 +21,7 @@ public struct AppMetrics: Sendable {
                                    .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
                                    .seconds(2.5), .seconds(5), .seconds(10)]
         factory.defaultDurationHistogramBuckets = buckets
-        self.factory = MemoizingMetricsFactory(factory)
+        self.factory = factory
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
