@@ -34,6 +34,8 @@ struct SessionMiddleware: RouterMiddleware {
             let record: SessionRecord?
             do {
                 record = try await store.session(digest: Identifiers.digest(id))
+            } catch let error as StorageError {
+                throw error  // logged with its reason by ErrorMiddleware
             } catch {
                 throw AppError.storage
             }
