@@ -52,7 +52,10 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     if let given = dependencies.store {
         store = given
     } else {
-        store = try await SQLEncoreStore.open(configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
+        store = try await SQLEncoreStore.open(
+            configuration.database, poolSize: configuration.databasePoolSize,
+            transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3), logger: logger
+        )
     }
     var dependencies = dependencies
     let ownTransport = dependencies.transport == nil ? AsyncHTTPClientTransport(connectionsPerHost: configuration.spotifyConnections) : nil

@@ -107,7 +107,7 @@ public protocol EncoreStore: Sendable {
     /// the body returns before the lock is released.
     func withLockedGrant<T: Sendable>(
         userID: String,
-        _ body: @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
+        _ body: @escaping @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
     ) async throws -> T
 
     /// Deletes expired sessions and pending sign-ins; returns how many rows went.

@@ -12,9 +12,58 @@ final class PostgresEngine: SQLEngine {
     private let logger: Logger
     /// How long a request waits for a connection before the database counts as unavailable.
     private let leaseTimeout: Duration
+    private let maximumConnections: Int
+    /// How long a transaction may take before its connection counts as lost.
+    private let transactionTimeout: Duration
     /// After a failure, requests fail at once for this long, then one request probes.
     private let retryInterval: Duration = .seconds(2)
     private let breaker = Mutex(Breaker())
+
+    private let closings = ConnectionCloseWatch()
+
+    /// Tells the statements running on a connection when it closes.
+    ///
+    /// One close callback per connection, not per statement: a NIO future keeps every callback
+    /// until it completes, and a pooled connection lives for many thousands of statements.
+    private final class ConnectionCloseWatch: Sendable {
+        private struct State {
+            var watchers: [PostgresConnection.ID: [Int: @Sendable () -> Void]] = [:]
+            var nextToken = 0
+        }
+
+        private let state = Mutex(State())
+
+        /// Calls `onClose` if `connection` closes before the returned closure is called.
+        func watch(_ connection: PostgresConnection, onClose: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
+            let id = connection.id
+            let (token, firstWatch) = state.withLock { state -> (Int, Bool) in
+                state.nextToken += 1
+                let first = state.watchers[id] == nil
+                state.watchers[id, default: [:]][state.nextToken] = onClose
+                return (state.nextToken, first)
+            }
+            if firstWatch {
+                connection.closeFuture.whenComplete { _ in self.closed(id) }
+            }
+            return { self.state.withLock { _ = $0.watchers[id]?.removeValue(forKey: token) } }
+        }
+
+        private func closed(_ id: PostgresConnection.ID) {
+            let watchers = state.withLock { $0.watchers.removeValue(forKey: id) ?? [:] }
+            for onClose in watchers.values { onClose() }
+        }
+    }
+
+    /// A leased connection that was already closed.
+    private struct StaleConnection: Error {}
+
+    /// Whether a call got as far as holding a connection: it tells a dropped connection from an
+    /// unreachable database.
+    private final class Lease: Sendable {
+        private let held = Atomic(false)
+        func began() { held.store(true, ordering: .relaxed) }
+        var hasBegun: Bool { held.load(ordering: .relaxed) }
+    }
 
     /// Remembers an outage so that waiting requests do not each wait out the lease timeout.
     private struct Breaker {
@@ -22,7 +71,7 @@ final class PostgresEngine: SQLEngine {
         var probing = false
     }
 
-    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2)) throws(StorageError) {
+    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2), transactionTimeout: Duration = .seconds(60)) throws(StorageError) {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw StorageError.unavailable("the PostgreSQL URL needs a user and a host: postgres://user:password@host:5432/database")
         }
@@ -43,17 +92,19 @@ final class PostgresEngine: SQLEngine {
             tls: tls
         )
         configuration.options.maximumConnections = max(1, poolSize)
+        self.maximumConnections = max(1, poolSize)
         configuration.options.connectTimeout = leaseTimeout
         // Every lease returned to the pool starts an idle timer and a keep-alive timer, and a
         // cancelled timer keeps its memory until its deadline: at thousands of leases a second,
         // the defaults (60 s, 30 s) held a couple of hundred MB. Shorter timers hold less; two
         // connections stay open so quiet periods do not mean reconnecting.
-        configuration.options.minimumConnections = min(2, max(1, poolSize))
+        configuration.options.minimumConnections = 0 // DEBUG
         configuration.options.connectionIdleTimeout = .seconds(10)
         configuration.options.keepAliveBehavior?.frequency = .seconds(10)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.leaseTimeout = leaseTimeout
+        self.transactionTimeout = transactionTimeout
     }
 
     /// Runs the pool until the task is cancelled.
@@ -61,50 +112,100 @@ final class PostgresEngine: SQLEngine {
         await client.run()
     }
 
-    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let client = self.client
-        return try await translatingErrors {
-            try await client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: nil))
-            }
+    func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection(deadline: leaseTimeout, retryingLostConnections: idempotent) { connection in
+            try await body(connection.sql(queryLogLevel: nil))
         }
     }
 
-    /// Not raced against the lease timeout: a transaction may hold a refresh call to Spotify.
-    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await translating {
-            try await client.withConnection { connection in
-                try await connection.sql(queryLogLevel: nil).transaction(begin: "BEGIN", body)
-            }
+    /// Bounded by the longer transaction timeout: a transaction may hold a refresh call to Spotify.
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection(deadline: transactionTimeout, retryingLostConnections: false) { connection in
+            try await connection.sql(queryLogLevel: nil).transaction(begin: "BEGIN", body)
         }
     }
 
     func close() async {}
 
-    /// Fails fast when no connection can be had, instead of making the request wait.
-    private func translatingErrors<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = leaseTimeout
-        return try await translating {
-            try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
+    /// Runs `body` on a pooled connection, failing fast when none can be had and giving up on a
+    /// connection that stops answering, instead of making the request wait.
+    ///
+    /// A connection found closed before anything was sent is replaced. When `retryingLostConnections`,
+    /// so is one that dies under the statement (a restarted backend, a failover, a proxy's idle
+    /// cut): a few tries, since every connection in the pool may have died at once.
+    private func withConnection<T: Sendable>(
+        deadline: Duration, retryingLostConnections: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let client = self.client
+        let closings = self.closings
+        let lease = Lease()
+        let end = ContinuousClock.now + deadline
+        let tries = retryingLostConnections ? maximumConnections + 1 : 3
+        return try await translating(lease) {
+            for attempt in 1...tries {
+                let retry = attempt < tries
+                do {
+                    let outcome = try await withAbandoningDeadline(end - ContinuousClock.now) { abandon in
+                        try await client.withConnection { connection in
+                            // The pool can hand out a connection the server closed a moment ago,
+                            // and a statement written to it never answers. Nothing has been sent
+                            // yet, so taking another connection is safe.
+                            guard !connection.isClosed else {
+                                // Once the close has run its callbacks, the pool knows too and
+                                // will not hand this connection out again.
+                                try? await connection.closeFuture.get()
+                                throw StaleConnection()
+                            }
+                            lease.began()
+                            // A statement in flight when its connection closes may never answer.
+                            let unwatch = closings.watch(connection, onClose: abandon)
+                            defer { unwatch() }
+                            return try await body(connection)
+                        }
+                    }
+                    switch outcome {
+                    case .value(let value):
+                        return value
+                    case .abandoned where retryingLostConnections && retry:
+                        continue
+                    case .abandoned:
+                        throw StorageError.failed("PostgreSQL closed the connection under a statement")
+                    case .timedOut:
+                        throw lease.hasBegun
+                            ? StorageError.failed("PostgreSQL stopped answering on its connection within \(deadline)")
+                            : StorageError.unavailable("PostgreSQL did not answer within \(deadline)")
+                    }
+                } catch is StaleConnection where retry {
+                    continue
+                } catch let error as PSQLError where retryingLostConnections && retry && Self.isLostConnection(error) {
+                    continue
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StorageError.unavailable("PostgreSQL did not answer within \(timeout)")
-                }
-                return value
             }
+            throw StaleConnection()
+        }
+    }
+
+    /// Whether the statement failed because its connection went away, not because of the statement.
+    private static func isLostConnection(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:
+            return true
+        case .server:
+            // Class 57 "operator intervention": admin_shutdown (57P01), crash_shutdown (57P02),
+            // cannot_connect_now (57P03); the server ends the connection after sending it.
+            return error.serverInfo?[.sqlState]?.hasPrefix("57P") == true
+        default:
+            return false
         }
     }
 
     /// Database failures become ``StorageError``; errors of the caller's own pass through.
     ///
-    /// While the database is known to be down, calls fail at once (a quick 503) and one call at
-    /// a time probes it, so the app recovers by itself when it returns.
-    private func translating<T>(_ body: () async throws -> T) async throws -> T {
+    /// Only a failure to get a connection counts as an outage: then calls fail at once (a quick
+    /// 503) and one call at a time probes, so the app recovers by itself when the database
+    /// returns. A connection that dies under a statement (a restarted backend, a proxy's idle
+    /// cut) fails that call alone; the pool replaces it and the next call works.
+    private func translating<T>(_ lease: Lease, _ body: () async throws -> T) async throws -> T {
         try admit()
         do {
             let result = try await body()
@@ -116,12 +217,18 @@ final class PostgresEngine: SQLEngine {
             breaker.withLock { $0 = Breaker() }
             let state = error.serverInfo?[.sqlState] ?? "?"
             throw StorageError.failed("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "no message")")
+        } catch let error as PSQLError where lease.hasBegun {
+            breaker.withLock { $0.probing = false }
+            throw StorageError.failed("PostgreSQL connection lost: \(error.code)")
+        } catch is StaleConnection {
+            breaker.withLock { $0.probing = false }
+            throw StorageError.failed("PostgreSQL connections keep closing")
         } catch let error as PSQLError {
             tripBreaker()
             throw StorageError.unavailable("PostgreSQL: \(error.code)")
-        } catch let error as StorageError {
+        } catch StorageError.unavailable(let reason) {
             tripBreaker()
-            throw error
+            throw StorageError.unavailable(reason)
         } catch {
             breaker.withLock { $0.probing = false }
             throw error

@@ -17,14 +17,19 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     /// Opens the store at a location (without migrating).
-    public static func open(_ location: DatabaseLocation, poolSize: Int = 8, logger: Logger) async throws -> SQLEncoreStore {
+    ///
+    /// - Parameter transactionTimeout: how long a PostgreSQL transaction may take before its
+    ///   connection counts as lost; it holds a token refresh, so it must outlast Spotify's timeout.
+    public static func open(
+        _ location: DatabaseLocation, poolSize: Int = 8, transactionTimeout: Duration = .seconds(60), logger: Logger
+    ) async throws -> SQLEncoreStore {
         switch location {
         case .sqliteFile(let path):
             return SQLEncoreStore(engine: try await SQLiteEngine.open(path: path, logger: logger))
         case .sqliteMemory:
             return SQLEncoreStore(engine: try await SQLiteEngine.open(path: nil, logger: logger))
         case .postgres(let url):
-            return SQLEncoreStore(engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger))
+            return SQLEncoreStore(engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger, transactionTimeout: transactionTimeout))
         }
     }
 
@@ -41,7 +46,7 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     public func ping() async throws {
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             _ = try await database.raw("SELECT 1 AS one").first()
         }
     }
@@ -59,7 +64,7 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func session(digest: String) async throws -> SessionRecord? {
         if let cached = sessionCache?.get(digest) { return cached }
-        let found: SessionRecord? = try await engine.withDatabase { database in
+        let found: SessionRecord? = try await engine.withDatabase(idempotent: true) { database in
             guard let row = try await database.raw("""
                 SELECT id_digest, user_id, created_at, expires_at FROM encore_sessions WHERE id_digest = \(bind: digest)
                 """).first()
@@ -77,21 +82,21 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func deleteSession(digest: String) async throws {
         sessionCache?.remove(digest)
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await database.raw("DELETE FROM encore_sessions WHERE id_digest = \(bind: digest)").run()
         }
     }
 
     public func extendSession(digest: String, expiresAt: Date) async throws {
         sessionCache?.remove(digest)
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await database.raw("UPDATE encore_sessions SET expires_at = \(bind: expiresAt.unixSeconds) WHERE id_digest = \(bind: digest)").run()
         }
     }
 
     public func deleteSessions(userID: String) async throws {
         sessionCache?.remove(userID: userID)
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await database.raw("DELETE FROM encore_sessions WHERE user_id = \(bind: userID)").run()
         }
     }
@@ -131,26 +136,26 @@ public final class SQLEncoreStore: EncoreStore {
     // MARK: Grants
 
     public func grant(userID: String) async throws -> GrantRecord? {
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await Self.selectGrant(userID: userID, suffix: "", on: database)
         }
     }
 
     public func saveGrant(_ grant: GrantRecord) async throws {
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await Self.upsert(grant, on: database)
         }
     }
 
     public func deleteGrant(userID: String) async throws {
-        try await engine.withDatabase { database in
+        try await engine.withDatabase(idempotent: true) { database in
             try await database.raw("DELETE FROM encore_grants WHERE user_id = \(bind: userID)").run()
         }
     }
 
     public func withLockedGrant<T: Sendable>(
         userID: String,
-        _ body: @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
+        _ body: @escaping @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
     ) async throws -> T {
         let suffix = engine.dialect.rowLockSuffix
         return try await engine.withTransaction { database in
@@ -170,7 +175,7 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func deleteExpired(now: Date) async throws -> Int {
         sessionCache?.removeAll()
-        return try await engine.withDatabase { database in
+        return try await engine.withDatabase(idempotent: true) { database in
             let seconds = now.unixSeconds
             let sessions = try await database.raw("DELETE FROM encore_sessions WHERE expires_at <= \(bind: seconds) RETURNING id_digest").all().count
             let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count

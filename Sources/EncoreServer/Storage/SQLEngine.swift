@@ -20,10 +20,21 @@ struct StorageDialect: Sendable {
 protocol SQLEngine: Sendable {
     var dialect: StorageDialect { get }
     /// Runs statements outside a transaction.
-    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    ///
+    /// - Parameter idempotent: whether running `body` twice does no harm (reads, updates,
+    ///   deletes); such a body is run again on another connection when its connection dies
+    ///   under it.
+    func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs statements in one transaction: committed when `body` returns, rolled back when it throws.
-    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
+}
+
+extension SQLEngine {
+    /// Runs statements that must not run twice (an insert, a take) outside a transaction.
+    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withDatabase(idempotent: false, body)
+    }
 }
 
 extension SQLDatabase {

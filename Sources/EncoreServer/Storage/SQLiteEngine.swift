@@ -51,13 +51,14 @@ final class SQLiteEngine: SQLEngine {
         return engine
     }
 
-    func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// One connection in this process, which does not die under a statement: `idempotent` changes nothing.
+    func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
             try await Self.translatingErrors { try await body(database) }
         }
     }
 
-    func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
             // IMMEDIATE takes the write lock at once, so the transaction cannot fail halfway on it.
             try await Self.translatingErrors { try await database.transaction(begin: "BEGIN IMMEDIATE", body) }

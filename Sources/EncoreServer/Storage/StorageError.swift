@@ -2,8 +2,8 @@
 public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database did not answer; requests get 503 until it does.
     case unavailable(String)
-    /// The database answered but refused a statement (a broken schema, a full disk); this
-    /// request gets 503, the next one tries again.
+    /// The database refused a statement (a broken schema, a full disk) or the connection died
+    /// under it; this request gets 503, the next one tries again.
     case failed(String)
     /// A stored secret could not be decrypted: wrong `ENCORE_SECRET_KEY`, or the row was altered.
     case undecryptable
