@@ -57,13 +57,18 @@ struct SessionMiddleware: RouterMiddleware {
     static func cookieValue(in request: Request) -> String? {
         var found: String?
         for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingWhitespace()
-                guard trimmed.hasPrefix(SessionCookies.name + "=") else { continue }
+            // Bytes, not Characters: this runs on every request, and cookie syntax is ASCII.
+            for pair in header.utf8.split(separator: UInt8(ascii: ";")) {
+                let trimmed = pair.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                guard trimmed.starts(with: sessionCookiePrefix) else { continue }
                 if found != nil { return nil }
-                found = String(trimmed.dropFirst(SessionCookies.name.count + 1))
+                var value = trimmed.dropFirst(sessionCookiePrefix.count)
+                while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+                found = String(decoding: value, as: UTF8.self)
             }
         }
         return found
     }
+
+    private static let sessionCookiePrefix = Array((SessionCookies.name + "=").utf8)
 }
