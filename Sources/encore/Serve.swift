@@ -56,11 +56,7 @@ struct Serve: AsyncParsableCommand {
         }
         var configuration = loaded.configuration
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LazyStreamLogHandler(label: label, level: level) }
         let logger = Logger(label: "encore")
         if !loaded.malformedDotEnvLines.isEmpty {
             logger.warning("ignored unreadable lines in \(envFile)", metadata: ["lines": .string(loaded.malformedDotEnvLines.map(String.init).joined(separator: ","))])
