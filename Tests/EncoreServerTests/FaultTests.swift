@@ -149,31 +149,27 @@ struct FaultTests {
     @Test("a failing database statement is a 503 for that request only, and the app recovers by itself",
           .enabled(if: ScratchPostgres.isAvailable))
     func databaseErrors() async throws {
-        try await ScratchPostgres.with { url, sql in
-            try await AppHarness.run(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app in
-                let browser = app.browser()
-                try await app.signIn(browser)
-                #expect(try await browser.get("/api/me").status == 200)
+        try await Self.signedInOnScratchPostgres { app, browser, sql in
+            #expect(try await browser.get("/api/me").status == 200)
 
-                try await sql("ALTER TABLE encore_sessions RENAME TO encore_sessions_away")
-                let page = try await browser.get("/top/tracks")
-                #expect(page.status == 503)
-                #expect(page.body.contains("Encore is having trouble"))
-                let api = try await browser.get("/api/me")
-                #expect(api.status == 503)
-                #expect(api.json["error"] as? String == "storage_unavailable")
-                #expect(app.logs.all.contains { $0.contains("42P01") })
+            try await sql("ALTER TABLE encore_sessions RENAME TO encore_sessions_away")
+            let page = try await browser.get("/top/tracks")
+            #expect(page.status == 503)
+            #expect(page.body.contains("Encore is having trouble"))
+            let api = try await browser.get("/api/me")
+            #expect(api.status == 503)
+            #expect(api.json["error"] as? String == "storage_unavailable")
+            #expect(app.logs.all.contains { $0.contains("42P01") })
 
-                // The database answered, so no outage is assumed: the first request after the repair works.
-                try await sql("ALTER TABLE encore_sessions_away RENAME TO encore_sessions")
-                #expect(try await browser.get("/api/me").status == 200)
+            // The database answered, so no outage is assumed: the first request after the repair works.
+            try await sql("ALTER TABLE encore_sessions_away RENAME TO encore_sessions")
+            #expect(try await browser.get("/api/me").status == 200)
 
-                // Every connection the app holds is cut: the pool reconnects without a restart, and the
-                // session lookup is tried again on a new connection, so nobody sees an error.
-                try await sql(Self.cutConnections)
-                #expect(try await browser.get("/api/me").status == 200)
-                #expect(try await browser.get("/top/tracks").status == 200)
-            }
+            // Every connection the app holds is cut: the pool reconnects without a restart, and the
+            // session lookup is tried again on a new connection, so nobody sees an error.
+            try await sql(Self.cutConnections)
+            #expect(try await browser.get("/api/me").status == 200)
+            #expect(try await browser.get("/top/tracks").status == 200)
         }
     }
 
@@ -182,21 +178,31 @@ struct FaultTests {
     @Test("PostgreSQL connections cut while requests run: reads move to a new connection, every request answers 200",
           .enabled(if: ScratchPostgres.isAvailable))
     func connectionsCutUnderLoad() async throws {
+        try await Self.signedInOnScratchPostgres { app, browser, sql in
+            var statuses: [Int] = []
+            for _ in 0..<20 {
+                // The cut lands before, during or after the two requests' statements.
+                async let cut: Void = sql(Self.cutConnections)
+                async let first = browser.get("/api/me").status
+                async let second = browser.get("/api/me").status
+                try await cut
+                statuses += [try await first, try await second]
+            }
+            #expect(statuses == Array(repeating: 200, count: 40))
+            #expect(!app.logs.all.contains { $0.contains("storage failed") })
+        }
+    }
+
+    /// A signed-in browser on an app whose database is a scratch PostgreSQL database of the
+    /// test's own, with a way to run SQL in it.
+    static func signedInOnScratchPostgres(
+        _ body: @Sendable (AppHarness, Browser, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> Void
+    ) async throws {
         try await ScratchPostgres.with { url, sql in
             try await AppHarness.run(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app in
                 let browser = app.browser()
                 try await app.signIn(browser)
-                var statuses: [Int] = []
-                for _ in 0..<20 {
-                    // The cut lands before, during or after the two requests' statements.
-                    async let cut: Void = sql(Self.cutConnections)
-                    async let first = browser.get("/api/me").status
-                    async let second = browser.get("/api/me").status
-                    try await cut
-                    statuses += [try await first, try await second]
-                }
-                #expect(statuses == Array(repeating: 200, count: 40))
-                #expect(!app.logs.all.contains { $0.contains("storage failed") })
+                try await body(app, browser, sql)
             }
         }
     }

@@ -12,6 +12,8 @@ final class PostgresEngine: SQLEngine {
     private let logger: Logger
     /// How long a request waits for a connection before the database counts as unavailable.
     private let leaseTimeout: Duration
+    /// The pool's size: every one of these connections can die at once, so an idempotent
+    /// statement gets one try more.
     private let maximumConnections: Int
     /// How long a transaction may take before its connection counts as lost.
     private let transactionTimeout: Duration
