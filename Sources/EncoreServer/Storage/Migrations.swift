@@ -50,7 +50,8 @@ enum Migrations {
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.
     static func run(on engine: any SQLEngine, now: Date) async throws {
         do {
-            try await engine.withTransaction { database in
+            // A migration may rewrite a large table, or wait its turn behind another instance's.
+            try await engine.withTransaction(limit: .seconds(3_600)) { database in
                 if let lock = engine.dialect.migrationLock {
                     try await database.raw(SQLQueryString(lock)).run()
                 }

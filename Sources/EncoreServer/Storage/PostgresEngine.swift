@@ -120,9 +120,9 @@ final class PostgresEngine: SQLEngine {
         }
     }
 
-    /// Bounded by the longer transaction timeout: a transaction may hold a refresh call to Spotify.
-    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection(deadline: transactionTimeout, retryingLostConnections: false) { connection in
+    /// Bounded by the longer transaction timeout by default: a transaction may hold a refresh call to Spotify.
+    func withTransaction<T: Sendable>(limit: Duration?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection(deadline: limit ?? transactionTimeout, retryingLostConnections: false) { connection in
             try await connection.sql(queryLogLevel: nil).transaction(begin: "BEGIN", body)
         }
     }

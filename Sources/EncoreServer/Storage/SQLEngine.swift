@@ -26,7 +26,9 @@ protocol SQLEngine: Sendable {
     ///   under it.
     func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs statements in one transaction: committed when `body` returns, rolled back when it throws.
-    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    ///
+    /// - Parameter limit: how long it may take; `nil` for the engine's own transaction limit.
+    func withTransaction<T: Sendable>(limit: Duration?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }
 
@@ -34,6 +36,11 @@ extension SQLEngine {
     /// Runs statements that must not run twice (an insert, a take) outside a transaction.
     func withDatabase<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withDatabase(idempotent: false, body)
+    }
+
+    /// Runs statements in one transaction within the engine's own transaction limit.
+    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withTransaction(limit: nil, body)
     }
 }
 

@@ -58,7 +58,8 @@ final class SQLiteEngine: SQLEngine {
         }
     }
 
-    func withTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// One connection in this process, which does not die under a transaction: `limit` changes nothing.
+    func withTransaction<T: Sendable>(limit: Duration?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
             // IMMEDIATE takes the write lock at once, so the transaction cannot fail halfway on it.
             try await Self.translatingErrors { try await database.transaction(begin: "BEGIN IMMEDIATE", body) }
