@@ -40,7 +40,7 @@ struct AuthorizationTests {
         let state = AuthorizationState.random()
         #expect(state.rawValue.count == 43)
         #expect(state.matches(state.rawValue))
-        #expect(!state.matches(String(state.rawValue.dropLast()) + "x"))
+        #expect(!state.matches(String(state.rawValue.dropLast()) + (state.rawValue.last == "x" ? "y" : "x")))
         #expect(!state.matches(""))
         #expect(!state.matches(nil))
         #expect(AuthorizationState.random() != state)
