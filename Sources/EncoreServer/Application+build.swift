@@ -165,10 +165,11 @@ struct StoreService: Service {
     let logger: Logger
 
     func run() async throws {
+        // The pool runs outside the task group and gets a bounded wait at shutdown: PostgresNIO's
+        // pool can wait forever for a connection to come back (seen after load: SIGTERM, then
+        // the process never exited), and a task group would wait with it.
+        let pool = (store as? SQLEncoreStore).map { sql in Task { await sql.run() } }
         await withTaskGroup(of: Void.self) { group in
-            if let sql = store as? SQLEncoreStore {
-                group.addTask { await sql.run() }
-            }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
@@ -181,6 +182,13 @@ struct StoreService: Service {
             }
             try? await gracefulShutdown()
             group.cancelAll()
+        }
+        if let pool {
+            pool.cancel()
+            let stopped = try? await withAbandoningDeadline(.seconds(5)) { _ in await pool.value }
+            if case .timedOut? = stopped {
+                logger.warning("the PostgreSQL connection pool did not stop within 5 s; shutting down without it")
+            }
         }
         await store.close()
     }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SpotifyEmulator
+import ServiceLifecycle
 import SpotifyWebAPI
 
 /// `encore serve`: the web app, against Spotify or — with no client id — the embedded emulator.
@@ -113,7 +114,12 @@ struct Serve: AsyncParsableCommand {
         } catch let error as SpotifyConfigurationError {
             throw ValidationError(error.description)
         }
-        try await app.runService()
+        // SIGTERM drains open requests; a bounded drain, then cancellation, so a stuck task can
+        // never keep the process (and a rolling restart) waiting forever.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(25)
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 
