@@ -7,9 +7,7 @@ import Testing
 struct FaultTests {
     @Test("a rate limit longer than the budget is answered at once with 503 and Retry-After")
     func longRateLimit() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn { app, browser in
             app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/top", retryAfter: 120, count: 1))
             let api = try await browser.get("/api/top/tracks")
             #expect(api.status == 503)
@@ -26,9 +24,7 @@ struct FaultTests {
 
     @Test("a 429 storm: every request answered at once with 503, Spotify asked only while the gate was open")
     func rateLimitStorm() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn { app, browser in
             app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/", retryAfter: 120))
             _ = try await browser.get("/api/top/tracks")
             app.emulator.resetCounters()
@@ -55,9 +51,7 @@ struct FaultTests {
 
     @Test("a short rate limit is waited out and the page works")
     func shortRateLimit() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn { (app, browser) async throws in
             app.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/top", retryAfter: 2, count: 1))
             #expect(try await browser.get("/api/top/tracks").status == 200)
             #expect(app.clock.sleeps.contains(.seconds(2)))
@@ -66,9 +60,7 @@ struct FaultTests {
 
     @Test("Spotify down gives 503 (or 502) with a plain message, and the app recovers")
     func spotifyDown() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn { app, browser in
             app.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/", status: 503, count: 3))
             let page = try await browser.get("/top/tracks")
             #expect(page.status == 503)
@@ -84,9 +76,7 @@ struct FaultTests {
 
     @Test("malformed JSON and dropped connections become 502, never 500")
     func brokenAnswers() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn { app, browser in
             app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
             #expect(try await browser.get("/top/tracks").status == 502)
             // The JSON API passes Spotify's bytes through, but not a body cut short.
@@ -102,9 +92,7 @@ struct FaultTests {
 
     @Test("a body cut short is neither served as JSON nor cached")
     func truncatedNotCached() async throws {
-        try await AppHarness.run { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn(AppHarness.Options()) { app, browser in
             app.emulator.injectFault(FaultRule(kind: .malformedJSON, pathPrefix: "/v1/me/top", count: 1))
             #expect(try await browser.get("/api/top/tracks").status == 502)
             let next = try await browser.get("/api/top/tracks")
@@ -128,9 +116,7 @@ struct FaultTests {
 
     @Test("Spotify answering after the deadline gives a quick 504, and the next request works")
     func latencyPastDeadline() async throws {
-        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero, spotifyTimeout: .milliseconds(300))) { app in
-            let browser = app.browser()
-            try await app.signIn(browser)
+        try await Self.signedIn(AppHarness.Options(cacheTTL: .zero, spotifyTimeout: .milliseconds(300))) { app, browser in
             app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/v1/me/top", latencyMs: 5_000))
             let started = ContinuousClock.now
             let api = try await browser.get("/api/top/tracks")
@@ -199,11 +185,21 @@ struct FaultTests {
         _ body: @Sendable (AppHarness, Browser, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> Void
     ) async throws {
         try await ScratchPostgres.with { url, sql in
-            try await AppHarness.run(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app in
-                let browser = app.browser()
-                try await app.signIn(browser)
+            try await signedIn(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app, browser in
                 try await body(app, browser, sql)
             }
+        }
+    }
+
+    /// A signed-in browser on a fresh app; the cache is off so every request reaches Spotify.
+    static func signedIn(
+        _ options: AppHarness.Options = AppHarness.Options(cacheTTL: .zero),
+        _ body: @Sendable (AppHarness, Browser) async throws -> Void
+    ) async throws {
+        try await AppHarness.run(options) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            try await body(app, browser)
         }
     }
 }
