@@ -54,7 +54,8 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     } else {
         store = try await SQLEncoreStore.open(
             configuration.database, poolSize: configuration.databasePoolSize,
-            transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3), logger: logger
+            transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3),
+            sessionCacheTTL: configuration.sessionCacheTTL, now: { [clock = dependencies.clock] in clock.now() }, logger: logger
         )
     }
     var dependencies = dependencies

@@ -40,6 +40,7 @@ struct ConfigurationTests {
         ENCORE_PORT=7000
         ENCORE_HOST=0.0.0.0
         ENCORE_CACHE_TTL=5
+        ENCORE_SESSION_CACHE_TTL=2
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let loaded = try AppConfiguration.load(
             environment: ["ENCORE_PORT": "7100", "SPOTIFY_CLIENT_ID": "from-env"],
@@ -50,6 +51,7 @@ struct ConfigurationTests {
         #expect(loaded.configuration.host == "0.0.0.0")
         #expect(loaded.configuration.spotify?.clientID == "from-env")
         #expect(loaded.configuration.cacheTTL == .seconds(5))
+        #expect(loaded.configuration.sessionCacheTTL == .seconds(2))
         #expect(loaded.configuration.spotify?.redirectURI?.url.absoluteString == "http://127.0.0.1:7200/callback")
     }
 
@@ -79,7 +81,7 @@ struct ConfigurationTests {
     @Test("bad values name their variable", arguments: [
         ("ENCORE_PORT", "ninety"), ("ENCORE_DATABASE_URL", "mysql://x"), ("ENCORE_SECRET_KEY", "c2hvcnQ="),
         ("ENCORE_LOG_LEVEL", "loud"), ("ENCORE_CACHE_TTL", "-1"), ("ENCORE_SPOTIFY_CONNECTIONS", "0"),
-        ("ENCORE_DATABASE_POOL_SIZE", "many"),
+        ("ENCORE_DATABASE_POOL_SIZE", "many"), ("ENCORE_SESSION_CACHE_TTL", "61"), ("ENCORE_SESSION_CACHE_TTL", "soon"),
     ])
     func badValues(variable: String, value: String) {
         #expect {

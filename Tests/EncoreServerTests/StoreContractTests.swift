@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import EncoreServer
 
@@ -75,6 +76,51 @@ struct StoreContractTests {
             try await store.deleteSession(digest: anonymous.idDigest)
             #expect(try await store.session(digest: anonymous.idDigest) == nil)
         }
+    }
+
+    @Test(
+        "PostgreSQL: a session cache entry is trusted for its TTL only; without one, another instance's sign-out is seen at once",
+        .enabled(if: postgresURL != nil)
+    )
+    func postgresSessionCache() async throws {
+        let url = try #require(Self.postgresURL)
+        var logger = Logger(label: "contract")
+        logger.logLevel = .critical
+        let clock = Mutex(Date(unixSeconds: Date().unixSeconds))
+        let now: @Sendable () -> Date = { clock.withLock { $0 } }
+        let other = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
+        let caching = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, sessionCacheTTL: .seconds(5), now: now, logger: logger)
+        let exact = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
+        let runners = [other, caching, exact].map { store in Task { await store.run() } }
+        defer { runners.forEach { $0.cancel() } }
+        try await other.migrate()
+
+        let start = clock.withLock { $0 }
+        let record = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(3600))
+        try await other.insertSession(record)
+        #expect(try await caching.session(digest: record.idDigest) == record)
+        #expect(try await exact.session(digest: record.idDigest) == record)
+        // Signed out on another instance: the default store sees it at once, the caching one
+        // keeps answering from memory until its entry is 5 s old.
+        try await other.deleteSession(digest: record.idDigest)
+        #expect(try await exact.session(digest: record.idDigest) == nil)
+        clock.withLock { $0.addTimeInterval(4.9) }
+        #expect(try await caching.session(digest: record.idDigest) == record)
+        clock.withLock { $0.addTimeInterval(0.2) }
+        #expect(try await caching.session(digest: record.idDigest) == nil)
+
+        // A change made through the caching instance itself is seen at once.
+        let own = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(3600))
+        try await caching.insertSession(own)
+        #expect(try await caching.session(digest: own.idDigest) == own)
+        try await caching.deleteSession(digest: own.idDigest)
+        #expect(try await caching.session(digest: own.idDigest) == nil)
+
+        for store in [other, caching, exact] { await store.close() }
+    }
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["ENCORE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     @Test("a pending sign-in can be taken exactly once, even by racing callers", arguments: engines)

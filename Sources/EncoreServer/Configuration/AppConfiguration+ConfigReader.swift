@@ -22,6 +22,8 @@ extension AppConfiguration {
     /// - `encore.previous.secret.keys` (secret): earlier keys, comma-separated, still read during a rotation.
     /// - `encore.log.level` (`trace` … `critical`, default `info`).
     /// - `encore.cache.ttl` (seconds, default 30; 0 turns the cache off).
+    /// - `encore.session.cache.ttl` (seconds, 0–60, default 0): PostgreSQL instances reuse a session
+    ///   read this recently.
     ///
     /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
@@ -72,6 +74,15 @@ extension AppConfiguration {
                 throw SpotifyConfigurationError(key: "ENCORE_CACHE_TTL", message: "\"\(ttl)\" is not a number of seconds (0 turns the cache off)")
             }
             cacheTTL = .interval(seconds)
+        }
+        if let ttl = encore.string(forKey: "session.cache.ttl") {
+            guard let seconds = Double(ttl), seconds >= 0, seconds <= 60 else {
+                throw SpotifyConfigurationError(
+                    key: "ENCORE_SESSION_CACHE_TTL",
+                    message: "\"\(ttl)\" is not a number of seconds from 0 to 60 (a sign-out on another instance takes this long to reach this one)"
+                )
+            }
+            sessionCacheTTL = .interval(seconds)
         }
 
         let spotifyReader = reader.scoped(to: "spotify")

@@ -31,6 +31,10 @@ public struct AppConfiguration: Sendable {
     /// How long a user's top list is reused before Spotify is asked again (`ENCORE_CACHE_TTL`);
     /// zero turns the cache off.
     public var cacheTTL: Duration
+    /// How long a PostgreSQL instance may answer from a session it read recently instead of asking
+    /// the database (`ENCORE_SESSION_CACHE_TTL`); a sign-out on another instance reaches it only
+    /// after this long. Zero, the default, reads every time. SQLite always caches, exactly.
+    public var sessionCacheTTL: Duration
     /// How long a signed-in session lasts without use.
     public var sessionLifetime: Duration
     /// How long a started sign-in may take.
@@ -60,6 +64,7 @@ public struct AppConfiguration: Sendable {
         secretKeyFile: String = ".encore/secret.key",
         logLevel: Logger.Level = .info,
         cacheTTL: Duration = .seconds(30),
+        sessionCacheTTL: Duration = .zero,
         sessionLifetime: Duration = .seconds(30 * 24 * 3600),
         signInLifetime: Duration = .seconds(600),
         refreshLeeway: Duration = .seconds(60),
@@ -78,6 +83,7 @@ public struct AppConfiguration: Sendable {
         self.secretKeyFile = secretKeyFile
         self.logLevel = logLevel
         self.cacheTTL = cacheTTL
+        self.sessionCacheTTL = sessionCacheTTL
         self.sessionLifetime = sessionLifetime
         self.signInLifetime = signInLifetime
         self.refreshLeeway = refreshLeeway

@@ -6,22 +6,34 @@ import Synchronization
 /// ``EncoreStore`` on SQL, for every engine.
 public final class SQLEncoreStore: EncoreStore {
     private let engine: any SQLEngine
-    /// Sessions read recently, kept only where every change goes through this process
-    /// (SQLite), so the cache is exact; with PostgreSQL another instance may change a session,
-    /// so every lookup reads the database.
+    /// Sessions read recently. With SQLite every change goes through this process, so the cache
+    /// is exact and kept for good; with PostgreSQL another instance may end a session, so an
+    /// entry is trusted only for `sessionCacheTTL` (none by default: every lookup reads the database).
     private let sessionCache: SessionCache?
 
-    init(engine: any SQLEngine) {
+    init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, now: @escaping @Sendable () -> Date = { Date() }) {
         self.engine = engine
-        self.sessionCache = engine.dialect.name == StorageDialect.sqlite.name ? SessionCache() : nil
+        if engine.dialect.name == StorageDialect.sqlite.name {
+            self.sessionCache = SessionCache()
+        } else if sessionCacheTTL > .zero {
+            self.sessionCache = SessionCache(ttl: sessionCacheTTL, now: now)
+        } else {
+            self.sessionCache = nil
+        }
     }
 
     /// Opens the store at a location (without migrating).
     ///
-    /// - Parameter transactionTimeout: how long a PostgreSQL transaction may take before its
-    ///   connection counts as lost; it holds a token refresh, so it must outlast Spotify's timeout.
+    /// - Parameters:
+    ///   - transactionTimeout: how long a PostgreSQL transaction may take before its connection
+    ///     counts as lost; it holds a token refresh, so it must outlast Spotify's timeout.
+    ///   - sessionCacheTTL: how long a PostgreSQL instance may answer from a session it read
+    ///     instead of asking the database; a sign-out on another instance takes up to this long
+    ///     to reach it. Zero (the default) reads every time. SQLite always caches, exactly.
+    ///   - now: the clock the cache's entries age by.
     public static func open(
-        _ location: DatabaseLocation, poolSize: Int = 8, transactionTimeout: Duration = .seconds(60), logger: Logger
+        _ location: DatabaseLocation, poolSize: Int = 8, transactionTimeout: Duration = .seconds(60),
+        sessionCacheTTL: Duration = .zero, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) async throws -> SQLEncoreStore {
         switch location {
         case .sqliteFile(let path):
@@ -29,7 +41,10 @@ public final class SQLEncoreStore: EncoreStore {
         case .sqliteMemory:
             return SQLEncoreStore(engine: try await SQLiteEngine.open(path: nil, logger: logger))
         case .postgres(let url):
-            return SQLEncoreStore(engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger, transactionTimeout: transactionTimeout))
+            return SQLEncoreStore(
+                engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger, transactionTimeout: transactionTimeout),
+                sessionCacheTTL: sessionCacheTTL, now: now
+            )
         }
     }
 
@@ -218,24 +233,43 @@ extension Date {
     }
 }
 
-/// Recently read sessions by digest, bounded in number.
+/// Recently read sessions by digest, bounded in number and, when given a TTL, in age.
 final class SessionCache: Sendable {
-    private let entries = Mutex<[String: SessionRecord]>([:])
-    private let capacity: Int
+    private struct Entry {
+        var record: SessionRecord
+        var readAt: Date
+    }
 
-    init(capacity: Int = 20_000) {
+    private let entries = Mutex<[String: Entry]>([:])
+    private let capacity: Int
+    private let ttl: TimeInterval?
+    private let now: @Sendable () -> Date
+
+    /// - Parameter ttl: how long an entry is trusted; `nil` for a cache that every change goes through.
+    init(capacity: Int = 20_000, ttl: Duration? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.capacity = capacity
+        self.ttl = ttl.map(\.timeInterval)
+        self.now = now
     }
 
     func get(_ digest: String) -> SessionRecord? {
-        entries.withLock { $0[digest] }
+        let readAfter = ttl.map { now().addingTimeInterval(-$0) }
+        return entries.withLock { entries in
+            guard let entry = entries[digest] else { return nil }
+            if let readAfter, entry.readAt < readAfter {
+                entries.removeValue(forKey: digest)
+                return nil
+            }
+            return entry.record
+        }
     }
 
     func put(_ record: SessionRecord) {
+        let readAt = ttl == nil ? Date.distantFuture : now()
         entries.withLock { entries in
             // Starting over when full keeps the bound without bookkeeping; the next reads refill it.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[record.idDigest] = record
+            entries[record.idDigest] = Entry(record: record, readAt: readAt)
         }
     }
 
@@ -244,7 +278,7 @@ final class SessionCache: Sendable {
     }
 
     func remove(userID: String) {
-        entries.withLock { entries in entries = entries.filter { $0.value.userID != userID } }
+        entries.withLock { entries in entries = entries.filter { $0.value.record.userID != userID } }
     }
 
     func removeAll() {
