@@ -72,6 +72,10 @@ rows = [
     (f"RSS with {fmt(v('sessions_stored'))} signed-in sessions stored", f"{fmt((v('sessions_rss') or 0) / 1024)} MB", f"peak {fmt((v('sessions_peak_rss') or 0) / 1024)} MB; target ≤ 64 MB"),
     ("Upstream calls for 100 reloads of /top/tracks by one user", fmt(v("upstream_calls_per_100_views")), "within the cache TTL"),
 ]
+if v("session_cache_rps") is not None:
+    rows.append(("GET /api/top/tracks through Encore, default cache, `ENCORE_SESSION_CACHE_TTL=2`",
+                 f"{fmt(v('session_cache_rps'), 0)} req/s ({fmt(ratio(v('session_cache_rps'), v('direct_rps')), 2)} × direct)",
+                 f"p99 {fmt(v('session_cache_p99'), 2)} ms; sessions read from memory for up to 2 s"))
 if v("nginx_two_instances_rps") is not None:
     rows.append(("GET /api/top/tracks via nginx, two instances on PostgreSQL", f"{fmt(v('nginx_two_instances_rps'), 0)} req/s", f"p99 {fmt(v('nginx_p99'), 2)} ms"))
 
