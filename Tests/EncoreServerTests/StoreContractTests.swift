@@ -189,7 +189,10 @@ struct StoreContractTests {
             let live = SessionRecord(idDigest: Self.unique("live"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(100))
             try await store.insertSession(old)
             try await store.insertSession(live)
-            #expect(try await store.deleteExpired(now: now) >= 1)
+            let removed = try await store.deleteExpired(now: now)
+            // Other suites' apps share the PostgreSQL test database and sweep it when they start,
+            // so there the expired row may already be gone; what must hold is the outcome below.
+            if case .postgres = location {} else { #expect(removed >= 1) }
             #expect(try await store.session(digest: old.idDigest) == nil)
             #expect(try await store.session(digest: live.idDigest) == live)
         }

@@ -298,11 +298,13 @@ enum ScratchPostgres {
         guard let url = components.string else { throw HarnessError("cannot build the scratch database URL") }
         var logger = Logger(label: "scratch-postgres")
         logger.logLevel = .critical
-        let server = try PostgresEngine(url: serverURL, poolSize: 1, logger: logger)
+        // Creating a database while many suites start at once can take longer than the app's 2 s
+        // for a request's statement; the scratch tooling is not the request path.
+        let server = try PostgresEngine(url: serverURL, poolSize: 1, logger: logger, leaseTimeout: .seconds(30))
         let serverPool = Task { await server.run() }
         defer { serverPool.cancel() }
         try await server.withDatabase { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-        let scratch = try PostgresEngine(url: url, poolSize: 1, logger: logger)
+        let scratch = try PostgresEngine(url: url, poolSize: 1, logger: logger, leaseTimeout: .seconds(30))
         let scratchPool = Task { await scratch.run() }
         let outcome: Result<T, any Error>
         do {
