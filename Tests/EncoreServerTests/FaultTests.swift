@@ -159,6 +159,24 @@ struct FaultTests {
         }
     }
 
+    @Test("PostgreSQL: a sign-out elsewhere ends the session at once by default, after ENCORE_SESSION_CACHE_TTL with it",
+          .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
+    func signOutElsewhere(sessionCacheTTL: Duration) async throws {
+        try await Self.signedInOnScratchPostgres(sessionCacheTTL: sessionCacheTTL) { app, browser, sql in
+            #expect(try await browser.get("/api/me").status == 200)
+            // Another instance signs the person out: the row is gone from the shared database.
+            try await sql("DELETE FROM encore_sessions")
+            if sessionCacheTTL > .zero {
+                app.clock.advance(by: sessionCacheTTL - .seconds(1))
+                #expect(try await browser.get("/api/me").status == 200)
+                app.clock.advance(by: .seconds(2))
+            }
+            let after = try await browser.get("/api/me")
+            #expect(after.status == 401)
+            #expect(after.json["error"] as? String == "not_authenticated")
+        }
+    }
+
     static let cutConnections = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 
     @Test("PostgreSQL connections cut while requests run: reads move to a new connection, every request answers 200",
@@ -182,10 +200,11 @@ struct FaultTests {
     /// A signed-in browser on an app whose database is a scratch PostgreSQL database of the
     /// test's own, with a way to run SQL in it.
     static func signedInOnScratchPostgres(
+        sessionCacheTTL: Duration = .zero,
         _ body: @Sendable (AppHarness, Browser, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> Void
     ) async throws {
         try await ScratchPostgres.with { url, sql in
-            try await signedIn(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero)) { app, browser in
+            try await signedIn(AppHarness.Options(database: .postgres(url: url), cacheTTL: .zero, sessionCacheTTL: sessionCacheTTL)) { app, browser in
                 try await body(app, browser, sql)
             }
         }

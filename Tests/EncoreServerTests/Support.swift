@@ -152,6 +152,7 @@ struct AppHarness: Sendable {
         var emulator: SpotifyEmulator?
         var clock = VirtualClock(start: Date())
         var spotifyTimeout: Duration = .seconds(5)
+        var sessionCacheTTL: Duration = .zero
     }
 
     static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
@@ -182,7 +183,9 @@ struct AppHarness: Sendable {
                 previousSecretKeys: options.previousKeys,
                 logLevel: .trace, cacheTTL: options.cacheTTL
             )
-            let store = try await SQLEncoreStore.open(options.database, logger: logs.logger())
+            let store = try await SQLEncoreStore.open(
+                options.database, sessionCacheTTL: options.sessionCacheTTL, now: { [clock = options.clock] in clock.now() }, logger: logs.logger()
+            )
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let app: any ApplicationProtocol
             do {
