@@ -8,11 +8,7 @@ import Testing
 @Suite("Storage contract", .timeLimit(.minutes(3)))
 struct StoreContractTests {
     static var engines: [DatabaseLocation] {
-        var locations: [DatabaseLocation] = [.sqliteMemory, .sqliteFile(path: temporaryPath("contract"))]
-        if let url = ProcessInfo.processInfo.environment["ENCORE_TEST_POSTGRES_URL"], !url.isEmpty {
-            locations.append(.postgres(url: url))
-        }
-        return locations
+        [.sqliteMemory, .sqliteFile(path: temporaryPath("contract"))] + (ScratchPostgres.serverURL.map { [.postgres(url: $0)] } ?? [])
     }
 
     @Test("PostgreSQL is part of the run when scripts/test provides it")
@@ -80,10 +76,10 @@ struct StoreContractTests {
 
     @Test(
         "PostgreSQL: a session cache entry is trusted for its TTL only; without one, another instance's sign-out is seen at once",
-        .enabled(if: postgresURL != nil)
+        .enabled(if: ScratchPostgres.isAvailable)
     )
     func postgresSessionCache() async throws {
-        let url = try #require(Self.postgresURL)
+        let url = try #require(ScratchPostgres.serverURL)
         var logger = Logger(label: "contract")
         logger.logLevel = .critical
         let clock = Mutex(Date(unixSeconds: Date().unixSeconds))
@@ -117,10 +113,6 @@ struct StoreContractTests {
         #expect(try await caching.session(digest: own.idDigest) == nil)
 
         for store in [other, caching, exact] { await store.close() }
-    }
-
-    static var postgresURL: String? {
-        ProcessInfo.processInfo.environment["ENCORE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     @Test("a pending sign-in can be taken exactly once, even by racing callers", arguments: engines)

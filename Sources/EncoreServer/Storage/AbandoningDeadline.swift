@@ -97,10 +97,3 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         running.continuation?.resume(with: result)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

@@ -237,7 +237,8 @@ extension Date {
 final class SessionCache: Sendable {
     private struct Entry {
         var record: SessionRecord
-        var readAt: Date
+        /// `nil` when every change goes through this cache, so the entry never goes stale.
+        var trustedUntil: Date?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -253,10 +254,9 @@ final class SessionCache: Sendable {
     }
 
     func get(_ digest: String) -> SessionRecord? {
-        let readAfter = ttl.map { now().addingTimeInterval(-$0) }
-        return entries.withLock { entries in
+        entries.withLock { entries in
             guard let entry = entries[digest] else { return nil }
-            if let readAfter, entry.readAt < readAfter {
+            if let until = entry.trustedUntil, until < now() {
                 entries.removeValue(forKey: digest)
                 return nil
             }
@@ -265,11 +265,11 @@ final class SessionCache: Sendable {
     }
 
     func put(_ record: SessionRecord) {
-        let readAt = ttl == nil ? Date.distantFuture : now()
+        let trustedUntil = ttl.map { now().addingTimeInterval($0) }
         entries.withLock { entries in
             // Starting over when full keeps the bound without bookkeeping; the next reads refill it.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[record.idDigest] = Entry(record: record, readAt: readAt)
+            entries[record.idDigest] = Entry(record: record, trustedUntil: trustedUntil)
         }
     }
 

@@ -60,11 +60,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         if let body = request.body {
             outgoing.body = .bytes(body)
         }
-        let timeout = TimeAmount.nanoseconds(
-            request.timeout.components.seconds * 1_000_000_000 + request.timeout.components.attoseconds / 1_000_000_000
-        )
         do {
-            let response = try await client.execute(outgoing, timeout: timeout)
+            let response = try await client.execute(outgoing, timeout: TimeAmount(request.timeout))
             let body = try await response.body.collect(upTo: maxResponseBytes)
             return TransportResponse(
                 status: Int(response.status.code),
