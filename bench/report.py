@@ -118,7 +118,10 @@ if v("nginx_two_instances_rps") is not None:
 
 print(f"\n### Encore benchmark — {now:%Y-%m-%d %H:%M} UTC, commit {commit}, {database}, {connections} connections × {duration} s")
 print(f"Machine: {machine['cpu']}, {machine['cores']} cores. Load generator, emulator and app share the machine.")
-print(f"Throughput, latency and CPU: median of {round_count} rounds (ratios taken within each round).\n")
+if round_count > 1:
+    print(f"Throughput, latency and CPU: median of {round_count} rounds (ratios taken within each round).\n")
+else:
+    print("Throughput, latency and CPU: one run of each target.\n")
 print("| measurement | result | notes |")
 print("|---|---|---|")
 for name, result, notes in rows:
