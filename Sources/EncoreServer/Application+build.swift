@@ -81,9 +81,24 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
         logger: logger
     )
     // Migrations run once the store's service (PostgreSQL's connection pool) is up, and before
-    // the server accepts a request.
-    app.beforeServerStarts { try await store.migrate() }
+    // the server accepts a request. A migration may wait up to an hour behind another instance's;
+    // SIGTERM meanwhile stops the instance at once instead of after the 25 s drain.
+    app.beforeServerStarts { [logger] in
+        do {
+            try await cancelWhenGracefulShutdown { try await store.migrate() }
+        } catch where Task.isShuttingDownGracefully {
+            logger.notice("stopped during start-up, before the database migration finished; the next start completes it")
+            throw StoppedDuringStartup()
+        }
+    }
     return app
+}
+
+/// The app was told to stop (SIGTERM) while it was still migrating the database, so it stopped
+/// without serving. Not a failure: the migration's transaction was not committed, or if it was,
+/// the next start finds it recorded.
+public struct StoppedDuringStartup: Error, CustomStringConvertible {
+    public var description: String { "stopped during start-up, before the database migration finished" }
 }
 
 func makeServices(

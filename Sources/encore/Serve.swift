@@ -119,7 +119,11 @@ struct Serve: AsyncParsableCommand {
         var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(25)
         group.maximumCancellationDuration = .seconds(5)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch is StoppedDuringStartup {
+            // Asked to stop, and stopped: exit 0 like any other SIGTERM.
+        }
     }
 }
 
