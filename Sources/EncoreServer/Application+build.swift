@@ -55,7 +55,7 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
         store = try await SQLEncoreStore.open(
             configuration.database, poolSize: configuration.databasePoolSize,
             transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3),
-            sessionCacheTTL: configuration.sessionCacheTTL, now: { [clock = dependencies.clock] in clock.now() }, logger: logger
+            sessionCacheTTL: configuration.sessionCacheTTL, clock: dependencies.clock, logger: logger
         )
     }
     var dependencies = dependencies

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import SpotifyWebAPI
 import Testing
 @testable import EncoreServer
 
@@ -82,16 +82,15 @@ struct StoreContractTests {
         let url = try #require(ScratchPostgres.serverURL)
         var logger = Logger(label: "contract")
         logger.logLevel = .critical
-        let clock = Mutex(Date(unixSeconds: Date().unixSeconds))
-        let now: @Sendable () -> Date = { clock.withLock { $0 } }
+        let clock = VirtualClock(start: Date(unixSeconds: Date().unixSeconds))
         let other = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
-        let caching = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, sessionCacheTTL: .seconds(5), now: now, logger: logger)
+        let caching = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, sessionCacheTTL: .seconds(5), clock: clock, logger: logger)
         let exact = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
         let runners = [other, caching, exact].map { store in Task { await store.run() } }
         defer { runners.forEach { $0.cancel() } }
         try await other.migrate()
 
-        let start = clock.withLock { $0 }
+        let start = clock.now()
         let record = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(3600))
         try await other.insertSession(record)
         #expect(try await caching.session(digest: record.idDigest) == record)
@@ -100,9 +99,9 @@ struct StoreContractTests {
         // keeps answering from memory until its entry is 5 s old.
         try await other.deleteSession(digest: record.idDigest)
         #expect(try await exact.session(digest: record.idDigest) == nil)
-        clock.withLock { $0.addTimeInterval(4.9) }
+        clock.advance(by: .milliseconds(4_900))
         #expect(try await caching.session(digest: record.idDigest) == record)
-        clock.withLock { $0.addTimeInterval(0.2) }
+        clock.advance(by: .milliseconds(200))
         #expect(try await caching.session(digest: record.idDigest) == nil)
 
         // A change made through the caching instance itself is seen at once.

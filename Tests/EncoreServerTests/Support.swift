@@ -184,7 +184,7 @@ struct AppHarness: Sendable {
                 logLevel: .trace, cacheTTL: options.cacheTTL
             )
             let store = try await SQLEncoreStore.open(
-                options.database, sessionCacheTTL: options.sessionCacheTTL, now: { [clock = options.clock] in clock.now() }, logger: logs.logger()
+                options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let app: any ApplicationProtocol

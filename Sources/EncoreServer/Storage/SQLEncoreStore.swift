@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import SpotifyWebAPI
 import Synchronization
 
 /// ``EncoreStore`` on SQL, for every engine.
@@ -11,12 +12,12 @@ public final class SQLEncoreStore: EncoreStore {
     /// entry is trusted only for `sessionCacheTTL` (none by default: every lookup reads the database).
     private let sessionCache: SessionCache?
 
-    init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock()) {
         self.engine = engine
         if engine.dialect.name == StorageDialect.sqlite.name {
             self.sessionCache = SessionCache()
         } else if sessionCacheTTL > .zero {
-            self.sessionCache = SessionCache(ttl: sessionCacheTTL, now: now)
+            self.sessionCache = SessionCache(ttl: sessionCacheTTL, clock: clock)
         } else {
             self.sessionCache = nil
         }
@@ -30,10 +31,10 @@ public final class SQLEncoreStore: EncoreStore {
     ///   - sessionCacheTTL: how long a PostgreSQL instance may answer from a session it read
     ///     instead of asking the database; a sign-out on another instance takes up to this long
     ///     to reach it. Zero (the default) reads every time. SQLite always caches, exactly.
-    ///   - now: the clock the cache's entries age by.
+    ///   - clock: the clock the cache's entries age by.
     public static func open(
         _ location: DatabaseLocation, poolSize: Int = 8, transactionTimeout: Duration = .seconds(60),
-        sessionCacheTTL: Duration = .zero, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock(), logger: Logger
     ) async throws -> SQLEncoreStore {
         switch location {
         case .sqliteFile(let path):
@@ -43,7 +44,7 @@ public final class SQLEncoreStore: EncoreStore {
         case .postgres(let url):
             return SQLEncoreStore(
                 engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger, transactionTimeout: transactionTimeout),
-                sessionCacheTTL: sessionCacheTTL, now: now
+                sessionCacheTTL: sessionCacheTTL, clock: clock
             )
         }
     }
@@ -244,19 +245,19 @@ final class SessionCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     private let capacity: Int
     private let ttl: TimeInterval?
-    private let now: @Sendable () -> Date
+    private let clock: any SpotifyClock
 
     /// - Parameter ttl: how long an entry is trusted; `nil` for a cache that every change goes through.
-    init(capacity: Int = 20_000, ttl: Duration? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(capacity: Int = 20_000, ttl: Duration? = nil, clock: any SpotifyClock = SystemClock()) {
         self.capacity = capacity
         self.ttl = ttl.map(\.timeInterval)
-        self.now = now
+        self.clock = clock
     }
 
     func get(_ digest: String) -> SessionRecord? {
         entries.withLock { entries in
             guard let entry = entries[digest] else { return nil }
-            if let until = entry.trustedUntil, until < now() {
+            if let until = entry.trustedUntil, until < clock.now() {
                 entries.removeValue(forKey: digest)
                 return nil
             }
@@ -265,7 +266,7 @@ final class SessionCache: Sendable {
     }
 
     func put(_ record: SessionRecord) {
-        let trustedUntil = ttl.map { now().addingTimeInterval($0) }
+        let trustedUntil = ttl.map { clock.now().addingTimeInterval($0) }
         entries.withLock { entries in
             // Starting over when full keeps the bound without bookkeeping; the next reads refill it.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
