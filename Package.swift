@@ -91,7 +91,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotifyWebAPITests",
-            dependencies: ["SpotifyWebAPI"],
+            dependencies: [
+                "SpotifyWebAPI",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -142,7 +142,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
             case 429:
                 let error = SpotifyAPIError.from(response: response, service: .webAPI)
                 let wait = error.retryAfter ?? policy.defaultRetryAfter
-                await gate.close(until: clock.now().addingTimeInterval(wait.timeInterval))
+                await gate.close(for: wait, from: clock.now())
                 guard rateLimitWaited + wait <= policy.rateLimitBudget else {
                     var failed = error
                     failed.retryAfter = wait

@@ -54,12 +54,23 @@ extension SpotifyAPIError {
         }
     }
 
-    /// `Retry-After` in delta-seconds; Spotify sends integers, `0` included.
+    /// The longest `Retry-After` an error carries: one day. A larger value is read as this, so
+    /// nothing downstream (a gate, a header passed on, a message) meets an absurd duration.
+    public static let longestRetryAfter = Duration.seconds(86_400)
+
+    /// `Retry-After` in delta-seconds; Spotify sends integers, `0` included. Capped at
+    /// ``longestRetryAfter``. Anything but digits with an optional fraction (an HTTP date, a sign,
+    /// hex, an exponent) is ignored, and the default wait applies.
     static func parseRetryAfter(_ value: String) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
-        if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite { return .interval(seconds) }
-        return nil
+        let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let isDigits = { (part: Substring) in !part.isEmpty && part.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }
+        guard trimmed.utf8.count <= 32, let whole = parts.first, isDigits(whole), parts.count == 1 || isDigits(parts[1]) else { return nil }
+        let longest = Int(longestRetryAfter.timeInterval)
+        // Too many digits for an Int still means "a very long time".
+        guard let seconds = Int(whole), seconds < longest else { return longestRetryAfter }
+        let fraction = parts.count == 2 ? Double("0." + parts[1]) ?? 0 : 0
+        return .seconds(seconds) + .interval(fraction)
     }
 
     /// A short, printable excerpt of a non-JSON body such as

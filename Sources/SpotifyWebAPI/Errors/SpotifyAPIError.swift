@@ -93,7 +93,7 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         var text = "Spotify \(service == .accounts ? "accounts service" : service == .webAPI ? "Web API" : "client")"
         text += " error \(shortDescription)"
         if let message { text += ": \(message)" }
-        if let retryAfter { text += "; retry after \(Int(retryAfter.timeInterval.rounded(.up))) s" }
+        if let retryAfter { text += "; retry after \(retryAfter.secondsRoundedUp) s" }
         text += ". " + advice
         return text
     }

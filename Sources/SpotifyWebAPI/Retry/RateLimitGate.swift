@@ -7,8 +7,17 @@ import Foundation
 public actor RateLimitGate {
     private var closedUntil: Date?
 
+    /// The longest pause one response may impose on every request of the app: an hour.
+    public static let longestPause = Duration.seconds(3600)
+
     /// Creates an open gate.
     public init() {}
+
+    /// Closes the gate for `duration` from `now` (at most ``longestPause``), or keeps a later
+    /// closing already in place.
+    public func close(for duration: Duration, from now: Date) {
+        close(until: now.addingTimeInterval(min(duration, Self.longestPause).timeInterval))
+    }
 
     /// Closes the gate until `date`, or keeps a later closing already in place.
     public func close(until date: Date) {

@@ -68,8 +68,22 @@ extension Duration {
         return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 
-    /// A duration from a `TimeInterval` in seconds.
+    /// Whole seconds, rounded up, for messages and headers; saturates instead of trapping.
+    public var secondsRoundedUp: Int {
+        let seconds = timeInterval.rounded(.up)
+        guard seconds < 9e18 else { return Int.max }
+        return seconds > -9e18 ? Int(seconds) : Int.min
+    }
+
+    /// A duration from a `TimeInterval` in seconds, saturating instead of trapping.
+    ///
+    /// Values come from headers and configuration: a `Retry-After` of ten billion seconds, or
+    /// NaN, must not stop the process. Past ±292 years the result is the largest representable
+    /// duration; NaN is zero.
     public static func interval(_ seconds: TimeInterval) -> Duration {
-        .nanoseconds(Int64((seconds * 1e9).rounded()))
+        guard !seconds.isNaN else { return .zero }
+        let limit = 9_000_000_000.0  // seconds; Int64 nanoseconds end at about 9.22e9
+        let clamped = min(max(seconds, -limit), limit)
+        return .nanoseconds(Int64((clamped * 1e9).rounded()))
     }
 }

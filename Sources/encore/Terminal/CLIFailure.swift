@@ -26,7 +26,7 @@ struct CLIFailure: Error {
             case .transport, .timeout:
                 return CLIFailure(cause: "could not reach Spotify (\(error.shortDescription))", hint: "check your network connection and try again", code: 4)
             case .rateLimited:
-                let wait = error.retryAfter.map { " in \(Int($0.timeInterval.rounded(.up))) s" } ?? " later"
+                let wait = error.retryAfter.map { " in \($0.secondsRoundedUp) s" } ?? " later"
                 return CLIFailure(cause: "Spotify is limiting requests", hint: "try again\(wait)", code: 3)
             default:
                 return CLIFailure(cause: "Spotify answered with an error (\(error.shortDescription))", hint: error.advice, code: 3)
