@@ -57,7 +57,11 @@ struct Serve: AsyncParsableCommand {
         }
         var configuration = loaded.configuration
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in LazyStreamLogHandler(label: label, level: level) }
+        // The access log writes a line per request: lines are queued and written in batches, so
+        // no request waits on standard error (docs/performance.md has the cost either way).
+        let logBuffer = LogBuffer()
+        defer { logBuffer.flush() }
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label, level: level, buffer: logBuffer) }
         let logger = Logger(label: "encore")
         if !loaded.malformedDotEnvLines.isEmpty {
             logger.warning("ignored unreadable lines in \(envFile)", metadata: ["lines": .string(loaded.malformedDotEnvLines.map(String.init).joined(separator: ","))])
@@ -65,7 +69,7 @@ struct Serve: AsyncParsableCommand {
         let openBrowser = !noBrowser
 
         guard configuration.spotify == nil else {
-            try await serve(configuration, logger: logger, banner: nil, openBrowser: openBrowser)
+            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: nil, openBrowser: openBrowser)
             return
         }
 
@@ -96,12 +100,12 @@ struct Serve: AsyncParsableCommand {
             at \(origin.absoluteString). Sign in as any of: \(emulator.users.map(\.displayName).joined(separator: ", ")).
             To use your real Spotify account, see "Register a Spotify app" in README.md.
             """
-            try await serve(configuration, logger: logger, banner: banner, openBrowser: openBrowser)
+            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser)
             group.cancelAll()
         }
     }
 
-    private func serve(_ configuration: AppConfiguration, logger: Logger, banner: String?, openBrowser: Bool) async throws {
+    private func serve(_ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool) async throws {
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration, dependencies: AppDependencies(logger: logger) { host, port in
@@ -116,7 +120,8 @@ struct Serve: AsyncParsableCommand {
         }
         // SIGTERM drains open requests; a bounded drain, then cancellation, so a stuck task can
         // never keep the process (and a rolling restart) waiting forever.
-        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The flusher comes first so that it stops last, after what the app logged while draining.
+        var group = ServiceGroupConfiguration(services: [LogFlusher(buffer: logBuffer), app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(25)
         group.maximumCancellationDuration = .seconds(5)
         do {
