@@ -17,14 +17,15 @@ struct HomeController {
             return services.views.render("home", HomeView())
         }
         let bypass = TopItemsController.bypass(request)
-        let body = try await services.spotify(userID: userID) {
-            try await services.users.cachedGET(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
+        let answer = try await services.spotify(userID: userID) {
+            try await services.users.cachedAnswer(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
         }
-        let profile: CurrentUser
-        do {
-            profile = try SpotifyJSON.makeDecoder().decode(CurrentUser.self, from: body)
-        } catch {
-            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
+        let profile = try answer.derived.value { () throws(AppError) -> CurrentUser in
+            do {
+                return try SpotifyJSON.makeDecoder().decode(CurrentUser.self, from: answer.body)
+            } catch {
+                throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
+            }
         }
         // The user's token manager already holds the grant date: no second database read.
         let grantedAt = try await services.spotify(userID: userID) {

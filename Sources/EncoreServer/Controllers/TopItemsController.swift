@@ -53,49 +53,18 @@ struct TopItemsController {
         return Self.json(try await fetch(kind, query, request: request, userID: context.userID))
     }
 
+    /// The rows of a page and the total Spotify reported, as decoded from one answer.
+    struct Rows: Sendable {
+        var rows: [TopView.Row]
+        var total: Int
+    }
+
     private func page(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = try Query(request)
-        let body = try await fetch(kind, query, request: request, userID: context.userID)
-        let decoder = SpotifyJSON.makeDecoder()
-        let rows: [TopView.Row]
-        let total: Int
-        do {
-            switch kind {
-            case .tracks:
-                let page = try decoder.decode(Page<Track>.self, from: body)
-                total = page.total
-                rows = page.items.enumerated().map { index, track in
-                    let artists = track.artists.map(\.name).joined(separator: ", ")
-                    return TopView.Row(
-                        rank: query.offset + index + 1,
-                        imageURL: track.album?.images?.bestImage(atLeast: 64)?.url,
-                        imageAlt: track.album.map { "Cover of \($0.name)" } ?? "",
-                        title: track.name,
-                        subtitle: artists.isEmpty ? nil : artists,
-                        detail: track.album?.name ?? "",
-                        duration: Display.duration(milliseconds: track.durationMs),
-                        spotifyURL: Display.spotifyURL(external: track.externalURLs, uri: track.uri, kind: "track", id: track.id)
-                    )
-                }
-            case .artists:
-                let page = try decoder.decode(Page<Artist>.self, from: body)
-                total = page.total
-                rows = page.items.enumerated().map { index, artist in
-                    TopView.Row(
-                        rank: query.offset + index + 1,
-                        imageURL: artist.images?.bestImage(atLeast: 64)?.url,
-                        imageAlt: "Photo of \(artist.name)",
-                        title: artist.name,
-                        subtitle: nil,
-                        detail: (artist.genres ?? []).prefix(3).joined(separator: ", "),
-                        duration: nil,
-                        spotifyURL: Display.spotifyURL(external: artist.externalURLs, uri: artist.uri, kind: "artist", id: artist.id)
-                    )
-                }
-            }
-        } catch {
-            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the top items were not in the expected shape"))
-        }
+        let answer = try await fetchAnswer(kind, query, request: request, userID: context.userID)
+        // The answer's slot is per cache key, and the key holds the kind and the offset.
+        let decoded = try answer.derived.value { try Self.rows(kind, offset: query.offset, from: answer.body) }
+        let rows = decoded.rows, total = decoded.total
         let path = "/top/\(kind.rawValue)"
         func href(range: TimeRange, offset: Int) -> String {
             var href = "\(path)?time_range=\(range.rawValue)"
@@ -125,10 +94,58 @@ struct TopItemsController {
     }
 
     private func fetch(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ByteBuffer {
+        try await fetchAnswer(kind, query, request: request, userID: userID).body
+    }
+
+    private func fetchAnswer(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ResponseCache.Entry {
         let spotifyRequest = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: query.timeRange, limit: query.limit, offset: query.offset)
         return try await services.spotify(userID: userID) {
-            try await services.users.cachedGET(userID: userID, request: spotifyRequest, bypassCache: Self.bypass(request))
+            try await services.users.cachedAnswer(userID: userID, request: spotifyRequest, bypassCache: Self.bypass(request))
         }
+    }
+
+    /// Decodes Spotify's page into display rows.
+    static func rows(_ kind: Kind, offset: Int, from body: ByteBuffer) throws(AppError) -> Rows {
+        let decoder = SpotifyJSON.makeDecoder()
+        do {
+            switch kind {
+            case .tracks:
+                let page = try decoder.decode(Page<Track>.self, from: body)
+                return Rows(rows: page.items.enumerated().map { index, track in trackRow(track, rank: offset + index + 1) }, total: page.total)
+            case .artists:
+                let page = try decoder.decode(Page<Artist>.self, from: body)
+                return Rows(rows: page.items.enumerated().map { index, artist in artistRow(artist, rank: offset + index + 1) }, total: page.total)
+            }
+        } catch {
+            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the top items were not in the expected shape"))
+        }
+    }
+
+    private static func trackRow(_ track: Track, rank: Int) -> TopView.Row {
+        let artists = track.artists.map(\.name).joined(separator: ", ")
+        return TopView.Row(
+            rank: rank,
+            imageURL: track.album?.images?.bestImage(atLeast: 64)?.url,
+            imageAlt: track.album.map { "Cover of \($0.name)" } ?? "",
+            title: track.name,
+            subtitle: artists.isEmpty ? nil : artists,
+            detail: track.album?.name ?? "",
+            duration: Display.duration(milliseconds: track.durationMs),
+            spotifyURL: Display.spotifyURL(external: track.externalURLs, uri: track.uri, kind: "track", id: track.id)
+        )
+    }
+
+    private static func artistRow(_ artist: Artist, rank: Int) -> TopView.Row {
+        TopView.Row(
+            rank: rank,
+            imageURL: artist.images?.bestImage(atLeast: 64)?.url,
+            imageAlt: "Photo of \(artist.name)",
+            title: artist.name,
+            subtitle: nil,
+            detail: (artist.genres ?? []).prefix(3).joined(separator: ", "),
+            duration: nil,
+            spotifyURL: Display.spotifyURL(external: artist.externalURLs, uri: artist.uri, kind: "artist", id: artist.id)
+        )
     }
 
     /// `Cache-Control: no-cache` (a hard reload) asks Spotify again. A plain reload's

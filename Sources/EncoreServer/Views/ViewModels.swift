@@ -107,12 +107,17 @@ enum Display {
 
     /// "29 May 2027", in UTC so every instance prints the same date.
     static func date(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        let parts = utcCalendar.dateComponents([.day, .month, .year], from: date)
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         return "\(parts.day ?? 1) \(months[((parts.month ?? 1) - 1) % 12]) \(parts.year ?? 1970)"
     }
+
+    // Made once: building a Calendar costs more than the rest of the home page.
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
 
     static func ranges(selected: TimeRange) -> [RangeOption] {
         TimeRange.allCases.map { RangeOption(value: $0.rawValue, label: rangeLabel($0), selected: $0 == selected) }
