@@ -72,7 +72,9 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     let onRunning = dependencies.onServerRunning
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()])),
+        // A connection that sends nothing, or stops half-way through a request, for the idle
+        // timeout is closed: otherwise every such socket holds a file descriptor for good.
+        server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()], idleTimeout: .init(configuration.idleTimeout))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [StoreService(store: store, clock: dependencies.clock, logger: logger)] + (ownTransport.map { [TransportService(transport: $0)] } ?? []),
         onServerRunning: { channel in
@@ -113,14 +115,15 @@ func makeServices(
         configuration: spotify,
         flow: flow,
         vault: vault,
-        cache: ResponseCache(ttl: configuration.cacheTTL),
+        cache: ResponseCache(ttl: configuration.cacheTTL, maxBytes: configuration.cacheMaxBytes),
         transport: transport,
         clock: dependencies.clock,
         gate: RateLimitGate(),
         leeway: configuration.refreshLeeway,
         metrics: dependencies.metrics,
         logger: logger,
-        maxUsers: configuration.maxCachedUsers
+        maxUsers: configuration.maxCachedUsers,
+        userRateLimit: configuration.userRateLimit
     )
     return AppServices(
         configuration: configuration,

@@ -153,6 +153,9 @@ struct AppHarness: Sendable {
         var clock = VirtualClock(start: Date())
         var spotifyTimeout: Duration = .seconds(5)
         var sessionCacheTTL: Duration = .zero
+        var userRateLimit = AppConfiguration().userRateLimit
+        var cacheMaxBytes = AppConfiguration().cacheMaxBytes
+        var idleTimeout = AppConfiguration().idleTimeout
     }
 
     static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
@@ -181,7 +184,8 @@ struct AppHarness: Sendable {
             let configuration = AppConfiguration(
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
                 previousSecretKeys: options.previousKeys,
-                logLevel: .trace, cacheTTL: options.cacheTTL
+                logLevel: .trace, cacheTTL: options.cacheTTL, cacheMaxBytes: options.cacheMaxBytes,
+                userRateLimit: options.userRateLimit, idleTimeout: options.idleTimeout
             )
             let store = try await SQLEncoreStore.open(
                 options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()

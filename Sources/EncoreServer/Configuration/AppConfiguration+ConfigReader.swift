@@ -24,6 +24,11 @@ extension AppConfiguration {
     /// - `encore.cache.ttl` (seconds, default 30; 0 turns the cache off).
     /// - `encore.session.cache.ttl` (seconds, 0–60, default 0): PostgreSQL instances reuse a session
     ///   read this recently.
+    /// - `encore.cache.max.bytes` (default 268435456): the most bytes of answers the cache holds.
+    /// - `encore.user.rate.limit` (default 60; 0 = no limit): Spotify calls one user may cause
+    ///   per rolling 30 s.
+    /// - `encore.idle.timeout` (seconds, 1–3600, default 30): a client connection silent or
+    ///   half-sent this long is closed.
     ///
     /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
@@ -83,6 +88,24 @@ extension AppConfiguration {
                 )
             }
             sessionCacheTTL = .interval(seconds)
+        }
+        if let bytes = encore.string(forKey: "cache.max.bytes") {
+            guard let value = Int(bytes), value >= 0 else {
+                throw SpotifyConfigurationError(key: "ENCORE_CACHE_MAX_BYTES", message: "\"\(bytes)\" is not a number of bytes (268435456 is 256 MiB)")
+            }
+            cacheMaxBytes = value
+        }
+        if let limit = encore.string(forKey: "user.rate.limit") {
+            guard let value = Int(limit), (0...100_000).contains(value) else {
+                throw SpotifyConfigurationError(key: "ENCORE_USER_RATE_LIMIT", message: "\"\(limit)\" is not a number of calls per 30 s (0 turns the limit off)")
+            }
+            userRateLimit = value
+        }
+        if let idle = encore.string(forKey: "idle.timeout") {
+            guard let seconds = Double(idle), seconds >= 1, seconds <= 3600 else {
+                throw SpotifyConfigurationError(key: "ENCORE_IDLE_TIMEOUT", message: "\"\(idle)\" is not a number of seconds from 1 to 3600")
+            }
+            idleTimeout = .interval(seconds)
         }
 
         let spotifyReader = reader.scoped(to: "spotify")

@@ -35,6 +35,14 @@ public struct AppConfiguration: Sendable {
     /// the database (`ENCORE_SESSION_CACHE_TTL`); a sign-out on another instance reaches it only
     /// after this long. Zero, the default, reads every time. SQLite always caches, exactly.
     public var sessionCacheTTL: Duration
+    /// The most bytes of Spotify answers the response cache holds (`ENCORE_CACHE_MAX_BYTES`).
+    public var cacheMaxBytes: Int
+    /// Spotify calls one user may cause per rolling 30 s (`ENCORE_USER_RATE_LIMIT`); past it the
+    /// user gets 429 and other users are untouched. Zero turns the limit off.
+    public var userRateLimit: Int
+    /// How long a client connection may stay silent, or stop half-way through a request, before
+    /// it is closed (`ENCORE_IDLE_TIMEOUT`).
+    public var idleTimeout: Duration
     /// How long a signed-in session lasts without use.
     public var sessionLifetime: Duration
     /// How long a started sign-in may take.
@@ -65,6 +73,9 @@ public struct AppConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         cacheTTL: Duration = .seconds(30),
         sessionCacheTTL: Duration = .zero,
+        cacheMaxBytes: Int = 256 << 20,
+        userRateLimit: Int = 60,
+        idleTimeout: Duration = .seconds(30),
         sessionLifetime: Duration = .seconds(30 * 24 * 3600),
         signInLifetime: Duration = .seconds(600),
         refreshLeeway: Duration = .seconds(60),
@@ -84,6 +95,9 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.cacheTTL = cacheTTL
         self.sessionCacheTTL = sessionCacheTTL
+        self.cacheMaxBytes = cacheMaxBytes
+        self.userRateLimit = userRateLimit
+        self.idleTimeout = idleTimeout
         self.sessionLifetime = sessionLifetime
         self.signInLifetime = signInLifetime
         self.refreshLeeway = refreshLeeway

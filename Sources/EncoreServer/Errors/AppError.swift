@@ -20,6 +20,8 @@ enum AppError: Error, Sendable {
     case csrf
     /// Spotify (or the network to it) failed.
     case upstream(SpotifyAPIError)
+    /// This user caused more calls to Spotify than ``AppConfiguration/userRateLimit`` allows.
+    case userRateLimited(retryAfter: Int)
     /// The database did not answer.
     case storage
     /// Nothing lives here.
@@ -78,6 +80,10 @@ extension AppError {
             return ErrorPresentation(status: .forbidden, code: "csrf_failed", title: "This form has expired",
                                      message: "The form was not sent from this site's current page, so nothing was changed. Go back, reload the page and try again.",
                                      action: ("Go home", "/"))
+        case .userRateLimited(let retryAfter):
+            return ErrorPresentation(status: .tooManyRequests, code: "user_rate_limited", title: "Slow down a little",
+                                     message: "You asked for a lot from Spotify in the last 30 seconds. Please wait about \(retryAfter) second\(retryAfter == 1 ? "" : "s") and try again; what you already loaded is still here.",
+                                     retryAfter: retryAfter, action: ("Go home", "/"))
         case .storage:
             return ErrorPresentation(status: .serviceUnavailable, code: "storage_unavailable", title: "Encore is having trouble",
                                      message: "Encore's database is not answering right now. Please try again in a moment.", retryAfter: 5,
@@ -91,7 +97,7 @@ extension AppError {
     }
 
     private static func presentation(of error: SpotifyAPIError) -> ErrorPresentation {
-        let retryAfter = error.retryAfter.map { max(1, Int($0.timeInterval.rounded(.up))) }
+        let retryAfter = error.retryAfter.map { max(1, min($0, SpotifyAPIError.longestRetryAfter).secondsRoundedUp) }
         switch error.code {
         case .rateLimited:
             let wait = retryAfter.map { " Please wait about \($0) second\($0 == 1 ? "" : "s") and try again." } ?? " Please try again shortly."

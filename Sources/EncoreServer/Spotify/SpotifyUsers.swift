@@ -21,6 +21,8 @@ final class SpotifyUsers: Sendable {
     private let metrics: AppMetrics
     private let logger: Logger
     private let maxUsers: Int
+    private let budget: UserCallBudget
+    private let coalescer = RequestCoalescer<ResponseCache.Entry>()
 
     private struct Entry {
         var manager: Task<TokenManager?, any Error>
@@ -45,7 +47,8 @@ final class SpotifyUsers: Sendable {
         leeway: Duration,
         metrics: AppMetrics,
         logger: Logger,
-        maxUsers: Int
+        maxUsers: Int,
+        userRateLimit: Int = 0
     ) {
         self.configuration = configuration
         self.flow = flow
@@ -58,6 +61,7 @@ final class SpotifyUsers: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.maxUsers = maxUsers
+        self.budget = UserCallBudget(limit: userRateLimit)
     }
 
     /// The client for a signed-in user.
@@ -86,7 +90,7 @@ final class SpotifyUsers: Sendable {
             forget(userID: userID, ifStill: task)
             throw AppError.reauthorizationRequired
         }
-        return makeClient(manager)
+        return makeClient(manager, userID: userID)
     }
 
     /// A client for tokens that are not stored yet (the profile lookup during sign-in).
@@ -94,7 +98,7 @@ final class SpotifyUsers: Sendable {
     /// Its leeway is zero: the token was issued a moment ago, so refreshing it here would only
     /// spend a grant that the stored manager will spend again.
     func client(for tokens: UserTokens) -> SpotifyClient<TokenManager> {
-        makeClient(TokenManager(tokens: tokens, refresher: flow, clock: clock, leeway: .zero))
+        makeClient(TokenManager(tokens: tokens, refresher: flow, clock: clock, leeway: .zero), userID: nil)
     }
 
     /// Stores a new grant and makes it the user's current one.
@@ -121,28 +125,46 @@ final class SpotifyUsers: Sendable {
     /// the stored ETag is sent so an unchanged answer costs no body.
     /// - Parameter bypassCache: The browser sent `Cache-Control: no-cache`: always ask Spotify.
     func cachedGET(userID: String, request: SpotifyRequest, bypassCache: Bool) async throws -> ByteBuffer {
+        try await cachedAnswer(userID: userID, request: request, bypassCache: bypassCache).body
+    }
+
+    /// ``cachedGET(userID:request:bypassCache:)`` with the cache entry's slot for what a page
+    /// derives from the body, so a page decodes a stored answer once, not on every view.
+    func cachedAnswer(userID: String, request: SpotifyRequest, bypassCache: Bool) async throws -> ResponseCache.Entry {
         let key = Self.cacheKey(request)
         let now = clock.now()
         let cached = cache.lookup(userID: userID, key: key, now: now)
         if let cached, cached.fresh, !bypassCache {
             metrics.cache("hit")
-            return cached.entry.body
+            return cached.entry
         }
+        // Concurrent identical requests (misses, and hard reloads while a call is in flight,
+        // whose answer is as fresh) share one call.
+        let (entry, shared) = try await coalescer.run(key: userID + "\n" + key) {
+            try await fetch(userID: userID, request: request, key: key, cached: cached?.entry)
+        }
+        if shared { metrics.cache("coalesced") }
+        return entry
+    }
+
+    private func fetch(userID: String, request: SpotifyRequest, key: String, cached: ResponseCache.Entry?) async throws -> ResponseCache.Entry {
         var request = request
-        request.ifNoneMatch = cached?.entry.etag
+        request.ifNoneMatch = cached?.etag
         let client = try await client(userID: userID)
         let response = try await client.send(request)
-        if response.notModified, let cached {
+        if response.notModified, var renewed = cached {
             metrics.cache("revalidated")
-            cache.store(ResponseCache.Entry(body: cached.entry.body, etag: cached.entry.etag, storedAt: clock.now()), userID: userID, key: key)
-            return cached.entry.body
+            renewed.storedAt = clock.now()
+            cache.store(renewed, userID: userID, key: key)
+            return renewed
         }
         guard Self.isWholeJSONObject(response.body) else {
             throw SpotifyAPIError(code: .decoding, service: .webAPI, message: "Spotify's answer was cut short or is not a JSON object")
         }
         metrics.cache(cache.isEnabled ? "miss" : "disabled")
-        cache.store(ResponseCache.Entry(body: response.body, etag: response.etag, storedAt: clock.now()), userID: userID, key: key)
-        return response.body
+        let entry = ResponseCache.Entry(body: response.body, etag: response.etag, storedAt: clock.now())
+        cache.store(entry, userID: userID, key: key)
+        return entry
     }
 
     /// Whether a body starts with `{` and ends with `}`, ignoring whitespace.
@@ -182,11 +204,12 @@ final class SpotifyUsers: Sendable {
         return TokenManager(tokens: tokens, refresher: refresher, clock: clock, leeway: leeway)
     }
 
-    private func makeClient(_ manager: TokenManager) -> SpotifyClient<TokenManager> {
+    /// A client whose calls count against the user's budget; `nil` for the sign-in's own lookup.
+    private func makeClient(_ manager: TokenManager, userID: String?) -> SpotifyClient<TokenManager> {
         SpotifyClient(
             configuration: configuration,
             authorization: manager,
-            transport: transport,
+            transport: userID.map { BudgetedTransport(base: transport, budget: budget, userID: $0, clock: clock) } ?? transport,
             clock: clock,
             rateLimitGate: gate,
             logger: logger,
