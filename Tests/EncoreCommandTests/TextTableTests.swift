@@ -32,6 +32,23 @@ struct TextTableTests {
         #expect(TextTable.truncate("東京フラッシュ", to: 5) == "東京…")
     }
 
+    @Test("table cells show control characters as a replacement, so a name cannot drive the terminal")
+    func controlCharacters() {
+        let table = TextTable(headers: ["#", "Title"], rows: [["1", "evil\u{1B}]0;owned\u{07}\nname"]], flexible: [1])
+        let output = table.render(width: 80)
+        #expect(!output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" })
+        #expect(output.split(separator: "\n").count == 3)
+        #expect(output.contains("evil\u{FFFD}]0;owned\u{FFFD}\u{FFFD}name"))
+    }
+
+    @Test("CSV fields a spreadsheet would run as formulas are neutralised; numbers are not", arguments: [
+        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"), ("-12", "-12"), ("+3.5", "+3.5"), ("plain", "plain"), ("bell\u{07}", "bell\u{FFFD}"),
+    ])
+    func csvFormulas(value: String, expected: String) {
+        #expect(CSV.field(value) == expected)
+    }
+
     @Test("CSV quotes commas, quotes and line breaks as RFC 4180 says")
     func csv() {
         let text = CSV.render(headers: ["a", "b"], rows: [["x,y", "say \"hi\""], ["line\r\nbreak", "plain"]])

@@ -15,7 +15,7 @@ struct TextTable {
 
     func render(width: Int) -> String {
         var widths = headers.indices.map { column in
-            ([headers[column]] + rows.map { $0[column] }).map(Self.cells).max() ?? 0
+            ([headers[column]] + rows.map { $0[column] }).map { Self.cells(Self.printable($0)) }.max() ?? 0
         }
         let gaps = 2 * (headers.count - 1)
         var overflow = widths.reduce(0, +) + gaps - width
@@ -32,10 +32,21 @@ struct TextTable {
 
     private func line(_ cells: [String], _ widths: [Int]) -> String {
         cells.indices.map { column in
-            let text = Self.truncate(cells[column], to: widths[column])
+            let text = Self.truncate(Self.printable(cells[column]), to: widths[column])
             let isLast = column == cells.count - 1
             return isLast ? text : text + String(repeating: " ", count: widths[column] - Self.cells(text))
         }.joined(separator: "  ")
+    }
+
+    /// The text with control characters (escape sequences, line breaks) shown as `�`: names come
+    /// from Spotify's users, and a playlist called "\u{1B}]0;…" must not drive the terminal.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "\u{FFFD}" : $0 }))
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// The number of terminal cells a string takes.
@@ -86,12 +97,22 @@ struct TextTable {
 }
 
 /// RFC 4180 CSV: a header row, CRLF line ends, fields with commas, quotes or line breaks quoted.
+///
+/// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a
+/// leading `'`, as OWASP advises: track and playlist names are anyone's to choose. Control
+/// characters other than line breaks become `�`.
 enum CSV {
     static func render(headers: [String], rows: [[String]]) -> String {
         ([headers] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func field(_ value: String) -> String {
+    static func field(_ raw: String) -> String {
+        var value = String(String.UnicodeScalarView(raw.unicodeScalars.map { scalar in
+            TextTable.isControl(scalar) && scalar != "\n" && scalar != "\r" && scalar != "\t" ? "\u{FFFD}" : scalar
+        }))
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), Double(value) == nil {
+            value = "'" + value
+        }
         guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
