@@ -144,7 +144,9 @@ func makeServices(
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
-    router.add(middleware: SecurityHeadersMiddleware(imageOrigins: services.configuration.imageOrigins))
+    router.add(middleware: SecurityHeadersMiddleware(
+        imageOrigins: services.configuration.imageOrigins, strictTransportSecurity: services.configuration.usesHTTPS
+    ))
     router.add(middleware: ErrorMiddleware(views: services.views, csrf: services.csrf))
     router.add(middleware: SessionMiddleware(store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime))
 

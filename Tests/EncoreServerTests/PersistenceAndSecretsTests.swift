@@ -59,6 +59,52 @@ struct PersistenceAndSecretsTests {
         }
     }
 
+    @Test("a grant or pending sign-in sealed under a key no longer configured means sign in again, not an outage")
+    func droppedKey() async throws {
+        let path = StoreContractTests.temporaryPath("dropped-key")
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        let clock = VirtualClock(start: Date())
+        let (cookie, pendingCookie, pendingQuery): (String, String, String) = try await AppHarness.run(
+            AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)
+        ) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let pending = app.browser()
+            let query = try await app.startSignIn(pending)
+            return (try #require(browser.sessionCookie), try #require(pending.sessionCookie), query)
+        }
+        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)) { app in
+            let browser = app.browser()
+            browser.setSessionCookie(cookie)
+            let me = try await browser.get("/api/me")
+            #expect(me.status == 401)
+            #expect(me.json["error"] as? String == "reauthorization_required")
+            #expect(try await app.store.grant(userID: app.stableID("maya")) == nil)
+            #expect(app.logs.all.contains { $0.contains("no configured key opens") })
+            // The sign-in half-done under the old key is refused with a way to start again.
+            let pending = app.browser()
+            pending.setSessionCookie(pendingCookie)
+            let callback = try await pending.get("/callback?" + pendingQuery)
+            #expect(callback.status == 400)
+            #expect(callback.body.contains("Start again"))
+            // And signing in again works at once.
+            let again = app.browser()
+            #expect(try await app.signIn(again).status == 303)
+            #expect(try await again.get("/api/me").status == 200)
+        }
+        // The home page of a browser whose grant was lost offers the sign-in button.
+        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            try await app.store.deleteGrant(userID: app.stableID("maya"))
+            app.clock.advance(by: .seconds(3600))
+            let home = try await browser.get("/", headers: [("Cache-Control", "no-cache")])
+            #expect(home.status == 200)
+            #expect(home.body.contains("Log in with Spotify"))
+            #expect(home.body.contains("Your Spotify sign-in has ended"))
+        }
+    }
+
     @Test("the SQLite file holds no token, code, verifier or session id in plaintext")
     func ciphertextOnly() async throws {
         let path = StoreContractTests.temporaryPath("plaintext")

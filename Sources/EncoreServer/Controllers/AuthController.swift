@@ -79,8 +79,13 @@ struct AuthController {
             throw AppError.badParameter(name: "code", message: "is missing from Spotify's answer")
         }
 
-        let verifierData = try services.cipher.open(pending.sealedVerifier, boundTo: "verifier:" + pending.stateDigest)
-        guard let verifier = CodeVerifier(rawValue: String(decoding: verifierData, as: UTF8.self)) else { throw AppError.storage }
+        // A sign-in started under a key no longer configured cannot be finished; it is already
+        // taken (single use), so the person simply starts again.
+        guard let verifierData = try? services.cipher.open(pending.sealedVerifier, boundTo: "verifier:" + pending.stateDigest),
+              let verifier = CodeVerifier(rawValue: String(decoding: verifierData, as: UTF8.self)) else {
+            context.logger.warning("a pending sign-in could not be decrypted with any configured key; asked the person to start again")
+            throw rejected(.unknownOrUsed)
+        }
         let authorization = PendingAuthorization(
             authorizeURL: services.spotify.accountsBaseURL, state: AuthorizationState(rawValue: state),
             codeVerifier: verifier, redirectURI: pending.redirectURI, createdAt: pending.createdAt

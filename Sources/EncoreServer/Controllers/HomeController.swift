@@ -16,6 +16,16 @@ struct HomeController {
         guard let session = context.session, let userID = session.record.userID else {
             return services.views.render("home", HomeView())
         }
+        do {
+            return try await signedInHome(request, session: session, userID: userID)
+        } catch AppError.reauthorizationRequired {
+            // The grant is gone (revoked, six months old, signed out elsewhere, or sealed under a
+            // key no longer configured): the home page is the sign-in page again.
+            return services.views.render("home", HomeView(notice: "Your Spotify sign-in has ended. Log in again to carry on."))
+        }
+    }
+
+    private func signedInHome(_ request: Request, session: ActiveSession, userID: String) async throws -> Response {
         let bypass = TopItemsController.bypass(request)
         let answer = try await services.spotify(userID: userID) {
             try await services.users.cachedAnswer(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
@@ -48,7 +58,7 @@ struct HomeController {
             initial: String(name.first.map { String($0).uppercased() } ?? "?"),
             avatarURL: profile.images?.bestImage(atLeast: 96)?.url,
             details: details.isEmpty ? nil : details.joined(separator: " · "),
-            profileURL: profile.externalURLs?.spotify,
+            profileURL: Display.webLink(profile.externalURLs?.spotify),
             grantMessage: grantMessage,
             grantWarning: warning,
             grantRole: warning ? "alert" : "status",

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SpotifyWebAPI
 
 /// Users' token sets in storage, encrypted with AES-GCM and bound to their user id.
@@ -27,9 +28,28 @@ struct GrantVault: Sendable {
         }
     }
 
-    func tokens(userID: String) async throws -> UserTokens? {
+    /// The user's tokens; `nil` when there is no grant, or one that no configured key opens.
+    ///
+    /// A grant sealed under a key that is no longer configured (`ENCORE_SECRET_KEY` changed
+    /// without the old one in `ENCORE_PREVIOUS_SECRET_KEYS`) can never be used again: it is
+    /// deleted, with a warning, and the person is asked to sign in again instead of meeting a
+    /// storage error on every request.
+    func tokens(userID: String, logger: Logger) async throws -> UserTokens? {
         guard let record = try await store.grant(userID: userID) else { return nil }
-        return try open(record)
+        do {
+            return try open(record)
+        } catch StorageError.undecryptable {
+            try await store.deleteGrant(userID: userID)
+            Self.warnUndecryptable(userID: userID, logger: logger)
+            return nil
+        }
+    }
+
+    static func warnUndecryptable(userID: String, logger: Logger) {
+        logger.warning(
+            "deleted a stored grant that no configured key opens (was ENCORE_SECRET_KEY changed without ENCORE_PREVIOUS_SECRET_KEYS?); the user signs in again",
+            metadata: ["user": .string(AppLogging.pseudonym(userID))]
+        )
     }
 
     func save(_ tokens: UserTokens, userID: String, now: Date) async throws {

@@ -193,7 +193,7 @@ final class SpotifyUsers: Sendable {
     }
 
     private func loadManager(userID: String) async throws -> TokenManager? {
-        guard let tokens = try await vault.tokens(userID: userID) else { return nil }
+        guard let tokens = try await vault.tokens(userID: userID, logger: logger) else { return nil }
         return makeManager(tokens: tokens, userID: userID)
     }
 

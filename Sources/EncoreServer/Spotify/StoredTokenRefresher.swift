@@ -18,14 +18,20 @@ struct StoredTokenRefresher: TokenRefresher {
     let logger: Logger
 
     func refresh(_ tokens: UserTokens) async throws -> UserTokens {
-        let userID = userID, flow = flow, vault = vault, clock = clock, leeway = leeway, metrics = metrics
+        let userID = userID, flow = flow, vault = vault, clock = clock, leeway = leeway, metrics = metrics, logger = logger
         do {
             return try await vault.store.withLockedGrant(userID: userID) { record in
                 guard let record else {
                     // Signed out or deleted elsewhere: there is nothing to refresh.
                     throw SpotifyAPIError(code: .reauthorizationRequired, message: "the stored grant is gone")
                 }
-                let stored = try vault.open(record)
+                let stored: UserTokens
+                do {
+                    stored = try vault.open(record)
+                } catch StorageError.undecryptable {
+                    GrantVault.warnUndecryptable(userID: userID, logger: logger)
+                    return (UserTokens.revokedMarker, .delete)
+                }
                 if stored.accessToken != tokens.accessToken, !stored.needsRefresh(at: clock.now(), leeway: leeway) {
                     metrics.refresh(outcome: "reused")
                     return (stored, .keep)

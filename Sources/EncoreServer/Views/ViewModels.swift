@@ -119,12 +119,20 @@ enum Display {
         return calendar
     }()
 
+    /// The link when it is an http(s) URL; `nil` for `javascript:` and every other scheme, which
+    /// a page must never turn into a link however Spotify (or something posing as it) spells it.
+    static func webLink(_ candidate: String?) -> String? {
+        guard let candidate, let scheme = URLComponents(string: candidate)?.scheme?.lowercased(),
+              scheme == "https" || scheme == "http" else { return nil }
+        return candidate
+    }
+
     static func ranges(selected: TimeRange) -> [RangeOption] {
         TimeRange.allCases.map { RangeOption(value: $0.rawValue, label: rangeLabel($0), selected: $0 == selected) }
     }
 
     static func spotifyURL(external: ExternalURLs?, uri: String?, kind: String, id: String?) -> String {
-        if let url = external?.spotify, url.hasPrefix("https://") || url.hasPrefix("http://") { return url }
+        if let url = webLink(external?.spotify) { return url }
         if let id { return "https://open.spotify.com/\(kind)/\(id)" }
         return "https://open.spotify.com/"
     }
