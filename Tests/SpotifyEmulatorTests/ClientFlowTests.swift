@@ -26,6 +26,23 @@ struct ClientFlowTests {
         return try await complete(flow, AuthorizationCallback(url: location), pending)
     }
 
+    @Test("with Spotify stalling after the headers, a call ends by its timeout, retries included", arguments: ["latency", "delayed_answer"])
+    func stalledAnswersEndByTheDeadline(kind: String) async throws {
+        try await Harness.run { h in
+            let flow = try AuthorizationCodeFlow(configuration: try configuration(h))
+            let tokens = try await signIn(flow, start: { $0.startAuthorization() }, complete: { try await $0.completeAuthorization($1, pending: $2) })
+            var configuration = try configuration(h)
+            configuration.timeout = .seconds(1)
+            let spotify = SpotifyClient(configuration: configuration, authorization: TokenManager(tokens: tokens, refresher: flow))
+            h.emulator.injectFault(FaultRule(kind: FaultRule.Kind(rawValue: kind) ?? .latency, pathPrefix: "/v1/me", latencyMs: 5_000, count: 10))
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SpotifyAPIError.self) { try await spotify.currentUserProfile() }
+            let took = ContinuousClock.now - started
+            #expect(error?.code == .timeout)
+            #expect(took < .milliseconds(1_900), "took \(took)")
+        }
+    }
+
     @Test("confidential sign-in, then top tracks and artists")
     func confidentialFlow() async throws {
         try await Harness.run { h in

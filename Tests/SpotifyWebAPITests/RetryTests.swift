@@ -40,7 +40,11 @@ struct RetryTests {
     func budgetAccumulates() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport { _, _ in .json(429, "{}", headers: [("Retry-After", "10")]) }
-        let error = await #expect(throws: SpotifyAPIError.self) { try await client(transport, clock: clock).currentUserProfile() }
+        // A call deadline longer than the rate-limit budget, so the budget is what ends the waits.
+        var configuration = testConfiguration
+        configuration.timeout = .seconds(60)
+        let spotify = SpotifyClient(configuration: configuration, authorization: StaticAuthorization(), transport: transport, clock: clock)
+        let error = await #expect(throws: SpotifyAPIError.self) { try await spotify.currentUserProfile() }
         #expect(error?.code == .rateLimited)
         #expect(clock.sleeps == [.seconds(10), .seconds(10), .seconds(10)])
         #expect(transport.count == 4)

@@ -29,9 +29,12 @@ struct AppServices: Sendable {
     }
 
     /// Calls Spotify for a user; a lost grant is deleted and the user asked to sign in again.
+    ///
+    /// Everything `body` asks of Spotify, however many calls, shares one `SPOTIFY_TIMEOUT`.
     func spotify<T: Sendable>(userID: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await storage(body)
+            let deadline = clock.now().addingTimeInterval(spotify.timeout.timeInterval)
+            return try await SpotifyDeadline.run(until: deadline) { try await storage(body) }
         } catch let error as SpotifyAPIError {
             switch error.code {
             case .reauthorizationRequired, .invalidGrant, .unauthorized:

@@ -42,17 +42,23 @@ struct TokenEndpoint: Sendable {
         let body = ByteBuffer(string: FormEncoding.encode(fields))
         var attempt = 0
         var waited = Duration.zero
+        // A refresh started by a Web API call fits in that call's deadline.
+        let deadline = SpotifyDeadline.effective(now: clock.now(), timeout: configuration.timeout)
+        func left() -> Duration { .interval(deadline.timeIntervalSince(clock.now())) }
         while true {
             let started = clock.now()
+            let timeout = left()
+            guard timeout > .zero else { throw SpotifyAPIError.deadlinePassed(service: .accounts) }
             let response: TransportResponse
             do {
                 response = try await transport.send(
-                    TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: configuration.timeout)
+                    TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: timeout)
                 )
             } catch let failure as TransportFailure {
-                if failure == .connectionFailed, attempt < configuration.retry.maxRetries {
+                let delay = configuration.retry.backoffDelay(attempt: attempt + 1, unitRandom: .random(in: 0..<1))
+                if failure == .connectionFailed, attempt < configuration.retry.maxRetries, delay < left() {
                     attempt += 1
-                    try await clock.sleep(for: configuration.retry.backoffDelay(attempt: attempt, unitRandom: .random(in: 0..<1)))
+                    try await clock.sleep(for: delay)
                     continue
                 }
                 throw SpotifyAPIError(transportFailure: failure, service: .accounts)
@@ -68,7 +74,7 @@ struct TokenEndpoint: Sendable {
             let error = SpotifyAPIError.from(response: response, service: .accounts)
             if response.status == 429 {
                 let wait = error.retryAfter ?? configuration.retry.defaultRetryAfter
-                if waited + wait <= configuration.retry.rateLimitBudget {
+                if waited + wait <= configuration.retry.rateLimitBudget, wait < left() {
                     waited += wait
                     try await clock.sleep(for: wait)
                     continue
@@ -80,6 +86,11 @@ struct TokenEndpoint: Sendable {
 }
 
 extension SpotifyAPIError {
+    /// The call's deadline passed before another attempt could start.
+    static func deadlinePassed(service: Service) -> SpotifyAPIError {
+        SpotifyAPIError(code: .timeout, service: service, message: "no answer before the deadline")
+    }
+
     init(transportFailure: TransportFailure, service: Service) {
         switch transportFailure {
         case .timedOut:

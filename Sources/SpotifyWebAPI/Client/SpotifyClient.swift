@@ -77,10 +77,20 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     }
 
     /// Sends a request and returns the body untouched.
+    ///
+    /// The whole call, retries and waits included, ends by the configuration's ``SpotifyClientConfiguration/timeout``
+    /// (or an earlier ``SpotifyDeadline``): a wait that would pass it fails at once instead.
     /// - Throws: ``SpotifyAPIError`` for every failure.
     public func send(_ request: SpotifyRequest) async throws -> SpotifyResponse {
+        let deadline = SpotifyDeadline.effective(now: clock.now(), timeout: configuration.timeout)
+        // A refresh this call needs runs under the same deadline.
+        return try await SpotifyDeadline.$current.withValue(deadline) { try await send(request, by: deadline) }
+    }
+
+    private func send(_ request: SpotifyRequest, by deadline: Date) async throws -> SpotifyResponse {
         let url = try resolve(request)
         let policy = configuration.retry
+        func left() -> Duration { .interval(deadline.timeIntervalSince(clock.now())) }
         var rateLimitWaited = Duration.zero
         var retries = 0
         var refreshedAfter401 = false
@@ -88,7 +98,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         while true {
             let gateWait = await gate.remainingWait(at: clock.now())
             if gateWait > .zero {
-                guard rateLimitWaited + gateWait <= policy.rateLimitBudget else {
+                guard rateLimitWaited + gateWait <= policy.rateLimitBudget, gateWait < left() else {
                     throw SpotifyAPIError(code: .rateLimited, service: .webAPI, status: 429, message: "rate limited by an earlier response", retryAfter: gateWait)
                 }
                 rateLimitWaited += gateWait
@@ -97,6 +107,8 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
             }
 
             let token = try await authorization.accessToken()
+            let timeout = left()
+            guard timeout > .zero else { throw SpotifyAPIError.deadlinePassed(service: .webAPI) }
             var headers: [(name: String, value: String)] = [
                 ("Authorization", "Bearer \(token.rawValue)"),
                 ("Accept", "application/json"),
@@ -108,7 +120,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
             let response: TransportResponse
             do {
                 response = try await transport.send(
-                    TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: configuration.timeout)
+                    TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: timeout)
                 )
             } catch let failure as TransportFailure {
                 logger.debug("\(request.endpointName) → \(failure) after \(clock.now().millisecondsSince(started)) ms")
@@ -117,9 +129,10 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                 // only when repeating them is harmless.
                 let replayable = failure == .connectionFailed
                     || (request.method.isIdempotent && (failure == .timedOut || failure == .connectionLost))
-                if replayable, retries < policy.maxRetries {
+                let delay = policy.backoffDelay(attempt: retries + 1, unitRandom: .random(in: 0..<1))
+                if replayable, retries < policy.maxRetries, delay < left() {
                     retries += 1
-                    try await clock.sleep(for: policy.backoffDelay(attempt: retries, unitRandom: .random(in: 0..<1)))
+                    try await clock.sleep(for: delay)
                     continue
                 }
                 throw SpotifyAPIError(transportFailure: failure, service: .webAPI)
@@ -143,7 +156,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                 let error = SpotifyAPIError.from(response: response, service: .webAPI)
                 let wait = error.retryAfter ?? policy.defaultRetryAfter
                 await gate.close(for: wait, from: clock.now())
-                guard rateLimitWaited + wait <= policy.rateLimitBudget else {
+                guard rateLimitWaited + wait <= policy.rateLimitBudget, wait < left() else {
                     var failed = error
                     failed.retryAfter = wait
                     throw failed
@@ -157,8 +170,9 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
                 if let retryAfter = error.retryAfter, rateLimitWaited + retryAfter > policy.rateLimitBudget {
                     throw error
                 }
+                let delay = max(policy.backoffDelay(attempt: retries + 1, unitRandom: .random(in: 0..<1)), error.retryAfter ?? .zero)
+                guard delay < left() else { throw error }
                 retries += 1
-                let delay = max(policy.backoffDelay(attempt: retries, unitRandom: .random(in: 0..<1)), error.retryAfter ?? .zero)
                 rateLimitWaited += error.retryAfter ?? .zero
                 try await clock.sleep(for: delay)
                 continue

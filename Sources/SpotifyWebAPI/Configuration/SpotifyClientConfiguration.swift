@@ -17,7 +17,8 @@ public struct SpotifyClientConfiguration: Sendable {
     public var accountsBaseURL: URL
     /// Base of the Web API, ending in `/v1`.
     public var apiBaseURL: URL
-    /// The deadline for one HTTP exchange.
+    /// The budget of one call: every attempt, back-off and `Retry-After` wait, and a token
+    /// refresh it needs, fit inside it (the body's arrival included). See ``SpotifyDeadline``.
     public var timeout: Duration
     /// How rate limits and failures are retried.
     public var retry: RetryPolicy

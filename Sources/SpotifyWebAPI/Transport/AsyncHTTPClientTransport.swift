@@ -51,24 +51,35 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         if ownsClient { try await client.shutdown() }
     }
 
+    /// Sends through AsyncHTTPClient's delegate API: its deadline covers the exchange until the
+    /// last byte of the body (the async API's stops at the response head, so a body that stalls
+    /// after the headers would wait for ever).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headers.count)
         for field in request.headers {
-            outgoing.headers.add(name: field.name, value: field.value)
-        }
-        if let body = request.body {
-            outgoing.body = .bytes(body)
+            headers.add(name: field.name, value: field.value)
         }
         do {
-            let response = try await client.execute(outgoing, timeout: TimeAmount(request.timeout))
-            let body = try await response.body.collect(upTo: maxResponseBytes)
+            let outgoing = try HTTPClient.Request(
+                url: request.url, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue), headers: headers,
+                body: request.body.map { .byteBuffer($0) }
+            )
+            let task = client.execute(
+                request: outgoing, delegate: ResponseAccumulator(request: outgoing, maxBodySize: maxResponseBytes),
+                deadline: .now() + TimeAmount(request.timeout)
+            )
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
             return TransportResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body
+                body: response.body ?? ByteBuffer()
             )
-        } catch is NIOTooManyBytesError {
+        } catch is ResponseAccumulator.ResponseTooBigError {
             throw TransportFailure.responseTooLarge(limit: maxResponseBytes)
         } catch let error as HTTPClientError {
             switch error {
@@ -78,6 +89,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
                 throw TransportFailure.connectionFailed
             case .cancelled:
                 throw CancellationError()
+            case .invalidURL, .emptyHost, .emptyScheme:
+                throw SpotifyAPIError(code: .invalidRequest, message: "the request URL is not valid")
             default:
                 throw TransportFailure.connectionLost
             }
