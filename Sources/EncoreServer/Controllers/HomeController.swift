@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Hummingbird
 import SpotifyWebAPI
 
@@ -25,25 +26,44 @@ struct HomeController {
         }
     }
 
+    /// The home page as rendered for one grant end and warning state.
+    struct RenderedHome: Sendable {
+        var grantEnd: Date
+        var warning: Bool
+        var page: PrerenderedPage
+    }
+
     private func signedInHome(_ request: Request, session: ActiveSession, userID: String) async throws -> Response {
         let bypass = TopItemsController.bypass(request)
         let answer = try await services.spotify(userID: userID) {
             try await services.users.cachedAnswer(userID: userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: bypass)
-        }
-        let profile = try answer.derived.value { () throws(AppError) -> CurrentUser in
-            do {
-                return try SpotifyJSON.makeDecoder().decode(CurrentUser.self, from: answer.body)
-            } catch {
-                throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
-            }
         }
         // The user's token manager already holds the grant date: no second database read.
         let grantedAt = try await services.spotify(userID: userID) {
             try await services.users.client(userID: userID).authorization.tokens.grantedAt
         }
         let grantEnd = UserTokens.grantLifetimeEnd(from: grantedAt)
-        let remaining = grantEnd.timeIntervalSince(services.clock.now())
-        let warning = remaining < services.configuration.grantWarning.timeInterval
+        let warning = grantEnd.timeIntervalSince(services.clock.now()) < services.configuration.grantWarning.timeInterval
+        // Rendered once per stored profile and grant state; each view puts its CSRF token in.
+        let home = try answer.derived.value(where: { (home: RenderedHome) in home.grantEnd == grantEnd && home.warning == warning }) {
+            () throws(AppError) -> RenderedHome in
+            let profile = try Self.profile(from: answer.body)
+            let card = Self.card(profile, grantEnd: grantEnd, warning: warning, csrfToken: ViewRenderer.csrfPlaceholder)
+            let view = HomeView(chrome: Chrome(csrfToken: ViewRenderer.csrfPlaceholder), profile: card)
+            return RenderedHome(grantEnd: grantEnd, warning: warning, page: services.views.prerender("home", view))
+        }
+        return ViewRenderer.response(home.page.html(csrfToken: services.csrf.token(forSession: session.id)))
+    }
+
+    static func profile(from body: ByteBuffer) throws(AppError) -> CurrentUser {
+        do {
+            return try SpotifyJSON.makeDecoder().decode(CurrentUser.self, from: body)
+        } catch {
+            throw AppError.upstream(SpotifyAPIError(code: .decoding, service: .webAPI, message: "the profile was not in the expected shape"))
+        }
+    }
+
+    static func card(_ profile: CurrentUser, grantEnd: Date, warning: Bool, csrfToken: String) -> ProfileCard {
         let grantMessage = warning
             ? "Your Spotify sign-in ends on \(Display.date(grantEnd)) (Spotify ends sign-ins six months after you agree). Sign in again before then to keep using Encore without interruption."
             : "Your Spotify sign-in lasts until \(Display.date(grantEnd)); Spotify ends sign-ins six months after you agree."
@@ -52,8 +72,7 @@ struct HomeController {
         if let followers = profile.followers?.total { details.append("\(followers) follower\(followers == 1 ? "" : "s")") }
         if let product = profile.product { details.append("Spotify \(product.capitalized)") }
         if let country = profile.country { details.append(country) }
-        let csrf = services.csrf.token(forSession: session.id)
-        let card = ProfileCard(
+        return ProfileCard(
             displayName: name,
             initial: String(name.first.map { String($0).uppercased() } ?? "?"),
             avatarURL: profile.images?.bestImage(atLeast: 96)?.url,
@@ -62,9 +81,8 @@ struct HomeController {
             grantMessage: grantMessage,
             grantWarning: warning,
             grantRole: warning ? "alert" : "status",
-            csrfToken: csrf,
+            csrfToken: csrfToken,
             ranges: Display.ranges(selected: .mediumTerm)
         )
-        return services.views.render("home", HomeView(chrome: services.chrome(sessionID: session.id), profile: card))
     }
 }

@@ -62,8 +62,17 @@ struct TopItemsController {
     private func page(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = try Query(request)
         let answer = try await fetchAnswer(kind, query, request: request, userID: context.userID)
-        // The answer's slot is per cache key, and the key holds the kind and the offset.
-        let decoded = try answer.derived.value { try Self.rows(kind, offset: query.offset, from: answer.body) }
+        // Rendered once per stored answer (its slot is per cache key, and the key holds the kind
+        // and the whole query); each view only puts this session's CSRF token in.
+        let page = try answer.derived.value { () throws(AppError) -> PrerenderedPage in
+            let decoded = try Self.rows(kind, offset: query.offset, from: answer.body)
+            return services.views.prerender("top", Self.view(kind, query, decoded, csrfToken: ViewRenderer.csrfPlaceholder))
+        }
+        return ViewRenderer.response(page.html(csrfToken: services.csrf.token(forSession: context.sessionID)))
+    }
+
+    /// The page's view model; `csrfToken` goes in the header's logout form and the save form.
+    static func view(_ kind: Kind, _ query: Query, _ decoded: Rows, csrfToken: String) -> TopView {
         let rows = decoded.rows, total = decoded.total
         let path = "/top/\(kind.rawValue)"
         func href(range: TimeRange, offset: Int) -> String {
@@ -73,11 +82,11 @@ struct TopItemsController {
             return href
         }
         let noun = kind == .tracks ? "tracks" : "artists"
-        let view = TopView(
+        return TopView(
             title: "Top \(noun)",
             heading: "Your top \(noun)",
             caption: "\(Display.rangeLabel(query.timeRange)): \(noun) \(rows.isEmpty ? 0 : query.offset + 1)–\(query.offset + rows.count) of \(total)",
-            chrome: services.chrome(sessionID: context.sessionID, on: kind.rawValue),
+            chrome: Chrome(csrfToken: csrfToken, onTracks: kind == .tracks, onArtists: kind == .artists),
             tabs: TimeRange.allCases.map { TopView.Tab(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == query.timeRange) },
             rows: rows,
             hasRows: !rows.isEmpty,
@@ -85,12 +94,11 @@ struct TopItemsController {
             imageColumn: kind == .tracks ? "Cover" : "Photo",
             titleColumn: kind == .tracks ? "Title" : "Artist",
             timeRange: query.timeRange.rawValue,
-            csrfToken: services.csrf.token(forSession: context.sessionID),
+            csrfToken: csrfToken,
             limit: query.limit,
             previousHref: query.offset > 0 ? href(range: query.timeRange, offset: max(0, query.offset - query.limit)) : nil,
             nextHref: query.offset + rows.count < total && !rows.isEmpty ? href(range: query.timeRange, offset: query.offset + query.limit) : nil
         )
-        return services.views.render("top", view)
     }
 
     private func fetch(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ByteBuffer {

@@ -22,13 +22,21 @@ final class ResponseCache: Sendable {
     /// the TTL reuses what the first view decoded. Two requests racing may both compute it: the
     /// result is the same, and no lock is held while decoding.
     final class Derived: Sendable {
-        private let slot = Mutex<(any Sendable)?>(nil)
+        /// One value per type: a page keeps what it made, and another page of the same answer
+        /// (the profile for `/` and for a header) keeps its own beside it.
+        private let slots = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
         /// The stored value of type `T`, or `make`'s result, stored for the next caller.
         func value<T: Sendable, Failure: Error>(_ make: () throws(Failure) -> T) throws(Failure) -> T {
-            if let stored = slot.withLock({ $0 }) as? T { return stored }
+            try value(where: { _ in true }, make)
+        }
+
+        /// The stored value of type `T` when `isCurrent` accepts it; otherwise `make`'s result,
+        /// stored in its place.
+        func value<T: Sendable, Failure: Error>(where isCurrent: (T) -> Bool, _ make: () throws(Failure) -> T) throws(Failure) -> T {
+            if let stored = slots.withLock({ $0[ObjectIdentifier(T.self)] }) as? T, isCurrent(stored) { return stored }
             let made = try make()
-            slot.withLock { $0 = made }
+            slots.withLock { $0[ObjectIdentifier(T.self)] = made }
             return made
         }
     }
@@ -47,10 +55,10 @@ final class ResponseCache: Sendable {
     let maxBytes: Int
     private let state = Mutex(State())
 
-    /// What an entry costs beyond its body and key: the entry, its dictionary slot and the rows
-    /// a page derives from it (a 50-row page's rows are about a tenth of its body).
+    /// What an entry costs beyond its body and key: the entry, its dictionary slot and the page
+    /// rendered from it (a top-tracks page's HTML is about half the size of Spotify's JSON).
     static func cost(_ entry: Entry, key: String) -> Int {
-        entry.body.readableBytes + entry.body.readableBytes / 8 + key.utf8.count + (entry.etag?.utf8.count ?? 0) + 256
+        entry.body.readableBytes + entry.body.readableBytes / 2 + key.utf8.count + (entry.etag?.utf8.count ?? 0) + 256
     }
 
     init(ttl: Duration, maxEntries: Int = 50_000, maxBytes: Int = 256 << 20) {
