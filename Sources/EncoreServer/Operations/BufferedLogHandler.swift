@@ -27,21 +27,34 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get(), !provided.isEmpty {
-            merged.merge(provided) { _, new in new }
-        }
-        if let explicit = event.metadata, !explicit.isEmpty {
-            merged.merge(explicit) { _, new in new }
-        }
         var line = LogBuffer.timestamp()
-        line += " \(event.level) \(label):"
-        if !merged.isEmpty {
-            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-                line += " \(key)=\(value)"
-            }
+        line.reserveCapacity(256)
+        line += " "
+        line += event.level.rawValue
+        line += " "
+        line += label
+        line += ":"
+        // The usual line has a few keys of its own and the request id: merged without building
+        // a third dictionary, sorted as StreamLogHandler sorts them.
+        let provided = metadataProvider?.get() ?? [:]
+        let explicit = event.metadata ?? [:]
+        var pairs: [(key: String, value: Logger.MetadataValue)] = []
+        pairs.reserveCapacity(metadata.count + provided.count + explicit.count)
+        for pair in metadata where provided[pair.key] == nil && explicit[pair.key] == nil { pairs.append(pair) }
+        for pair in provided where explicit[pair.key] == nil { pairs.append(pair) }
+        for pair in explicit { pairs.append(pair) }
+        pairs.sort { $0.key < $1.key }
+        for (key, value) in pairs {
+            line += " "
+            line += key
+            line += "="
+            line += value.description
         }
-        line += " [\(event.source)] \(event.message)\n"
+        line += " ["
+        line += event.source
+        line += "] "
+        line += event.message.description
+        line += "\n"
         if event.level >= .error {
             buffer.writeNow(line)
         } else {
