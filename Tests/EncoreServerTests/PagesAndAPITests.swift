@@ -137,6 +137,26 @@ struct PagesAndAPITests {
         }
     }
 
+    @Test("signing out in one browser ends the person's other sessions, and nothing more is asked of Spotify with the grant")
+    func logoutEverywhere() async throws {
+        try await AppHarness.run { app in
+            let first = app.browser(), second = app.browser()
+            try await app.signIn(first)
+            try await app.signIn(second)
+            #expect(try await second.get("/api/me", headers: [("Cache-Control", "no-cache")]).status == 200)
+            let token = try #require(try await first.csrfToken())
+            #expect(try await first.post("/logout", form: [("csrf_token", token)]).status == 303)
+            let calls = app.emulator.counters.requests.values.reduce(0, +)
+            let api = try await second.get("/api/me", headers: [("Cache-Control", "no-cache")])
+            #expect(api.status == 401)
+            #expect(api.json["error"] as? String == "not_authenticated")
+            let page = try await second.get("/top/tracks")
+            #expect(page.status == 302)
+            #expect(page.location?.hasPrefix("/login") == true)
+            #expect(app.emulator.counters.requests.values.reduce(0, +) == calls)
+        }
+    }
+
     @Test("log out ends the session and deletes the stored tokens")
     func logout() async throws {
         try await AppHarness.run { app in

@@ -131,11 +131,15 @@ struct AuthController {
         }
         let form = try await FormFields(request, context: context)
         try services.checkCSRF(token: form["csrf_token"], sessionID: session.id, request: request)
+        // Signing out deletes the grant, so every other session of this person (other browsers,
+        // other instances) could only fail later: they end now, and no instance calls Spotify
+        // with the grant again — the next request of each is refused at its session.
         try await services.storage {
             try await services.store.deleteSession(digest: session.record.idDigest)
             if let userID = session.record.userID {
                 services.users.forget(userID: userID)
                 try await services.store.deleteGrant(userID: userID)
+                try await services.store.deleteSessions(userID: userID)
             }
         }
         var response = Response.redirecting(to: "/")
