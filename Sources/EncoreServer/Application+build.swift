@@ -20,6 +20,8 @@ public struct AppDependencies: Sendable {
     public var logger: Logger
     /// Called with the bound address once the server listens.
     public var onServerRunning: (@Sendable (String, Int) async -> Void)?
+    /// Called with the bound port once the `ENCORE_METRICS_ADDRESS` server listens.
+    public var onMetricsServerRunning: (@Sendable (Int) async -> Void)?
 
     public init(
         clock: any SpotifyClock = SystemClock(),
@@ -27,7 +29,8 @@ public struct AppDependencies: Sendable {
         store: (any EncoreStore)? = nil,
         metrics: AppMetrics = AppMetrics(),
         logger: Logger = Logger(label: "encore"),
-        onServerRunning: (@Sendable (String, Int) async -> Void)? = nil
+        onServerRunning: (@Sendable (String, Int) async -> Void)? = nil,
+        onMetricsServerRunning: (@Sendable (Int) async -> Void)? = nil
     ) {
         self.clock = clock
         self.transport = transport
@@ -35,6 +38,7 @@ public struct AppDependencies: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.onServerRunning = onServerRunning
+        self.onMetricsServerRunning = onMetricsServerRunning
     }
 }
 
@@ -76,7 +80,8 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
         // timeout is closed: otherwise every such socket holds a file descriptor for good.
         server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()], idleTimeout: .init(configuration.idleTimeout))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)] + (ownTransport.map { [TransportService(transport: $0)] } ?? []),
+        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)] + (ownTransport.map { [TransportService(transport: $0)] } ?? [])
+            + (configuration.metricsAddress.map { [OperationsController.metricsServer(at: $0, metrics: dependencies.metrics, logger: logger, onRunning: dependencies.onMetricsServerRunning)] } ?? []),
         onServerRunning: { channel in
             await onRunning?(configuration.host, channel.localAddress?.port ?? configuration.port)
         },
@@ -110,7 +115,7 @@ func makeServices(
         ? try AuthorizationCodeFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
         : try PKCEFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
     let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
-    let vault = GrantVault(store: store, cipher: cipher)
+    let vault = GrantVault(store: store, cipher: cipher, pseudonyms: LogPseudonyms(secretKey: key))
     let users = SpotifyUsers(
         configuration: spotify,
         flow: flow,
@@ -148,7 +153,10 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         imageOrigins: services.configuration.imageOrigins, strictTransportSecurity: services.configuration.usesHTTPS
     ))
     router.add(middleware: ErrorMiddleware(views: services.views, csrf: services.csrf))
-    router.add(middleware: SessionMiddleware(store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime))
+    router.add(middleware: SessionMiddleware(
+        store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime,
+        absoluteLifetime: services.configuration.sessionAbsoluteLifetime
+    ))
 
     router.addRoutes(HomeController(services: services).routes())
     router.addRoutes(AuthController(services: services).routes())

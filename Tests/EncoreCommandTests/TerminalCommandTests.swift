@@ -126,6 +126,31 @@ struct TerminalCommandTests {
         #expect(after.output.contains("hint: run `encore login`"))
     }
 
+    @Test("two commands refreshing at once keep the rotated refresh token; a credentials file others can read is refused")
+    func credentialsFile() async throws {
+        let setup = try await Setup.start()
+        defer { setup.process.terminate() }
+        #expect(try await setup.login(paste: true).status == 0)
+        let mode = { (try? FileManager.default.attributesOfItem(atPath: setup.credentials)[.posixPermissions] as? Int) ?? -1 }
+        #expect(mode() == 0o600)
+        // Spotify rotates refresh tokens and revokes the old one; both commands find the access
+        // token expired at once.
+        _ = try await http("PUT", setup.emulator + "/_emulator/settings", headers: [("Content-Type", "application/json")], body: #"{"refresh_token_policy":"rotate"}"#)
+        _ = try await http("POST", setup.emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":7200}"#)
+        async let first = setup.run(["me", "--format", "json"])
+        async let second = setup.run(["me", "--format", "json"])
+        let results = try await [first, second]
+        #expect(results.map(\.status) == [0, 0], "\(results.map(\.output))")
+        #expect(try await setup.run(["me"]).status == 0)
+        #expect(mode() == 0o600)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: setup.credentials)
+        let refused = try await setup.run(["status"])
+        #expect(refused.status == 2)
+        #expect(refused.output.contains("can be read by other users"))
+        #expect(refused.output.contains("chmod 600"))
+    }
+
     @Test("a headless machine finishes login with the pasted address")
     func pastedAddress() async throws {
         let setup = try await Setup.start()

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
 import Crypto
 import Foundation
 import SpotifyWebAPI
@@ -117,6 +121,52 @@ struct ConfigurationTests {
         #expect(mode == 0o600)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         #expect(throws: StorageError.self) { try SecretKeyFile.loadOrCreate(at: path) }
+    }
+}
+
+@Suite("Files that hold secrets")
+struct PrivateFileTests {
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("encore-files-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("a PostgreSQL URL off this machine requires TLS unless it says otherwise", arguments: [
+        ("postgres://u:p@db.example:5432/encore", "require"), ("postgres://u:p@10.0.0.5/encore", "require"),
+        ("postgres://u:p@127.0.0.1:5432/encore", "prefer"), ("postgres://u:p@localhost/encore", "prefer"), ("postgres://u:p@[::1]/encore", "prefer"),
+        ("postgres://u:p@db.example/encore?sslmode=disable", "disable"), ("postgres://u:p@127.0.0.1/encore?sslmode=verify-full", "verify-full"),
+    ])
+    func postgresTLS(url: String, mode: String) throws {
+        #expect(PostgresEngine.sslMode(try #require(URLComponents(string: url))) == mode)
+    }
+
+    @Test("a key file that is a symlink, or belongs to another user, is refused")
+    func keyFileRefused() throws {
+        let folder = try folder()
+        let real = folder + "/real.key", link = folder + "/secret.key"
+        _ = try SecretKeyFile.loadOrCreate(at: real)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        let error = #expect(throws: StorageError.self) { try SecretKeyFile.loadOrCreate(at: link) }
+        #expect(error?.description.contains("symbolic link") == true)
+        // Only root can give a file away; elsewhere this half is not reachable.
+        if geteuid() == 0 {
+            #expect(chown(real, 65534, 65534) == 0)
+            let foreign = #expect(throws: StorageError.self) { try SecretKeyFile.loadOrCreate(at: real) }
+            #expect(foreign?.description.contains("another user") == true)
+        }
+    }
+
+    @Test("a SQLite file that is a symlink is refused; one readable by others is made 0600")
+    func sqliteFile() async throws {
+        let folder = try folder()
+        let real = folder + "/real.sqlite", link = folder + "/encore.sqlite"
+        #expect(FileManager.default.createFile(atPath: real, contents: nil, attributes: [.posixPermissions: 0o644]))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        await #expect(throws: StorageError.self) { try await SQLEncoreStore.open(.sqliteFile(path: link), logger: Logger(label: "test")) }
+        let store = try await SQLEncoreStore.open(.sqliteFile(path: real), logger: Logger(label: "test"))
+        await store.close()
+        #expect(try FileManager.default.attributesOfItem(atPath: real)[.posixPermissions] as? Int == 0o600)
     }
 }
 

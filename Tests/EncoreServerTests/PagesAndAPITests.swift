@@ -151,7 +151,7 @@ struct PagesAndAPITests {
             #expect(api.status == 401)
             #expect(api.json["error"] as? String == "not_authenticated")
             let page = try await second.get("/top/tracks")
-            #expect(page.status == 302)
+            #expect(page.status == 303)
             #expect(page.location?.hasPrefix("/login") == true)
             #expect(app.emulator.counters.requests.values.reduce(0, +) == calls)
         }

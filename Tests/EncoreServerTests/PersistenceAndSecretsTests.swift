@@ -105,6 +105,35 @@ struct PersistenceAndSecretsTests {
         }
     }
 
+    @Test("with ENCORE_METRICS_ADDRESS, /metrics is served there and the public port answers 404")
+    func metricsAddress() async throws {
+        try await AppHarness.run(AppHarness.Options(metricsAddress: ("127.0.0.1", 0))) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            #expect(try await browser.get("/metrics").status == 404)
+            let port = try #require(await app.metricsPorts.first { _ in true })
+            let metrics = try await http("GET", "http://127.0.0.1:\(port)/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains("encore_sign_ins_total"))
+            #expect(try await http("GET", "http://127.0.0.1:\(port)/top/tracks").status == 404)
+        }
+    }
+
+    @Test("a user is named in the logs by an HMAC under the app's key, not a hash anyone can compute")
+    func logPseudonyms() async throws {
+        try await AppHarness.run { app in
+            try await app.signIn(app.browser())
+            let userID = try await app.stableID("maya")
+            let line = try #require(app.logs.all.first { $0.contains("signed in") })
+            let expected = LogPseudonyms(secretKey: app.key)(userID)
+            #expect(line.contains("user=\(expected)"))
+            let bareHash = Data(SHA256.hash(data: Data(userID.utf8)).prefix(6)).base64URLEncoded
+            #expect(!line.contains(bareHash))
+            #expect(!line.contains(userID))
+            #expect(LogPseudonyms(secretKey: SymmetricKey(size: .bits256))(userID) != expected)
+        }
+    }
+
     @Test("the SQLite file holds no token, code, verifier or session id in plaintext")
     func ciphertextOnly() async throws {
         let path = StoreContractTests.temporaryPath("plaintext")

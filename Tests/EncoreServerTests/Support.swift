@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import NIOFoundationCompat
 import ServiceLifecycle
 @testable import SpotifyEmulator
@@ -139,6 +140,8 @@ struct AppHarness: Sendable {
     let metrics: AppMetrics
     let key: SymmetricKey
     let transcript: Transcript
+    /// The port of the `ENCORE_METRICS_ADDRESS` server, once it listens.
+    let metricsPorts: AsyncStream<Int>
 
     static let clientSecret = "demo-secret-0123456789abcdef"
 
@@ -156,6 +159,8 @@ struct AppHarness: Sendable {
         var userRateLimit = AppConfiguration().userRateLimit
         var cacheMaxBytes = AppConfiguration().cacheMaxBytes
         var idleTimeout = AppConfiguration().idleTimeout
+        var metricsAddress: (host: String, port: Int)?
+        var sessionAbsoluteLifetime = AppConfiguration().sessionAbsoluteLifetime
     }
 
     static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
@@ -185,12 +190,14 @@ struct AppHarness: Sendable {
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
                 previousSecretKeys: options.previousKeys,
                 logLevel: .trace, cacheTTL: options.cacheTTL, cacheMaxBytes: options.cacheMaxBytes,
-                userRateLimit: options.userRateLimit, idleTimeout: options.idleTimeout
+                userRateLimit: options.userRateLimit, idleTimeout: options.idleTimeout, metricsAddress: options.metricsAddress,
+                sessionAbsoluteLifetime: options.sessionAbsoluteLifetime
             )
             let store = try await SQLEncoreStore.open(
                 options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )
             let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let (metricsPortStream, metricsPorts) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
             let app: any ApplicationProtocol
             do {
                 app = try await buildApplication(configuration, dependencies: AppDependencies(
@@ -198,7 +205,8 @@ struct AppHarness: Sendable {
                     onServerRunning: { _, port in
                         continuation.yield(port)
                         continuation.finish()
-                    }
+                    },
+                    onMetricsServerRunning: { port in metricsPorts.yield(port) }
                 ))
             } catch {
                 await store.close()
@@ -213,7 +221,8 @@ struct AppHarness: Sendable {
                 guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
                 let harness = AppHarness(
                     emulator: emulator, emulatorOrigin: origin.absoluteString, client: client, appBase: "http://127.0.0.1:\(port)",
-                    clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key, transcript: Transcript()
+                    clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key, transcript: Transcript(),
+                    metricsPorts: metricsPortStream
                 )
                 do {
                     let result = try await body(harness)

@@ -80,6 +80,26 @@ struct TokenLifecycleTests {
         }
     }
 
+    @Test("a session ends 30 days after sign-in however active it is")
+    func absoluteSessionLifetime() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            // Used every few days: the sliding expiry alone would keep it alive for good.
+            for _ in 0..<9 {
+                app.clock.advance(by: .seconds(3 * 24 * 3600))
+                #expect(try await browser.get("/api/me").status == 200)
+            }
+            app.clock.advance(by: .seconds(3 * 24 * 3600 + 60))
+            let after = try await browser.get("/api/me")
+            #expect(after.status == 401)
+            #expect(after.json["error"] as? String == "not_authenticated")
+            // Signing in again starts a new 30 days.
+            #expect(try await app.signIn(browser).status == 303)
+            #expect(try await browser.get("/api/me").status == 200)
+        }
+    }
+
     @Test("invalid_grant deletes the grant and asks the user to sign in again")
     func grantLost() async throws {
         try await AppHarness.run { app in
@@ -116,7 +136,9 @@ struct TokenLifecycleTests {
 
     @Test("the home page says when the six-month grant runs out, and warns near the end")
     func grantExpiryOnHome() async throws {
-        try await AppHarness.run { app in
+        // One session kept for six months: longer than the 30-day absolute session lifetime
+        // Encore ships with (tested on its own), which would end it first.
+        try await AppHarness.run(AppHarness.Options(sessionAbsoluteLifetime: .seconds(365 * 24 * 3600))) { app in
             let browser = app.browser()
             try await app.signIn(browser)
             let grantedAt = try #require(try await app.storedTokens("maya")?.grantedAt)

@@ -29,6 +29,7 @@ extension AppConfiguration {
     ///   per rolling 30 s.
     /// - `encore.idle.timeout` (seconds, 1–3600, default 30): a client connection silent or
     ///   half-sent this long is closed.
+    /// - `encore.metrics.address` (`host:port`): serve `/metrics` there alone, not on the app's port.
     ///
     /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
@@ -107,6 +108,12 @@ extension AppConfiguration {
             }
             idleTimeout = .interval(seconds)
         }
+        if let address = encore.string(forKey: "metrics.address"), !address.isEmpty {
+            guard let parsed = Self.hostAndPort(address) else {
+                throw SpotifyConfigurationError(key: "ENCORE_METRICS_ADDRESS", message: "\"\(address)\" is not host:port, e.g. 127.0.0.1:9464")
+            }
+            metricsAddress = parsed
+        }
 
         let spotifyReader = reader.scoped(to: "spotify")
         if let clientID = spotifyReader.string(forKey: "client.id"), !clientID.isEmpty {
@@ -146,6 +153,15 @@ extension AppConfiguration {
             EnvironmentVariablesProvider(environmentVariables: dotEnv.values, secretsSpecifier: secrets),
         ])
         return (try AppConfiguration(reader: reader), dotEnv.malformedLines)
+    }
+
+    /// `host:port`, `[v6]:port`.
+    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains("/"), !host.contains(" ") else { return nil }
+        return (host, port)
     }
 
     static func decodeSecretKey(_ encoded: String) throws(SpotifyConfigurationError) -> SymmetricKey {

@@ -43,8 +43,14 @@ public struct AppConfiguration: Sendable {
     /// How long a client connection may stay silent, or stop half-way through a request, before
     /// it is closed (`ENCORE_IDLE_TIMEOUT`).
     public var idleTimeout: Duration
+    /// Where `/metrics` is served on its own (`ENCORE_METRICS_ADDRESS`, `host:port`); `nil`
+    /// serves it on the app's port. When set, the app's port answers 404 for `/metrics`.
+    public var metricsAddress: (host: String, port: Int)?
     /// How long a signed-in session lasts without use.
     public var sessionLifetime: Duration
+    /// How long a signed-in session lasts at most from sign-in, however active it is (OWASP's
+    /// absolute timeout): a stolen cookie stops working then even if it is used every day.
+    public var sessionAbsoluteLifetime: Duration
     /// How long a started sign-in may take.
     public var signInLifetime: Duration
     /// Refresh an access token this long before it expires.
@@ -76,7 +82,9 @@ public struct AppConfiguration: Sendable {
         cacheMaxBytes: Int = 256 << 20,
         userRateLimit: Int = 60,
         idleTimeout: Duration = .seconds(30),
+        metricsAddress: (host: String, port: Int)? = nil,
         sessionLifetime: Duration = .seconds(30 * 24 * 3600),
+        sessionAbsoluteLifetime: Duration = .seconds(30 * 24 * 3600),
         signInLifetime: Duration = .seconds(600),
         refreshLeeway: Duration = .seconds(60),
         grantWarning: Duration = .seconds(14 * 24 * 3600),
@@ -98,7 +106,9 @@ public struct AppConfiguration: Sendable {
         self.cacheMaxBytes = cacheMaxBytes
         self.userRateLimit = userRateLimit
         self.idleTimeout = idleTimeout
+        self.metricsAddress = metricsAddress
         self.sessionLifetime = sessionLifetime
+        self.sessionAbsoluteLifetime = sessionAbsoluteLifetime
         self.signInLifetime = signInLifetime
         self.refreshLeeway = refreshLeeway
         self.grantWarning = grantWarning

@@ -116,7 +116,7 @@ struct AuthController {
             try await services.store.deleteSession(digest: session.record.idDigest)
         }
         services.metrics.signIn(outcome: "ok")
-        context.logger.info("signed in", metadata: ["user": .string(AppLogging.pseudonym(userID))])
+        context.logger.info("signed in", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         var response = Response.redirecting(to: pending.returnTo ?? "/")
         response.setCookie(services.cookies.issue(newID))
         return response

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 /// `/healthz`, `/metrics` and the bundled stylesheet.
@@ -12,7 +13,10 @@ struct OperationsController {
     func routes() -> RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/healthz", use: health)
-        routes.get("/metrics", use: metrics)
+        // With a metrics address of its own, the public port does not show them at all.
+        if services.configuration.metricsAddress == nil {
+            routes.get("/metrics", use: metrics)
+        }
         routes.get("/static/encore.css", use: css)
         routes.get("/static/icon.svg") { _, _ in
             Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400"],
@@ -34,10 +38,30 @@ struct OperationsController {
     }
 
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.exposition(services.metrics)
+    }
+
+    static func exposition(_ metrics: AppMetrics) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition()))
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+        )
+    }
+
+    /// The server for `ENCORE_METRICS_ADDRESS`: `/metrics` and nothing else.
+    static func metricsServer(
+        at address: (host: String, port: Int), metrics: AppMetrics, logger: Logger, onRunning: (@Sendable (Int) async -> Void)?
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/metrics") { _, _ in exposition(metrics) }
+        return Application(
+            router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
+            onServerRunning: { channel in
+                logger.info("metrics at http://\(address.host):\(channel.localAddress?.port ?? address.port)/metrics")
+                await onRunning?(channel.localAddress?.port ?? address.port)
+            },
+            logger: logger
         )
     }
 

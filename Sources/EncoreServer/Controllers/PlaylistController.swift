@@ -49,7 +49,7 @@ struct PlaylistController {
             if !uris.isEmpty { _ = try await spotify.addItems(uris, to: playlist.id) }
             return playlist
         }
-        context.logger.info("playlist created", metadata: ["user": .string(AppLogging.pseudonym(userID))])
+        context.logger.info("playlist created", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         return .redirecting(to: "/playlists/\(playlist.id)")
     }
 

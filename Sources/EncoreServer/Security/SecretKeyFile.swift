@@ -41,10 +41,16 @@ enum SecretKeyFile {
     }
 
     private static func read(_ path: String) throws(StorageError) -> SymmetricKey? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+        guard lstat(path, &status) == 0 else { return nil }
+        // Readable by others means the key may already be out: refused rather than tightened.
+        if status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o077 != 0 {
             throw StorageError.keyFile(path: path, reason: "other users can read it; run chmod 600 \(path)")
+        }
+        do {
+            _ = try PrivateFile.check(path)
+        } catch {
+            throw StorageError.keyFile(path: path, reason: PrivateFile.reason(error, path: path))
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
               let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32

@@ -27,6 +27,8 @@ struct SessionMiddleware: RouterMiddleware {
     let clock: any SpotifyClock
     /// A signed-in session lasts this long after its last use.
     let lifetime: Duration
+    /// …and never longer than this after sign-in (when its record was created).
+    var absoluteLifetime: Duration = .seconds(30 * 24 * 3600)
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -40,9 +42,11 @@ struct SessionMiddleware: RouterMiddleware {
                 throw AppError.storage
             }
             let now = clock.now()
-            if var record, record.expiresAt > now {
-                // Slide a signed-in session's expiry, writing at most once a day per session.
-                let renewed = now.addingTimeInterval(lifetime.timeInterval)
+            let absoluteEnd = record.map { $0.createdAt.addingTimeInterval(absoluteLifetime.timeInterval) } ?? .distantPast
+            if var record, record.expiresAt > now, record.userID == nil || absoluteEnd > now {
+                // Slide a signed-in session's expiry, writing at most once a day per session,
+                // but never past its absolute end.
+                let renewed = min(now.addingTimeInterval(lifetime.timeInterval), absoluteEnd)
                 if record.userID != nil, renewed.timeIntervalSince(record.expiresAt) > 86_400 {
                     try? await store.extendSession(digest: record.idDigest, expiresAt: renewed)
                     record.expiresAt = renewed

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import SpotifyWebAPI
@@ -6,6 +7,14 @@ import SpotifyWebAPI
 struct GrantVault: Sendable {
     let store: any EncoreStore
     let cipher: TokenCipher
+    /// How the vault names users in its log lines.
+    let pseudonyms: LogPseudonyms
+
+    init(store: any EncoreStore, cipher: TokenCipher, pseudonyms: LogPseudonyms = LogPseudonyms(secretKey: SymmetricKey(size: .bits256))) {
+        self.store = store
+        self.cipher = cipher
+        self.pseudonyms = pseudonyms
+    }
 
     static func context(_ userID: String) -> String { "tokens:" + userID }
 
@@ -40,15 +49,15 @@ struct GrantVault: Sendable {
             return try open(record)
         } catch StorageError.undecryptable {
             try await store.deleteGrant(userID: userID)
-            Self.warnUndecryptable(userID: userID, logger: logger)
+            warnUndecryptable(userID: userID, logger: logger)
             return nil
         }
     }
 
-    static func warnUndecryptable(userID: String, logger: Logger) {
+    func warnUndecryptable(userID: String, logger: Logger) {
         logger.warning(
             "deleted a stored grant that no configured key opens (was ENCORE_SECRET_KEY changed without ENCORE_PREVIOUS_SECRET_KEYS?); the user signs in again",
-            metadata: ["user": .string(AppLogging.pseudonym(userID))]
+            metadata: ["user": .string(pseudonyms(userID))]
         )
     }
 

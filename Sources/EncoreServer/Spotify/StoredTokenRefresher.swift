@@ -29,7 +29,7 @@ struct StoredTokenRefresher: TokenRefresher {
                 do {
                     stored = try vault.open(record)
                 } catch StorageError.undecryptable {
-                    GrantVault.warnUndecryptable(userID: userID, logger: logger)
+                    vault.warnUndecryptable(userID: userID, logger: logger)
                     return (UserTokens.revokedMarker, .delete)
                 }
                 if stored.accessToken != tokens.accessToken, !stored.needsRefresh(at: clock.now(), leeway: leeway) {
@@ -48,7 +48,7 @@ struct StoredTokenRefresher: TokenRefresher {
             }.orThrowGrantLost()
         } catch let error as SpotifyAPIError {
             if error.code != .reauthorizationRequired { metrics.refresh(outcome: "failed") }
-            logger.info("token refresh failed", metadata: ["user": .string(AppLogging.pseudonym(userID)), "code": .string(error.code.rawValue)])
+            logger.info("token refresh failed", metadata: ["user": .string(vault.pseudonyms(userID)), "code": .string(error.code.rawValue)])
             throw error
         }
     }

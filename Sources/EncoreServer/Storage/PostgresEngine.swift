@@ -73,13 +73,22 @@ final class PostgresEngine: SQLEngine {
         var probing = false
     }
 
+    /// The URL's `sslmode`; without one, `require` for a server off this machine (the URL carries
+    /// a password, and `prefer` lets anyone on the path downgrade to plain text), `prefer` on
+    /// loopback.
+    static func sslMode(_ components: URLComponents) -> String {
+        if let given = components.queryItems?.first(where: { $0.name == "sslmode" })?.value { return given }
+        let host = (components.host ?? "").lowercased()
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") || host.hasPrefix("/")
+        return loopback ? "prefer" : "require"
+    }
+
     init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2), transactionTimeout: Duration = .seconds(60)) throws(StorageError) {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw StorageError.unavailable("the PostgreSQL URL needs a user and a host: postgres://user:password@host:5432/database")
         }
-        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
+        switch Self.sslMode(components) {
         case "disable": tls = .disable
         case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
         default: tls = .prefer(.makeClientConfiguration())

@@ -29,8 +29,16 @@ final class SQLiteEngine: SQLEngine {
             if !directory.isEmpty {
                 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            // Create the file private before SQLite opens it with the default mode.
-            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT, 0o600)
+            // A symlink or another user's file is refused; ours is made private (and its WAL and
+            // shared-memory files with it), or created private before SQLite opens it.
+            for file in [path, path + "-wal", path + "-shm"] {
+                do {
+                    _ = try PrivateFile.check(file)
+                } catch {
+                    throw StorageError.unavailable("cannot use the SQLite database at \(file): \(PrivateFile.reason(error, path: file))")
+                }
+            }
+            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600)
             if descriptor >= 0 { Glibc.close(descriptor) }
             storage = .file(path: path)
         } else {

@@ -16,11 +16,8 @@ struct SignedInSession {
             redirectURI: try RedirectURI("http://127.0.0.1/callback"), accountsBaseURL: credentials.accountsURL, apiBaseURL: credentials.apiURL
         )
         let flow = try PKCEFlow(configuration: configuration)
-        let manager = TokenManager(tokens: credentials.tokens, refresher: flow) { refreshed in
-            var updated = credentials
-            updated.tokens = refreshed
-            try file.save(updated)
-        }
+        let refresher = LockedCredentialsRefresher(file: file, flow: flow, leeway: configuration.refreshLeeway)
+        let manager = TokenManager(tokens: credentials.tokens, refresher: refresher, leeway: configuration.refreshLeeway)
         return SignedInSession(credentials: credentials, client: SpotifyClient(configuration: configuration, authorization: manager))
     }
 }
