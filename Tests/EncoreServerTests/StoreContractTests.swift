@@ -172,6 +172,56 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a refresh claim has one holder at a time, runs out, and applies only while held", arguments: engines)
+    func refreshClaims(location: DatabaseLocation) async throws {
+        try await Self.withStore(location) { store in
+            let user = Self.unique("user")
+            let now = Date(unixSeconds: Date().unixSeconds)
+            let first = GrantRecord(userID: user, sealedTokens: "v1:first", grantedAt: now, updatedAt: now)
+            try await store.saveGrant(first)
+
+            let a = try await store.claimGrantRefresh(userID: user, claim: "a", now: now, until: now.addingTimeInterval(15))
+            #expect(a.claimed && a.grant == first)
+            let b = try await store.claimGrantRefresh(userID: user, claim: "b", now: now.addingTimeInterval(1), until: now.addingTimeInterval(16))
+            #expect(!b.claimed && b.grant == first)
+            let second = GrantRecord(userID: user, sealedTokens: "v1:second", grantedAt: now, updatedAt: now.addingTimeInterval(2))
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "b", change: .save(second)) == false)
+            #expect(try await store.grant(userID: user) == first)
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "a", change: .save(second)) == true)
+            #expect(try await store.grant(userID: user) == second)
+
+            // A claim runs out: a holder that died frees the grant after its lease.
+            #expect(try await store.claimGrantRefresh(userID: user, claim: "c", now: now, until: now.addingTimeInterval(15)).claimed)
+            let late = try await store.claimGrantRefresh(userID: user, claim: "d", now: now.addingTimeInterval(15), until: now.addingTimeInterval(30))
+            #expect(late.claimed)
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "c", change: .keep) == false)
+
+            // A new sign-in ends a claim: the refresh that held it does not overwrite it.
+            let third = GrantRecord(userID: user, sealedTokens: "v1:third", grantedAt: now, updatedAt: now.addingTimeInterval(3))
+            try await store.saveGrant(third)
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "d", change: .save(second)) == false)
+            #expect(try await store.grant(userID: user) == third)
+
+            // Racing claimers: exactly one wins.
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await store.claimGrantRefresh(userID: user, claim: "r\(index)", now: now.addingTimeInterval(40), until: now.addingTimeInterval(55)).claimed
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(wins == 1)
+
+            // Only the holder deletes; a missing grant cannot be claimed.
+            #expect(try await store.claimGrantRefresh(userID: user, claim: "e", now: now.addingTimeInterval(60), until: now.addingTimeInterval(75)).claimed)
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "x", change: .delete) == false)
+            #expect(try await store.finishGrantRefresh(userID: user, claim: "e", change: .delete) == true)
+            let gone = try await store.claimGrantRefresh(userID: user, claim: "f", now: now.addingTimeInterval(61), until: now.addingTimeInterval(76))
+            #expect(gone.grant == nil && !gone.claimed)
+        }
+    }
+
     @Test("expired sessions and sign-ins are swept", arguments: engines)
     func sweep(location: DatabaseLocation) async throws {
         try await Self.withStore(location) { store in

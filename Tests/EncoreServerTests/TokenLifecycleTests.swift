@@ -80,6 +80,40 @@ struct TokenLifecycleTests {
         }
     }
 
+    @Test("while one user's refresh waits on Spotify, /healthz, /login and other users answer at once")
+    func slowRefreshBlocksNobody() async throws {
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero)) { app in
+            // Maya's token is issued inside the refresh leeway, so her next request refreshes;
+            // Jonas's is an ordinary hour-long one.
+            app.emulator.setTokenTTL(30)
+            let maya = app.browser()
+            try await app.signIn(maya)
+            app.emulator.setTokenTTL(3600)
+            let jonas = app.browser()
+            try await app.signIn(jonas, as: "jonas")
+            app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/api/token", latencyMs: 2_500, count: 1))
+            let started = ContinuousClock.now
+            let slow = Task { try await maya.get("/api/me").status }
+            while app.emulator.counters.faultsInjected["latency", default: 0] == 0 { await Task.yield() }
+            let base = app.appBase
+            let fresh = app.browser()
+            for name in ["/healthz", "/login", "another user"] {
+                let begun = ContinuousClock.now
+                let status = switch name {
+                case "/healthz": try await http("GET", base + "/healthz").status
+                case "/login": try await fresh.get("/login").status
+                default: try await jonas.get("/api/me").status
+                }
+                let took = ContinuousClock.now - begun
+                #expect(status == 200 || status == 302, "\(name): \(status)")
+                #expect(took < .milliseconds(1_000), "\(name) took \(took) while a refresh waited on Spotify")
+            }
+            #expect(try await slow.value == 200)
+            #expect(ContinuousClock.now - started >= .milliseconds(2_000))
+            #expect(app.refreshes("maya") == 1)
+        }
+    }
+
     @Test("a session ends 30 days after sign-in however active it is")
     func absoluteSessionLifetime() async throws {
         try await AppHarness.run { app in

@@ -110,6 +110,14 @@ public protocol EncoreStore: Sendable {
         _ body: @escaping @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
     ) async throws -> T
 
+    /// Claims the right to refresh a user's grant until `until`, unless a live claim of another
+    /// holder has it; one short statement, no lock held afterwards.
+    /// - Returns: The grant as stored (`nil` when it is gone) and whether `claim` now holds it.
+    func claimGrantRefresh(userID: String, claim: String, now: Date, until: Date) async throws -> (grant: GrantRecord?, claimed: Bool)
+    /// Applies the outcome of a refresh if `claim` still holds the grant, and ends the claim.
+    /// - Returns: Whether the claim still held (a new sign-in or a sign-out meanwhile ends it).
+    func finishGrantRefresh(userID: String, claim: String, change: GrantChange) async throws -> Bool
+
     /// Deletes expired sessions and pending sign-ins; returns how many rows went.
     func deleteExpired(now: Date) async throws -> Int
     /// Closes connections.

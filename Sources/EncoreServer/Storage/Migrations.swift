@@ -45,6 +45,12 @@ enum Migrations {
             )
             """,
         ]),
+        // A refresh is claimed by a lease with an expiry instead of a row lock held across the
+        // call to Spotify: nobody waits on a lock, and a dead holder's claim runs out.
+        Step(version: 2, name: "refresh claims on grants", statements: [
+            "ALTER TABLE encore_grants ADD COLUMN refresh_claim TEXT",
+            "ALTER TABLE encore_grants ADD COLUMN refresh_claimed_until_ms BIGINT",
+        ]),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.

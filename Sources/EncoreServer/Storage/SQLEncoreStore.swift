@@ -189,6 +189,42 @@ public final class SQLEncoreStore: EncoreStore {
         }
     }
 
+    public func claimGrantRefresh(userID: String, claim: String, now: Date, until: Date) async throws -> (grant: GrantRecord?, claimed: Bool) {
+        try await engine.withDatabase(idempotent: false) { database in
+            let claimed = try await database.raw("""
+                UPDATE encore_grants SET refresh_claim = \(bind: claim), refresh_claimed_until_ms = \(bind: until.unixMilliseconds)
+                WHERE user_id = \(bind: userID) AND (refresh_claimed_until_ms IS NULL OR refresh_claimed_until_ms <= \(bind: now.unixMilliseconds))
+                RETURNING user_id, sealed_tokens, granted_at, updated_at
+                """).first()
+            if let claimed { return (try Self.grantRecord(claimed), true) }
+            return (try await Self.selectGrant(userID: userID, suffix: "", on: database), false)
+        }
+    }
+
+    public func finishGrantRefresh(userID: String, claim: String, change: GrantChange) async throws -> Bool {
+        try await engine.withDatabase(idempotent: true) { database in
+            let rows: [any SQLRow]
+            switch change {
+            case .keep:
+                rows = try await database.raw("""
+                    UPDATE encore_grants SET refresh_claim = NULL, refresh_claimed_until_ms = NULL
+                    WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
+                    """).all()
+            case .save(let grant):
+                rows = try await database.raw("""
+                    UPDATE encore_grants SET sealed_tokens = \(bind: grant.sealedTokens), updated_at = \(bind: grant.updatedAt.unixSeconds),
+                        refresh_claim = NULL, refresh_claimed_until_ms = NULL
+                    WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
+                    """).all()
+            case .delete:
+                rows = try await database.raw("""
+                    DELETE FROM encore_grants WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
+                    """).all()
+            }
+            return !rows.isEmpty
+        }
+    }
+
     public func deleteExpired(now: Date) async throws -> Int {
         sessionCache?.removeAll()
         return try await engine.withDatabase(idempotent: true) { database in
@@ -208,7 +244,11 @@ public final class SQLEncoreStore: EncoreStore {
             SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)\(unsafeRaw: suffix)
             """).first()
         else { return nil }
-        return GrantRecord(
+        return try grantRecord(row)
+    }
+
+    private static func grantRecord(_ row: any SQLRow) throws -> GrantRecord {
+        GrantRecord(
             userID: try row.decode(column: "user_id", as: String.self),
             sealedTokens: try row.decode(column: "sealed_tokens", as: String.self),
             grantedAt: Date(unixSeconds: try row.decode(column: "granted_at", as: Int64.self)),
@@ -221,13 +261,15 @@ public final class SQLEncoreStore: EncoreStore {
             INSERT INTO encore_grants (user_id, sealed_tokens, granted_at, updated_at)
             VALUES (\(bind: grant.userID), \(bind: grant.sealedTokens), \(bind: grant.grantedAt.unixSeconds), \(bind: grant.updatedAt.unixSeconds))
             ON CONFLICT (user_id) DO UPDATE SET
-                sealed_tokens = excluded.sealed_tokens, granted_at = excluded.granted_at, updated_at = excluded.updated_at
+                sealed_tokens = excluded.sealed_tokens, granted_at = excluded.granted_at, updated_at = excluded.updated_at,
+                refresh_claim = NULL, refresh_claimed_until_ms = NULL
             """).run()
     }
 }
 
 extension Date {
     var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    var unixMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 
     init(unixSeconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(unixSeconds))
