@@ -9,7 +9,8 @@ import SpotifyWebAPI
 /// the holder calls Spotify with nothing held, then writes the new set, a rotated refresh token
 /// included, before anyone uses it. Another instance that finds the claim taken looks again a
 /// little later and uses the set the holder stored; a holder that died leaves a claim that runs
-/// out after ``claimLifetime``. `invalid_grant` deletes the grant.
+/// out a second after the deadline of the request it served (on SQLite, at the next start).
+/// `invalid_grant` deletes the grant.
 struct StoredTokenRefresher: TokenRefresher {
     let userID: String
     let flow: any SignInFlow
@@ -18,8 +19,8 @@ struct StoredTokenRefresher: TokenRefresher {
     let leeway: Duration
     let metrics: AppMetrics
     let logger: Logger
-    /// How long a claim lasts: the token endpoint's whole budget and a margin, so a live
-    /// holder never loses it.
+    /// How long a claim lasts without a request deadline to follow (a live holder's token call
+    /// ends by that deadline, and the claim a second after it).
     var claimLifetime: Duration = .seconds(15)
     /// How often a waiting instance looks again.
     var pollInterval: Duration = .milliseconds(100)
@@ -41,7 +42,7 @@ struct StoredTokenRefresher: TokenRefresher {
         while true {
             let now = clock.now()
             let (record, claimed) = try await vault.store.claimGrantRefresh(
-                userID: userID, claim: claim, now: now, until: now.addingTimeInterval(claimLifetime.timeInterval)
+                userID: userID, claim: claim, now: now, until: deadline.addingTimeInterval(1)
             )
             guard let record else {
                 // Signed out or deleted elsewhere: there is nothing to refresh.

@@ -59,6 +59,16 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func migrate() async throws {
         try await Migrations.run(on: engine, now: Date())
+        if engine.dialect.ownedByOneProcess {
+            // Refresh claims left by a process that died (kill -9) holding them: this process
+            // owns the file, so they can only be dead, and waiting out their lease would keep
+            // those users from their next refresh for nothing.
+            try await engine.withDatabase(idempotent: true) { database in
+                try await database.raw("""
+                    UPDATE encore_grants SET refresh_claim = NULL, refresh_claimed_until_ms = NULL WHERE refresh_claim IS NOT NULL
+                    """).run()
+            }
+        }
     }
 
     public func ping() async throws {

@@ -11,9 +11,14 @@ struct StorageDialect: Sendable {
     var rowLockSuffix: String
     /// Run first inside the migration transaction so instances starting together take turns.
     var migrationLock: String?
+    /// Whether one process owns the database (SQLite): at start-up nothing another process
+    /// claimed can still be in progress.
+    var ownedByOneProcess: Bool
 
-    static let sqlite = StorageDialect(name: "sqlite", rowLockSuffix: "", migrationLock: nil)
-    static let postgres = StorageDialect(name: "postgresql", rowLockSuffix: " FOR UPDATE", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)")
+    static let sqlite = StorageDialect(name: "sqlite", rowLockSuffix: "", migrationLock: nil, ownedByOneProcess: true)
+    static let postgres = StorageDialect(
+        name: "postgresql", rowLockSuffix: " FOR UPDATE", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false
+    )
 }
 
 /// One database engine: how to get a connection and run a transaction on it.
