@@ -111,6 +111,14 @@ struct PagesAndAPITests {
             #expect(page.body.contains("20 tracks"))
             #expect(page.body.contains("Encore · Top tracks · Last 4 weeks"))
             #expect(page.body.contains("https://open.spotify.com/playlist/"))
+            // "Saved to Spotify" is for the session that saved it: not for the bare address, a
+            // forged proof, or another browser following the same link.
+            let bare = try #require(location.split(separator: "?").first.map(String.init))
+            #expect(try await browser.get(bare).status == 404)
+            #expect(try await browser.get(bare + "?saved=" + String(repeating: "A", count: 43)).status == 404)
+            let other = app.browser()
+            try await app.signIn(other)
+            #expect(try await other.get(location).status == 404)
         }
     }
 
