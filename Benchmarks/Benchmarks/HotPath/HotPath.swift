@@ -26,33 +26,20 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: [.mallocCountTotal: .init(relative: [.p90: 5.0])]
     )
 
-    // A cached GET /api/top/tracks through the whole app.
-    Benchmark("CachedAPITopTracks") { benchmark in
-        let benchmark = Handed(benchmark)
-        try await SignedInApp.run { client, cookie in
-            let benchmark = benchmark.value
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                try await client.execute(uri: "/api/top/tracks", method: .get, headers: [.cookie: cookie]) { response in
-                    blackHole(response.body.readableBytes)
+    // A cached GET /api/top/tracks, and a cached /top/tracks page, through the whole app.
+    for (name, uri) in [("CachedAPITopTracks", "/api/top/tracks"), ("CachedTopTracksPage", "/top/tracks")] {
+        Benchmark(name) { benchmark in
+            let benchmark = Handed(benchmark)
+            try await SignedInApp.run { client, cookie in
+                let benchmark = benchmark.value
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { response in
+                        blackHole(response.body.readableBytes)
+                    }
                 }
+                benchmark.stopMeasurement()
             }
-            benchmark.stopMeasurement()
-        }
-    }
-
-    // A cached /top/tracks page through the whole app.
-    Benchmark("CachedTopTracksPage") { benchmark in
-        let benchmark = Handed(benchmark)
-        try await SignedInApp.run { client, cookie in
-            let benchmark = benchmark.value
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                try await client.execute(uri: "/top/tracks", method: .get, headers: [.cookie: cookie]) { response in
-                    blackHole(response.body.readableBytes)
-                }
-            }
-            benchmark.stopMeasurement()
         }
     }
 
