@@ -61,8 +61,8 @@ struct AppServices: Sendable {
         guard csrf.isValid(token, forSession: sessionID) else { throw AppError.csrf }
     }
 
-    func chrome(sessionID: String, on page: String? = nil) -> Chrome {
-        Chrome(csrfToken: csrf.token(forSession: sessionID), onTracks: page == "tracks", onArtists: page == "artists")
+    func chrome(sessionID: String) -> Chrome {
+        Chrome(csrfToken: csrf.token(forSession: sessionID))
     }
 }
 
