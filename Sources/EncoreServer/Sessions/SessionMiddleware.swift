@@ -28,7 +28,7 @@ struct SessionMiddleware: RouterMiddleware {
     /// A signed-in session lasts this long after its last use.
     let lifetime: Duration
     /// …and never longer than this after sign-in (when its record was created).
-    var absoluteLifetime: Duration = .seconds(30 * 24 * 3600)
+    let absoluteLifetime: Duration
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context

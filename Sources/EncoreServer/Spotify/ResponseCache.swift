@@ -22,8 +22,8 @@ final class ResponseCache: Sendable {
     /// the TTL reuses what the first view decoded. Two requests racing may both compute it: the
     /// result is the same, and no lock is held while decoding.
     final class Derived: Sendable {
-        /// One value per type: a page keeps what it made, and another page of the same answer
-        /// (the profile for `/` and for a header) keeps its own beside it.
+        /// One value per type, so two pages made from the same answer would each keep their
+        /// own (today each answer feeds one page: `/` the profile, `/top/…` their lists).
         private let slots = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
         /// The stored value of type `T`, or `make`'s result, stored for the next caller.
