@@ -137,7 +137,7 @@ func makeServices(
         users: users,
         views: try ViewRenderer(),
         csrf: CSRFTokens(secretKey: key),
-        cookies: SessionCookies(secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime),
+        cookies: SessionCookies(secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime, signInLifetime: configuration.signInLifetime),
         cipher: cipher,
         clock: dependencies.clock,
         metrics: dependencies.metrics,

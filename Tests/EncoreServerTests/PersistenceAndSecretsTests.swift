@@ -141,7 +141,7 @@ struct PersistenceAndSecretsTests {
             let browser = app.browser()
             try await app.signIn(browser)
             let pending = app.browser()
-            _ = try await pending.get("/login")  // leaves a pending sign-in with a sealed verifier
+            _ = try await pending.get("/login")  // a sign-in under way: sealed in the cookie, nothing stored
             let tokens = try #require(try await app.storedTokens("maya"))
             let secrets = [tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), try #require(browser.sessionCookie), try #require(pending.sessionCookie)]
             var bytes = Data()

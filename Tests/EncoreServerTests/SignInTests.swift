@@ -114,6 +114,86 @@ struct SignInTests {
         }
     }
 
+    @Test("a replayed callback with the cookie as it was before sign-in is refused, and nothing is sent to Spotify")
+    func replayWithOldCookie() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            let query = try await app.startSignIn(browser)
+            let cookieBefore = try #require(browser.sessionCookie)
+            #expect(try await browser.get("/callback?" + query).status == 303)
+            let grants = app.tokenGrants("authorization_code")
+            let replay = Browser(base: app.appBase)
+            replay.setSessionCookie(cookieBefore)
+            let answer = try await replay.get("/callback?" + query)
+            #expect(answer.status == 400)
+            #expect(answer.body.contains("already used"))
+            #expect(app.tokenGrants("authorization_code") == grants)
+        }
+    }
+
+    @Test("a thousand /login hits without a cookie write no row; one cookie keeps at most three sign-ins under way")
+    func loginWritesNothing() async throws {
+        try await AppHarness.run { app in
+            let tables = ["encore_sessions", "encore_pending_sign_ins", "encore_used_sign_in_states"]
+            for batch in 0..<50 {
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<20 { group.addTask { try await http("GET", app.appBase + "/login?next=/b\(batch)").status } }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statuses.allSatisfy { $0 == 302 })
+            }
+            for table in tables { #expect(try await app.rows(in: table) == 0, "\(table) grew") }
+
+            // One browser hitting /login over and over carries a bounded cookie, and its last
+            // sign-in still finishes.
+            let browser = app.browser()
+            var sizes: [Int] = []
+            for _ in 0..<25 {
+                _ = try await browser.get("/login")
+                sizes.append(try #require(browser.sessionCookie).utf8.count)
+            }
+            #expect(sizes[2] == sizes[24], "the cookie stops growing at three sign-ins")
+            #expect(sizes[24] < 1_600)
+            for table in tables { #expect(try await app.rows(in: table) == 0) }
+            #expect(try await app.signIn(browser).status == 303)
+            #expect(try await app.rows(in: "encore_used_sign_in_states") == 1)
+            #expect(try await app.rows(in: "encore_sessions") == 1)
+        }
+    }
+
+    @Test("two tabs that each start a sign-in both finish, in either order")
+    func twoTabs() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            let first = try await app.startSignIn(browser)
+            let second = try await app.startSignIn(browser)
+            let answerSecond = try await browser.get("/callback?" + second)
+            #expect(answerSecond.status == 303)
+            let answerFirst = try await browser.get("/callback?" + first)
+            #expect(answerFirst.status == 303)
+            #expect(try await browser.get("/api/me").json["id"] as? String == "maya")
+            #expect(app.tokenGrants("authorization_code") == 2)
+        }
+    }
+
+    @Test("a sealed sign-in that was altered is refused without a call to Spotify")
+    func alteredCookie() async throws {
+        try await AppHarness.run { app in
+            let browser = app.browser()
+            let query = try await app.startSignIn(browser)
+            let cookie = try #require(browser.sessionCookie)
+            let dot = try #require(cookie.firstIndex(of: "."))
+            var bytes = Array(cookie.utf8)
+            let position = cookie.utf8.distance(from: cookie.utf8.startIndex, to: dot.samePosition(in: cookie.utf8)!) + 20
+            bytes[position] = bytes[position] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            browser.setSessionCookie(String(decoding: bytes, as: UTF8.self))
+            let answer = try await browser.get("/callback?" + query)
+            #expect(answer.status == 400)
+            #expect(app.tokenGrants("authorization_code") == 0)
+            #expect(app.logs.all.contains { $0.contains("could not be decrypted") })
+        }
+    }
+
     @Test("a repeated state parameter is not accepted")
     func repeatedState() async throws {
         try await AppHarness.run { app in

@@ -114,20 +114,20 @@ struct StoreContractTests {
         for store in [other, caching, exact] { await store.close() }
     }
 
-    @Test("a pending sign-in can be taken exactly once, even by racing callers", arguments: engines)
-    func pendingSignIns(location: DatabaseLocation) async throws {
+    @Test("a sign-in state is accepted exactly once, even by racing callbacks, and forgotten when it expires", arguments: engines)
+    func signInStatesAreSingleUse(location: DatabaseLocation) async throws {
         try await Self.withStore(location) { store in
             let now = Date(unixSeconds: Date().unixSeconds)
-            let pending = PendingSignInRecord(
-                stateDigest: Self.unique("state"), sessionDigest: "session", sealedVerifier: "v1:sealed",
-                redirectURI: "http://127.0.0.1:9000/callback", returnTo: "/top/tracks", createdAt: now, expiresAt: now.addingTimeInterval(600)
-            )
-            try await store.insertPendingSignIn(pending)
-            let taken = try await withThrowingTaskGroup(of: PendingSignInRecord?.self) { group in
-                for _ in 0..<8 { group.addTask { try await store.takePendingSignIn(stateDigest: pending.stateDigest) } }
-                return try await group.reduce(into: [PendingSignInRecord]()) { if let record = $1 { $0.append(record) } }
+            let digest = Self.unique("state")
+            let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(600)) } }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
             }
-            #expect(taken == [pending])
+            #expect(accepted == 1)
+            #expect(try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(600)) == false)
+            // Once expired, the record goes with the sweep (the sealed sign-in is refused by then anyway).
+            _ = try await store.deleteExpired(now: now.addingTimeInterval(601))
+            #expect(try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(1_200)) == true)
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import SQLKit
 import Hummingbird
 import Logging
 import NIOCore
@@ -286,6 +287,14 @@ struct AppHarness: Sendable {
         let userID = try await stableID(user)
         guard let record = try await store.grant(userID: userID) else { return nil }
         return try GrantVault(store: store, cipher: TokenCipher(key: key)).open(record)
+    }
+
+    /// How many rows one of Encore's tables holds.
+    func rows(in table: String) async throws -> Int {
+        guard let sql = store as? SQLEncoreStore else { throw HarnessError("the store is not SQL") }
+        return try await sql.engine.withDatabase(idempotent: true) { database in
+            try await database.raw("SELECT count(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
     }
 
     func tokenGrants(_ type: String) -> Int { emulator.counters.tokenGrants[type] ?? 0 }

@@ -15,43 +15,26 @@ struct AuthController {
         return routes
     }
 
-    /// Starts a sign-in: a fresh `state` and PKCE verifier bound to this browser's session, then
-    /// a 302 to Spotify's consent page.
+    /// Starts a sign-in: a fresh `state` and PKCE verifier, sealed into this browser's cookie
+    /// (nothing is stored), then a 302 to Spotify's consent page.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let returnTo = ReturnPath.validated(try? QueryReader(request).single("next"))
         let now = services.clock.now()
-        var newSessionID: String?
-        let sessionID: String
-        if let session = context.session {
-            sessionID = session.id
-        } else {
-            sessionID = Identifiers.random()
-            newSessionID = sessionID
-            let record = SessionRecord(
-                idDigest: Identifiers.digest(sessionID), userID: nil, createdAt: now,
-                expiresAt: now.addingTimeInterval(services.configuration.signInLifetime.timeInterval * 6)
-            )
-            try await services.storage { try await services.store.insertSession(record) }
-        }
-        let pending = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
-        let stateDigest = Identifiers.digest(pending.state.rawValue)
-        let record = PendingSignInRecord(
-            stateDigest: stateDigest,
-            sessionDigest: Identifiers.digest(sessionID),
-            sealedVerifier: try services.cipher.seal(Data(pending.codeVerifier.rawValue.utf8), boundTo: "verifier:" + stateDigest),
-            redirectURI: pending.redirectURI,
-            returnTo: returnTo,
-            createdAt: now,
-            expiresAt: now.addingTimeInterval(services.configuration.signInLifetime.timeInterval)
-        )
-        try await services.storage { try await services.store.insertPendingSignIn(record) }
-        var response = Response.redirecting(to: pending.authorizeURL.absoluteString, status: .found)
-        if let newSessionID { response.setCookie(services.cookies.issue(newSessionID)) }
+        let started = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
+        var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) ?? PendingSignIns()
+        pending.removeStarted(atOrBefore: now.addingTimeInterval(-signInLifetime.timeInterval))
+        pending.add(PendingSignIn(
+            stateDigest: Identifiers.digest(started.state.rawValue), verifier: started.codeVerifier.rawValue,
+            redirectURI: started.redirectURI, returnTo: returnTo, startedAt: now.unixSeconds
+        ))
+        let sealed = try await services.storage { try pending.sealed(cipher: services.cipher) }
+        var response = Response.redirecting(to: started.authorizeURL.absoluteString, status: .found)
+        response.setCookie(services.cookies.issue(id: context.session?.id, pending: sealed))
         return response
     }
 
-    /// Finishes a sign-in. The `state` is checked against this browser's session before anything
-    /// is sent to Spotify; it works once, for ten minutes.
+    /// Finishes a sign-in. The `state` must be one this browser's cookie carries, under ten
+    /// minutes old and not used before; otherwise nothing is sent to Spotify.
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = QueryReader(request)
         let error = try? query.single("error")
@@ -60,35 +43,35 @@ struct AuthController {
         let now = services.clock.now()
 
         if let error {
-            // Clean up the pending sign-in if this is ours; the page is the same either way.
-            if let state, Identifiers.isWellFormed(state) {
-                _ = try? await services.store.takePendingSignIn(stateDigest: Identifiers.digest(state))
-            }
+            // The sign-in under way stays in the cookie until it expires; it can do no harm.
             services.metrics.signIn(outcome: error == "access_denied" ? "denied" : "error")
             throw error == "access_denied" ? AppError.accessDenied : AppError.upstream(SpotifyAPIError(code: .accessDenied, service: .accounts, reason: String(error.prefix(64))))
         }
         guard let state, !state.isEmpty else { throw rejected(.missing) }
         guard Identifiers.isWellFormed(state) else { throw rejected(.malformed) }
-        guard let session = context.session else { throw rejected(.noSession) }
-        guard let pending = try await services.storage({ try await services.store.takePendingSignIn(stateDigest: Identifiers.digest(state)) }) else {
+        guard context.session != nil || context.pendingSignIns != nil else { throw rejected(.noSession) }
+        guard var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) else {
+            context.logger.warning("a sign-in under way could not be decrypted with any configured key; asked the person to start again")
             throw rejected(.unknownOrUsed)
         }
-        guard SecureCompare.equal(pending.sessionDigest, session.record.idDigest) else { throw rejected(.otherBrowser) }
-        guard pending.expiresAt > now else { throw rejected(.expired) }
+        let stateDigest = Identifiers.digest(state)
+        guard let entry = pending.take(stateDigest: stateDigest), let verifier = CodeVerifier(rawValue: entry.verifier) else {
+            throw rejected(.unknownOrUsed)
+        }
+        let startedAt = Date(unixSeconds: entry.startedAt)
+        let expiresAt = startedAt.addingTimeInterval(signInLifetime.timeInterval)
+        guard expiresAt > now else { throw rejected(.expired) }
         guard let code, !code.isEmpty, code.utf8.count <= 2048 else {
             throw AppError.badParameter(name: "code", message: "is missing from Spotify's answer")
         }
-
-        // A sign-in started under a key no longer configured cannot be finished; it is already
-        // taken (single use), so the person simply starts again.
-        guard let verifierData = try? services.cipher.open(pending.sealedVerifier, boundTo: "verifier:" + pending.stateDigest),
-              let verifier = CodeVerifier(rawValue: String(decoding: verifierData, as: UTF8.self)) else {
-            context.logger.warning("a pending sign-in could not be decrypted with any configured key; asked the person to start again")
+        // The cookie alone cannot make a state single-use (an old copy of it could be replayed),
+        // so the store remembers it until it would have expired anyway.
+        guard try await services.storage({ try await services.store.useSignInState(digest: stateDigest, expiresAt: expiresAt) }) else {
             throw rejected(.unknownOrUsed)
         }
         let authorization = PendingAuthorization(
             authorizeURL: services.spotify.accountsBaseURL, state: AuthorizationState(rawValue: state),
-            codeVerifier: verifier, redirectURI: pending.redirectURI, createdAt: pending.createdAt
+            codeVerifier: verifier, redirectURI: entry.redirectURI, createdAt: startedAt
         )
         let tokens: UserTokens
         let profile: CurrentUser
@@ -113,12 +96,14 @@ struct AuthController {
         )
         try await services.storage {
             try await services.store.insertSession(record)
-            try await services.store.deleteSession(digest: session.record.idDigest)
+            if let previous = context.session { try await services.store.deleteSession(digest: previous.record.idDigest) }
         }
         services.metrics.signIn(outcome: "ok")
         context.logger.info("signed in", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
-        var response = Response.redirecting(to: pending.returnTo ?? "/")
-        response.setCookie(services.cookies.issue(newID))
+        // Another tab's sign-in under way can still finish.
+        let stillPending = try await services.storage { try pending.sealed(cipher: services.cipher) }
+        var response = Response.redirecting(to: entry.returnTo ?? "/")
+        response.setCookie(services.cookies.issue(id: newID, pending: stillPending))
         return response
     }
 
@@ -146,6 +131,8 @@ struct AuthController {
         response.setCookie(services.cookies.expire())
         return response
     }
+
+    private var signInLifetime: Duration { services.configuration.signInLifetime }
 
     private func rejected(_ reason: AppError.BadStateReason) -> AppError {
         services.metrics.signIn(outcome: "bad_state")

@@ -28,7 +28,7 @@ enum AppError: Error, Sendable {
     case notFound
 
     enum BadStateReason: Sendable {
-        case missing, unknownOrUsed, otherBrowser, expired, noSession, malformed
+        case missing, unknownOrUsed, expired, noSession, malformed
     }
 }
 
@@ -61,9 +61,7 @@ extension AppError {
             case .missing, .malformed:
                 "This sign-in link is incomplete, so Encore did not use it."
             case .unknownOrUsed:
-                "This sign-in link was already used or was never issued by Encore, so it was not used again."
-            case .otherBrowser:
-                "This sign-in was started in a different browser or session, so Encore did not use it here."
+                "This sign-in link was already used, or was not started in this browser, so Encore did not use it."
             case .expired:
                 "This sign-in took more than ten minutes, so it expired."
             case .noSession:

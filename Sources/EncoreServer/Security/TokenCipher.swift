@@ -41,6 +41,31 @@ struct TokenCipher: Sendable {
         throw StorageError.undecryptable
     }
 
+    /// Seals `plaintext` as base64url without padding, for places such as cookie values where
+    /// `+`, `/`, `=` and `:` are best avoided.
+    func sealURLSafe(_ plaintext: some DataProtocol, boundTo context: String) throws(StorageError) -> String {
+        let sealed = try seal(plaintext, boundTo: context)
+        return String(sealed.dropFirst(Self.prefix.count))
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Opens a value sealed by ``sealURLSafe(_:boundTo:)``.
+    /// - Throws: ``StorageError/undecryptable`` as ``open(_:boundTo:)`` does, and for text that is not base64url.
+    func openURLSafe(_ sealed: some StringProtocol, boundTo context: String) throws(StorageError) -> Data {
+        guard sealed.utf8.allSatisfy({ Self.isBase64URL($0) }) else { throw StorageError.undecryptable }
+        var base64 = sealed.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        return try open(Self.prefix + base64, boundTo: context)
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
+    }
+
     static func derive(_ key: SymmetricKey, purpose: String) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32)
     }

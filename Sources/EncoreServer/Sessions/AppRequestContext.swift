@@ -14,10 +14,14 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``SessionMiddleware``.
     var session: ActiveSession?
+    /// The sealed sign-ins under way from the session cookie, opened only by `/callback` and
+    /// `/login` (``PendingSignIns``).
+    var pendingSignIns: Substring?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         session = nil
+        pendingSignIns = nil
     }
 
     /// Forms and query strings are small; anything larger is refused with 413.

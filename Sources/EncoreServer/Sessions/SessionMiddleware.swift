@@ -3,14 +3,35 @@ import HTTPTypes
 import Hummingbird
 import SpotifyWebAPI
 
-/// The `encore_session` cookie: an opaque random id; the server keeps only its digest.
+/// The `encore_session` cookie: an opaque random id, of which the server keeps only the digest,
+/// then, while sign-ins are under way, a `.` and those sign-ins sealed (``PendingSignIns``).
 struct SessionCookies: Sendable {
     static let name = "encore_session"
+    /// Longer values are not read: three sealed sign-ins take about 1.2 KB.
+    static let maxValueLength = 3_000
     let secure: Bool
     let lifetime: Duration
+    /// How long a cookie that only carries sign-ins under way is kept.
+    let signInLifetime: Duration
 
     func issue(_ id: String) -> Cookie {
-        Cookie(name: Self.name, value: id, maxAge: Int(lifetime.timeInterval), path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        issue(id: id, pending: nil)
+    }
+
+    /// The cookie for a session id and sign-ins under way; without an id it lives only as long
+    /// as a sign-in may take.
+    func issue(id: String?, pending sealed: String?) -> Cookie {
+        let value = (id ?? "") + (sealed.map { "." + $0 } ?? "")
+        let maxAge = id == nil ? signInLifetime : lifetime
+        return Cookie(name: Self.name, value: value, maxAge: Int(maxAge.timeInterval), path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The session id and the sealed sign-ins in a cookie value; either may be absent.
+    static func parts(of value: String) -> (id: Substring?, pending: Substring?) {
+        guard let dot = value.utf8.firstIndex(of: UInt8(ascii: ".")) else { return (value.isEmpty ? nil : value[...], nil) }
+        let id = value[..<dot]
+        let pending = value[value.index(after: dot)...]
+        return (id.isEmpty ? nil : id, pending.isEmpty ? nil : pending)
     }
 
     func expire() -> Cookie {
@@ -32,7 +53,12 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let id = Self.cookieValue(in: request), Identifiers.isWellFormed(id) {
+        guard let value = Self.cookieValue(in: request), value.utf8.count <= SessionCookies.maxValueLength else {
+            return try await next(request, context)
+        }
+        let parts = SessionCookies.parts(of: value)
+        context.pendingSignIns = parts.pending
+        if let id = parts.id.map(String.init), Identifiers.isWellFormed(id) {
             let record: SessionRecord?
             do {
                 record = try await store.session(digest: Identifiers.digest(id))

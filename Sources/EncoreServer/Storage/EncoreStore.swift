@@ -19,34 +19,6 @@ public struct SessionRecord: Sendable, Equatable {
     }
 }
 
-/// A sign-in that was started at `/login` and not yet completed.
-public struct PendingSignInRecord: Sendable, Equatable {
-    /// SHA-256 of the `state` sent to Spotify.
-    public var stateDigest: String
-    /// The session that started it; a callback from any other session is refused.
-    public var sessionDigest: String
-    /// The PKCE verifier, encrypted.
-    public var sealedVerifier: String
-    /// The redirect URI sent to `/authorize`, which the code exchange must repeat.
-    public var redirectURI: String
-    /// Where to go after sign-in (a same-origin path).
-    public var returnTo: String?
-    /// When it was started.
-    public var createdAt: Date
-    /// When it stops being accepted.
-    public var expiresAt: Date
-
-    public init(stateDigest: String, sessionDigest: String, sealedVerifier: String, redirectURI: String, returnTo: String?, createdAt: Date, expiresAt: Date) {
-        self.stateDigest = stateDigest
-        self.sessionDigest = sessionDigest
-        self.sealedVerifier = sealedVerifier
-        self.redirectURI = redirectURI
-        self.returnTo = returnTo
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-    }
-}
-
 /// A user's grant: the token set, encrypted, and when the user consented.
 public struct GrantRecord: Sendable, Equatable {
     /// Spotify's stable user identifier (`account_id`, else `id`).
@@ -95,10 +67,10 @@ public protocol EncoreStore: Sendable {
     /// Ends every session of a user (after the grant is gone).
     func deleteSessions(userID: String) async throws
 
-    func insertPendingSignIn(_ pending: PendingSignInRecord) async throws
-    /// Removes and returns a pending sign-in in one step, so a `state` is used at most once
-    /// even when two callbacks race.
-    func takePendingSignIn(stateDigest: String) async throws -> PendingSignInRecord?
+    /// Records that `/callback` accepted the sign-in `state` with this digest, until it would
+    /// have expired anyway; this is what makes a state single-use.
+    /// - Returns: `true` the first time, `false` for a replay, even when two callbacks race.
+    func useSignInState(digest: String, expiresAt: Date) async throws -> Bool
 
     func grant(userID: String) async throws -> GrantRecord?
     func saveGrant(_ grant: GrantRecord) async throws
@@ -118,7 +90,7 @@ public protocol EncoreStore: Sendable {
     /// - Returns: Whether the claim still held (a new sign-in or a sign-out meanwhile ends it).
     func finishGrantRefresh(userID: String, claim: String, change: GrantChange) async throws -> Bool
 
-    /// Deletes expired sessions and pending sign-ins; returns how many rows went.
+    /// Deletes expired sessions and used sign-in states; returns how many rows went.
     func deleteExpired(now: Date) async throws -> Int
     /// Closes connections.
     func close() async

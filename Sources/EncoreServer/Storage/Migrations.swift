@@ -51,6 +51,18 @@ enum Migrations {
             "ALTER TABLE encore_grants ADD COLUMN refresh_claim TEXT",
             "ALTER TABLE encore_grants ADD COLUMN refresh_claimed_until_ms BIGINT",
         ]),
+        // Sign-ins under way live sealed in the browser's cookie, so `/login` writes nothing;
+        // the store only remembers which states were used. encore_pending_sign_ins stays while
+        // instances of the previous version may still run beside this one.
+        Step(version: 3, name: "used sign-in states", statements: [
+            """
+            CREATE TABLE encore_used_sign_in_states (
+                state_digest TEXT PRIMARY KEY,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX encore_used_sign_in_states_expiry ON encore_used_sign_in_states (expires_at)",
+        ]),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.

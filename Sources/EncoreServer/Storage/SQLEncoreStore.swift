@@ -6,7 +6,7 @@ import Synchronization
 
 /// ``EncoreStore`` on SQL, for every engine.
 public final class SQLEncoreStore: EncoreStore {
-    private let engine: any SQLEngine
+    let engine: any SQLEngine
     /// Sessions read recently. With SQLite every change goes through this process, so the cache
     /// is exact and kept for good; with PostgreSQL another instance may end a session, so an
     /// entry is trusted only for `sessionCacheTTL` (none by default: every lookup reads the database).
@@ -127,35 +127,18 @@ public final class SQLEncoreStore: EncoreStore {
         }
     }
 
-    // MARK: Pending sign-ins
+    // MARK: Sign-in states
 
-    public func insertPendingSignIn(_ pending: PendingSignInRecord) async throws {
+    public func useSignInState(digest: String, expiresAt: Date) async throws -> Bool {
         try await engine.withDatabase { database in
-            try await database.raw("""
-                INSERT INTO encore_pending_sign_ins (state_digest, session_digest, sealed_verifier, redirect_uri, return_to, created_at, expires_at)
-                VALUES (\(bind: pending.stateDigest), \(bind: pending.sessionDigest), \(bind: pending.sealedVerifier), \(bind: pending.redirectURI),
-                        \(bind: pending.returnTo), \(bind: pending.createdAt.unixSeconds), \(bind: pending.expiresAt.unixSeconds))
-                """).run()
-        }
-    }
-
-    public func takePendingSignIn(stateDigest: String) async throws -> PendingSignInRecord? {
-        try await engine.withDatabase { database in
-            // One statement deletes and returns, so two racing callbacks cannot both get the row.
-            guard let row = try await database.raw("""
-                DELETE FROM encore_pending_sign_ins WHERE state_digest = \(bind: stateDigest)
-                RETURNING state_digest, session_digest, sealed_verifier, redirect_uri, return_to, created_at, expires_at
-                """).first()
-            else { return nil }
-            return PendingSignInRecord(
-                stateDigest: try row.decode(column: "state_digest", as: String.self),
-                sessionDigest: try row.decode(column: "session_digest", as: String.self),
-                sealedVerifier: try row.decode(column: "sealed_verifier", as: String.self),
-                redirectURI: try row.decode(column: "redirect_uri", as: String.self),
-                returnTo: try row.decode(column: "return_to", as: String?.self),
-                createdAt: Date(unixSeconds: try row.decode(column: "created_at", as: Int64.self)),
-                expiresAt: Date(unixSeconds: try row.decode(column: "expires_at", as: Int64.self))
-            )
+            // One statement: of two racing callbacks with the same state, exactly one inserts.
+            let inserted = try await database.raw("""
+                INSERT INTO encore_used_sign_in_states (state_digest, expires_at)
+                VALUES (\(bind: digest), \(bind: expiresAt.unixSeconds))
+                ON CONFLICT (state_digest) DO NOTHING
+                RETURNING state_digest
+                """).all()
+            return !inserted.isEmpty
         }
     }
 
@@ -240,8 +223,10 @@ public final class SQLEncoreStore: EncoreStore {
         return try await engine.withDatabase(idempotent: true) { database in
             let seconds = now.unixSeconds
             let sessions = try await database.raw("DELETE FROM encore_sessions WHERE expires_at <= \(bind: seconds) RETURNING id_digest").all().count
+            let used = try await database.raw("DELETE FROM encore_used_sign_in_states WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
+            // Left by versions that stored sign-ins under way; nothing writes this table now.
             let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
-            return sessions + pending
+            return sessions + used + pending
         }
     }
 
