@@ -128,7 +128,8 @@ func makeServices(
         metrics: dependencies.metrics,
         logger: logger,
         maxUsers: configuration.maxCachedUsers,
-        userRateLimit: configuration.userRateLimit
+        userRateLimit: configuration.userRateLimit,
+        grantRecheck: configuration.database.isSharedServer ? configuration.sessionCacheTTL : nil
     )
     return AppServices(
         configuration: configuration,

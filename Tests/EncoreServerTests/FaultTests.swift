@@ -179,6 +179,28 @@ struct FaultTests {
         }
     }
 
+    @Test("PostgreSQL: a grant deleted elsewhere is never used again from memory, at once by default, after ENCORE_SESSION_CACHE_TTL with it",
+          .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
+    func grantDeletedElsewhere(sessionCacheTTL: Duration) async throws {
+        try await Self.signedInOnScratchPostgres(sessionCacheTTL: sessionCacheTTL) { app, browser, sql in
+            #expect(try await browser.get("/api/me").status == 200)  // the token manager is in memory now
+            // Another instance deletes the grant (its refresh got invalid_grant) but not, yet,
+            // this browser's session.
+            try await sql("DELETE FROM encore_grants")
+            func calls() -> Int { app.emulator.counters.requests.filter { $0.key.hasPrefix("GET /v1/me ") }.values.reduce(0, +) }
+            if sessionCacheTTL > .zero {
+                app.clock.advance(by: sessionCacheTTL - .seconds(1))
+                #expect(try await browser.get("/api/me").status == 200)
+                app.clock.advance(by: .seconds(2))
+            }
+            let before = calls()
+            let after = try await browser.get("/api/me")
+            #expect(after.status == 401)
+            #expect(after.json["error"] as? String == "reauthorization_required")
+            #expect(calls() == before, "no call to Spotify with a grant that is gone")
+        }
+    }
+
     static let cutConnections = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 
     @Test("PostgreSQL connections cut while requests run: reads move to a new connection, every request answers 200",

@@ -190,7 +190,7 @@ struct AppHarness: Sendable {
             let configuration = AppConfiguration(
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
                 previousSecretKeys: options.previousKeys,
-                logLevel: .trace, cacheTTL: options.cacheTTL, cacheMaxBytes: options.cacheMaxBytes,
+                logLevel: .trace, cacheTTL: options.cacheTTL, sessionCacheTTL: options.sessionCacheTTL, cacheMaxBytes: options.cacheMaxBytes,
                 userRateLimit: options.userRateLimit, idleTimeout: options.idleTimeout, metricsAddress: options.metricsAddress,
                 sessionAbsoluteLifetime: options.sessionAbsoluteLifetime
             )

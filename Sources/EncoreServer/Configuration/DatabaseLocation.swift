@@ -1,7 +1,7 @@
 import Foundation
 import SpotifyWebAPI
 
-/// Where Encore keeps sessions, pending sign-ins and tokens (`ENCORE_DATABASE_URL`).
+/// Where Encore keeps sessions, used sign-in states and tokens (`ENCORE_DATABASE_URL`).
 public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
     /// A SQLite file; its folder is created when missing.
     case sqliteFile(path: String)
@@ -32,6 +32,12 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         } else {
             throw SpotifyConfigurationError(key: "ENCORE_DATABASE_URL", message: "use sqlite://PATH, sqlite::memory: or postgres://user:password@host:5432/database")
         }
+    }
+
+    /// Whether other processes (other instances) may change the data under this one.
+    var isSharedServer: Bool {
+        if case .postgres = self { return true }
+        return false
     }
 
     /// Names the engine and place without the password.

@@ -23,10 +23,16 @@ final class SpotifyUsers: Sendable {
     private let maxUsers: Int
     private let budget: UserCallBudget
     private let coalescer = RequestCoalescer<ResponseCache.Entry>()
+    /// How long an in-memory token manager is trusted before the grant is looked up again:
+    /// `nil` when every deletion goes through this process (SQLite), which forgets the manager
+    /// as it deletes; zero to look on every use.
+    private let grantRecheck: Duration?
 
     private struct Entry {
         var manager: Task<TokenManager?, any Error>
         var lastUse: UInt64
+        /// When the grant was last seen in the store.
+        var checkedAt: Date
     }
 
     private struct State {
@@ -48,7 +54,8 @@ final class SpotifyUsers: Sendable {
         metrics: AppMetrics,
         logger: Logger,
         maxUsers: Int,
-        userRateLimit: Int = 0
+        userRateLimit: Int = 0,
+        grantRecheck: Duration? = nil
     ) {
         self.configuration = configuration
         self.flow = flow
@@ -62,23 +69,27 @@ final class SpotifyUsers: Sendable {
         self.logger = logger
         self.maxUsers = maxUsers
         self.budget = UserCallBudget(limit: userRateLimit)
+        self.grantRecheck = grantRecheck
     }
 
     /// The client for a signed-in user.
     /// - Throws: ``AppError/reauthorizationRequired`` when no grant is stored for the user.
     func client(userID: String) async throws -> SpotifyClient<TokenManager> {
-        let task = state.withLock { state -> Task<TokenManager?, any Error> in
+        let now = clock.now()
+        let (task, unchecked) = state.withLock { state -> (Task<TokenManager?, any Error>, Bool) in
             state.tick += 1
             if var entry = state.entries[userID] {
                 entry.lastUse = state.tick
                 state.entries[userID] = entry
-                return entry.manager
+                let due = grantRecheck.map { now >= entry.checkedAt.addingTimeInterval($0.timeInterval) } ?? false
+                return (entry.manager, due)
             }
             let task = Task { [self] in try await loadManager(userID: userID) }
-            state.entries[userID] = Entry(manager: task, lastUse: state.tick)
+            state.entries[userID] = Entry(manager: task, lastUse: state.tick, checkedAt: now)
             if state.entries.count > maxUsers { Self.evict(&state, keep: maxUsers * 9 / 10) }
-            return task
+            return (task, false)
         }
+        if unchecked { try await recheckGrant(userID: userID, task: task, now: now) }
         let manager: TokenManager?
         do {
             manager = try await task.value
@@ -107,7 +118,7 @@ final class SpotifyUsers: Sendable {
         let manager = makeManager(tokens: tokens, userID: userID)
         state.withLock { state in
             state.tick += 1
-            state.entries[userID] = Entry(manager: Task { manager }, lastUse: state.tick)
+            state.entries[userID] = Entry(manager: Task { manager }, lastUse: state.tick, checkedAt: clock.now())
         }
         cache.removeAll(userID: userID)
     }
@@ -190,6 +201,19 @@ final class SpotifyUsers: Sendable {
         }
         for (name, value) in request.query { key += "&\(name)=\(value)" }
         return key
+    }
+
+    /// Another instance may have deleted the grant (a sign-out, a revoked grant): then the
+    /// manager in memory must not call Spotify again.
+    private func recheckGrant(userID: String, task: Task<TokenManager?, any Error>, now: Date) async throws {
+        guard try await vault.store.grant(userID: userID) != nil else {
+            forget(userID: userID, ifStill: task)
+            cache.removeAll(userID: userID)
+            throw AppError.reauthorizationRequired
+        }
+        state.withLock { state in
+            if state.entries[userID]?.manager == task { state.entries[userID]?.checkedAt = now }
+        }
     }
 
     private func loadManager(userID: String) async throws -> TokenManager? {
