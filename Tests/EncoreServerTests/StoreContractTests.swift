@@ -57,17 +57,21 @@ struct StoreContractTests {
     func sessions(location: DatabaseLocation) async throws {
         try await Self.withStore(location) { store in
             let now = Date(unixSeconds: Date().unixSeconds)
-            let record = SessionRecord(idDigest: Self.unique("s"), userID: "u1", createdAt: now, expiresAt: now.addingTimeInterval(60))
+            // Apps of other suites share the PostgreSQL database and sweep it by their own
+            // virtual clocks, some years ahead; these rows must outlive any such sweep.
+            let year: TimeInterval = 365 * 86_400
+            let user = Self.unique("u")
+            let record = SessionRecord(idDigest: Self.unique("s"), userID: user, createdAt: now, expiresAt: now.addingTimeInterval(50 * year))
             try await store.insertSession(record)
             #expect(try await store.session(digest: record.idDigest) == record)
             #expect(try await store.session(digest: Self.unique("none")) == nil)
-            let anonymous = SessionRecord(idDigest: Self.unique("a"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(60))
+            let anonymous = SessionRecord(idDigest: Self.unique("a"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(50 * year))
             try await store.insertSession(anonymous)
             #expect(try await store.session(digest: anonymous.idDigest)?.userID == nil)
-            let later = now.addingTimeInterval(3600)
+            let later = now.addingTimeInterval(60 * year)
             try await store.extendSession(digest: record.idDigest, expiresAt: later)
             #expect(try await store.session(digest: record.idDigest)?.expiresAt == later)
-            try await store.deleteSessions(userID: "u1")
+            try await store.deleteSessions(userID: user)
             #expect(try await store.session(digest: record.idDigest) == nil)
             try await store.deleteSession(digest: anonymous.idDigest)
             #expect(try await store.session(digest: anonymous.idDigest) == nil)
@@ -91,7 +95,7 @@ struct StoreContractTests {
         try await other.migrate()
 
         let start = clock.now()
-        let record = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(3600))
+        let record = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
         try await other.insertSession(record)
         #expect(try await caching.session(digest: record.idDigest) == record)
         #expect(try await exact.session(digest: record.idDigest) == record)
@@ -105,7 +109,7 @@ struct StoreContractTests {
         #expect(try await caching.session(digest: record.idDigest) == nil)
 
         // A change made through the caching instance itself is seen at once.
-        let own = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(3600))
+        let own = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
         try await caching.insertSession(own)
         #expect(try await caching.session(digest: own.idDigest) == own)
         try await caching.deleteSession(digest: own.idDigest)
@@ -118,16 +122,21 @@ struct StoreContractTests {
     func signInStatesAreSingleUse(location: DatabaseLocation) async throws {
         try await Self.withStore(location) { store in
             let now = Date(unixSeconds: Date().unixSeconds)
+            // Far-future expiry: other suites' apps sweep the shared PostgreSQL database by
+            // virtual clocks that may run ahead.
             let digest = Self.unique("state")
+            let far = now.addingTimeInterval(50 * 365 * 86_400)
             let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<8 { group.addTask { try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(600)) } }
+                for _ in 0..<8 { group.addTask { try await store.useSignInState(digest: digest, expiresAt: far) } }
                 return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
             }
             #expect(accepted == 1)
-            #expect(try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(600)) == false)
+            #expect(try await store.useSignInState(digest: digest, expiresAt: far) == false)
             // Once expired, the record goes with the sweep (the sealed sign-in is refused by then anyway).
-            _ = try await store.deleteExpired(now: now.addingTimeInterval(601))
-            #expect(try await store.useSignInState(digest: digest, expiresAt: now.addingTimeInterval(1_200)) == true)
+            let expired = Self.unique("state")
+            #expect(try await store.useSignInState(digest: expired, expiresAt: now.addingTimeInterval(-1)) == true)
+            _ = try await store.deleteExpired(now: now)
+            #expect(try await store.useSignInState(digest: expired, expiresAt: now.addingTimeInterval(-1)) == true)
         }
     }
 
@@ -227,7 +236,7 @@ struct StoreContractTests {
         try await Self.withStore(location) { store in
             let now = Date(unixSeconds: Date().unixSeconds)
             let old = SessionRecord(idDigest: Self.unique("old"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(-1))
-            let live = SessionRecord(idDigest: Self.unique("live"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(100))
+            let live = SessionRecord(idDigest: Self.unique("live"), userID: nil, createdAt: now, expiresAt: now.addingTimeInterval(50 * 365 * 86_400))
             try await store.insertSession(old)
             try await store.insertSession(live)
             let removed = try await store.deleteExpired(now: now)
