@@ -35,16 +35,13 @@ struct AppServices: Sendable {
         do {
             let deadline = clock.now().addingTimeInterval(spotify.timeout.timeInterval)
             return try await SpotifyDeadline.run(until: deadline) { try await storage(body) }
+        } catch let error as SpotifyAPIError where error.requiresSignIn {
+            users.forget(userID: userID)
+            try? await store.deleteGrant(userID: userID)
+            try? await store.deleteSessions(userID: userID)
+            throw AppError.reauthorizationRequired
         } catch let error as SpotifyAPIError {
-            switch error.code {
-            case .reauthorizationRequired, .invalidGrant, .unauthorized:
-                users.forget(userID: userID)
-                try? await store.deleteGrant(userID: userID)
-                try? await store.deleteSessions(userID: userID)
-                throw AppError.reauthorizationRequired
-            default:
-                throw AppError.upstream(error)
-            }
+            throw AppError.upstream(error)
         } catch AppError.reauthorizationRequired {
             users.forget(userID: userID)
             try? await store.deleteSessions(userID: userID)

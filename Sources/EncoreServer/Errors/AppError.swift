@@ -107,9 +107,8 @@ extension AppError {
         case .server where error.status == 503:
             return ErrorPresentation(status: .serviceUnavailable, code: "spotify_unavailable", title: "Spotify is unavailable",
                                      message: "Spotify says it is temporarily unavailable. Please try again in a moment.", retryAfter: retryAfter ?? 5)
-        case .server, .transport, .decoding, .unexpectedStatus, .invalidRequest, .invalidClient, .forbidden:
-            return ErrorPresentation(status: .badGateway, code: "spotify_error", title: "Spotify is having trouble",
-                                     message: "Encore could not get a good answer from Spotify. Please try again in a moment.", retryAfter: retryAfter)
+        case _ where error.requiresSignIn:
+            return AppError.reauthorizationRequired.presentation
         case .insufficientScope:
             return ErrorPresentation(status: .forbidden, code: "insufficient_scope", title: "Encore needs another permission",
                                      message: "This needs a permission you have not given Encore yet. Sign in again to review the permissions.",
@@ -117,12 +116,14 @@ extension AppError {
         case .notFound:
             return ErrorPresentation(status: .notFound, code: "not_found", title: "Not found on Spotify",
                                      message: "Spotify has nothing at that address.", action: ("Go home", "/"))
-        case .invalidGrant, .reauthorizationRequired, .unauthorized:
-            return AppError.reauthorizationRequired.presentation
         case .accessDenied:
             return AppError.accessDenied.presentation
         case .stateMismatch:
             return AppError.badState(.unknownOrUsed).presentation
+        default:
+            // Spotify failing, an answer out of shape, or a code this version does not know.
+            return ErrorPresentation(status: .badGateway, code: "spotify_error", title: "Spotify is having trouble",
+                                     message: "Encore could not get a good answer from Spotify. Please try again in a moment.", retryAfter: retryAfter)
         }
     }
 }

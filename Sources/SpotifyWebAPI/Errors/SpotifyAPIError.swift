@@ -6,41 +6,60 @@ import Foundation
 /// secret, authorization code or PKCE verifier, so it is safe to log and to show.
 public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is; stable across releases, suitable as a metric label.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// A struct with static members rather than an enum, so a new kind (a player `reason`, say)
+    /// is not a breaking change: `switch` on it with a `default`.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+
+        /// A code by its stable name, such as `rate_limited`.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public var description: String { rawValue }
+
         /// A parameter was out of range before anything was sent, or Spotify answered 400.
-        case invalidRequest = "invalid_request"
+        public static let invalidRequest = Code(rawValue: "invalid_request")
         /// The authorization code or redirect URI was rejected during the code exchange.
-        case invalidGrant = "invalid_grant"
+        public static let invalidGrant = Code(rawValue: "invalid_grant")
         /// The user's grant is gone (revoked, expired after six months, or unknown):
         /// the user must sign in again. Never retried.
-        case reauthorizationRequired = "reauthorization_required"
+        public static let reauthorizationRequired = Code(rawValue: "reauthorization_required")
         /// The client id or secret was rejected.
-        case invalidClient = "invalid_client"
+        public static let invalidClient = Code(rawValue: "invalid_client")
         /// The access token was missing, invalid or expired, even after one refresh.
-        case unauthorized
+        public static let unauthorized = Code(rawValue: "unauthorized")
         /// The token lacks a scope the endpoint needs (403 "Insufficient client scope").
-        case insufficientScope = "insufficient_scope"
+        public static let insufficientScope = Code(rawValue: "insufficient_scope")
         /// Spotify refused the request for another reason (403), e.g. a user not on a
         /// development-mode app's allowlist.
-        case forbidden
+        public static let forbidden = Code(rawValue: "forbidden")
         /// The resource does not exist (404).
-        case notFound = "not_found"
+        public static let notFound = Code(rawValue: "not_found")
         /// Spotify asked to slow down (429) for longer than the retry budget allows.
-        case rateLimited = "rate_limited"
+        public static let rateLimited = Code(rawValue: "rate_limited")
         /// Spotify failed (5xx) after the allowed retries.
-        case server
+        public static let server = Code(rawValue: "server")
         /// The request took longer than its deadline.
-        case timeout
+        public static let timeout = Code(rawValue: "timeout")
         /// The network failed: no connection, or a connection lost mid-exchange.
-        case transport
+        public static let transport = Code(rawValue: "transport")
         /// Spotify's answer could not be decoded, or was larger than allowed.
-        case decoding
+        public static let decoding = Code(rawValue: "decoding")
         /// Any other unexpected status.
-        case unexpectedStatus = "unexpected_status"
+        public static let unexpectedStatus = Code(rawValue: "unexpected_status")
         /// The `state` returned to the redirect URI was missing or not the one this sign-in sent.
-        case stateMismatch = "state_mismatch"
+        public static let stateMismatch = Code(rawValue: "state_mismatch")
         /// The user declined, or Spotify reported another error at the redirect URI.
-        case accessDenied = "access_denied"
+        public static let accessDenied = Code(rawValue: "access_denied")
+
+        /// Every code this version of the library produces.
+        public static let known: [Code] = [
+            .invalidRequest, .invalidGrant, .reauthorizationRequired, .invalidClient, .unauthorized, .insufficientScope,
+            .forbidden, .notFound, .rateLimited, .server, .timeout, .transport, .decoding, .unexpectedStatus,
+            .stateMismatch, .accessDenied,
+        ]
     }
 
     /// Which Spotify service produced the error.
@@ -98,6 +117,12 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         return text
     }
 
+    /// Whether the only way on is for the user to sign in again: the grant is gone, or a code
+    /// exchange was refused. Never worth retrying.
+    public var requiresSignIn: Bool {
+        code == .reauthorizationRequired || code == .invalidGrant || code == .unauthorized
+    }
+
     /// What the user of the library should do about it.
     public var advice: String {
         switch code {
@@ -117,6 +142,7 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         case .unexpectedStatus: "Spotify answered in an unexpected way."
         case .stateMismatch: "Start the sign-in again from the beginning, in the same browser."
         case .accessDenied: "The user did not allow access; they can try signing in again."
+        default: "Spotify answered in an unexpected way."
         }
     }
 }

@@ -19,10 +19,10 @@ struct CLIFailure: Error {
         switch error {
         case let failure as CLIFailure:
             return failure
+        case let error as SpotifyAPIError where error.requiresSignIn:
+            return .signInNeeded("your sign-in has expired")
         case let error as SpotifyAPIError:
             switch error.code {
-            case .reauthorizationRequired, .invalidGrant, .unauthorized:
-                return .signInNeeded("your sign-in has expired")
             case .transport, .timeout:
                 return CLIFailure(cause: "could not reach Spotify (\(error.shortDescription))", hint: "check your network connection and try again", code: 4)
             case .rateLimited:
