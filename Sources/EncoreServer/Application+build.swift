@@ -111,9 +111,11 @@ func makeServices(
         throw SpotifyConfigurationError(key: "SPOTIFY_REDIRECT_URI", message: "is required, e.g. http://127.0.0.1:9000/callback")
     }
     let transport = dependencies.transport ?? AsyncHTTPClientTransport.shared
-    let flow: any SignInFlow = spotify.clientSecret != nil
-        ? try AuthorizationCodeFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
-        : try PKCEFlow(configuration: spotify, transport: transport, clock: dependencies.clock, logger: logger)
+    // A secret when there is one; without it PKCE alone proves the app (a public client).
+    let flow = try AuthorizationCodeFlow(
+        configuration: spotify, clientAuthentication: spotify.clientSecret != nil ? .clientSecret : .pkceOnly,
+        transport: transport, clock: dependencies.clock, logger: logger
+    )
     let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
     let vault = GrantVault(store: store, cipher: cipher, pseudonyms: LogPseudonyms(secretKey: key))
     let users = SpotifyUsers(

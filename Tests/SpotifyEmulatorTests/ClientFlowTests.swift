@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SpotifyWebAPI
+import SpotifyWebAPITesting
 @testable import SpotifyEmulator
 
 /// The client library's flows end to end against the emulator over real HTTP.
@@ -65,7 +66,7 @@ struct ClientFlowTests {
     @Test("PKCE-only sign-in for a public client")
     func pkceFlow() async throws {
         try await Harness.run { h in
-            let flow = try PKCEFlow(configuration: try configuration(h, secret: false))
+            let flow = try AuthorizationCodeFlow(configuration: try configuration(h, secret: false), clientAuthentication: .pkceOnly)
             let tokens = try await signIn(flow, start: { $0.startAuthorization() }, complete: { try await $0.completeAuthorization($1, pending: $2) })
             let refreshed = try await flow.refresh(tokens)
             #expect(refreshed.accessToken != tokens.accessToken)

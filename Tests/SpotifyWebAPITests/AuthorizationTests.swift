@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpotifyWebAPI
+import SpotifyWebAPITesting
 
 @Suite("Authorization URLs, PKCE and state")
 struct AuthorizationTests {
@@ -87,7 +88,7 @@ struct AuthorizationTests {
     @Test("access_denied at the redirect becomes accessDenied")
     func accessDenied() async throws {
         let transport = ScriptedTransport { _, _ in .json(500, "") }
-        let flow = try PKCEFlow(configuration: testConfiguration, transport: transport)
+        let flow = try AuthorizationCodeFlow(configuration: testConfiguration, clientAuthentication: .pkceOnly, transport: transport)
         let pending = flow.startAuthorization()
         let callback = AuthorizationCallback(url: URL(string: "http://127.0.0.1:9000/callback?error=access_denied&state=\(pending.state.rawValue)")!)
         let error = await #expect(throws: SpotifyAPIError.self) { try await flow.completeAuthorization(callback, pending: pending) }
@@ -121,7 +122,7 @@ struct AuthorizationTests {
     @Test("the PKCE flow sends client_id and verifier and no secret")
     func pkceExchange() async throws {
         let transport = ScriptedTransport { _, _ in .json(200, try Fixture.string("token.authorization-code")) }
-        let flow = try PKCEFlow(configuration: testConfiguration, transport: transport)
+        let flow = try AuthorizationCodeFlow(configuration: testConfiguration, clientAuthentication: .pkceOnly, transport: transport)
         let pending = flow.startAuthorization()
         _ = try await flow.completeAuthorization(AuthorizationCallback(code: "c", state: pending.state.rawValue, error: nil), pending: pending)
         let request = try #require(transport.requests.first)
@@ -148,6 +149,6 @@ struct AuthorizationTests {
         #expect(throws: SpotifyConfigurationError.self) { try AuthorizationCodeFlow(configuration: configuration) }
         #expect(throws: SpotifyConfigurationError.self) { try ClientCredentialsFlow(configuration: configuration) }
         configuration.redirectURI = nil
-        #expect(throws: SpotifyConfigurationError.self) { try PKCEFlow(configuration: configuration) }
+        #expect(throws: SpotifyConfigurationError.self) { try AuthorizationCodeFlow(configuration: configuration, clientAuthentication: .pkceOnly) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import SpotifyWebAPI
+import SpotifyWebAPITesting
 
 /// Counts refreshes and answers like the token endpoint would, suspending meanwhile so
 /// concurrent callers pile up behind the first.
@@ -63,9 +64,8 @@ struct TokenManagerTests {
         let stored = Mutex<[UserTokens]>([])
         let manager = TokenManager(
             tokens: sampleTokens(now: clock.now(), expiresIn: 0),
-            refresher: CountingRefresher(clock: clock, rotate: true),
-            clock: clock,
-            persist: { tokens in stored.withLock { $0.append(tokens) } }
+            refresher: PersistingRefresher(CountingRefresher(clock: clock, rotate: true)) { tokens in stored.withLock { $0.append(tokens) } },
+            clock: clock
         )
         let token = try await manager.accessToken()
         let persisted = try #require(stored.withLock { $0.last })
@@ -74,15 +74,14 @@ struct TokenManagerTests {
         #expect(await manager.tokens.refreshToken == RefreshToken("refresh-2"))
     }
 
-    @Test("a failing persist hook keeps the new token from being used")
+    @Test("a failing store keeps the new token from being used")
     func persistFailureStopsUse() async throws {
         struct DiskFull: Error {}
         let clock = VirtualClock()
         let manager = TokenManager(
             tokens: sampleTokens(now: clock.now(), expiresIn: 0),
-            refresher: CountingRefresher(clock: clock, rotate: true),
-            clock: clock,
-            persist: { _ in throw DiskFull() }
+            refresher: PersistingRefresher(CountingRefresher(clock: clock, rotate: true)) { _ in throw DiskFull() },
+            clock: clock
         )
         await #expect(throws: DiskFull.self) { try await manager.accessToken() }
         #expect(await manager.tokens.accessToken == AccessToken("access-1"))

@@ -37,54 +37,20 @@ struct AuthController {
     /// minutes old and not used before; otherwise nothing is sent to Spotify.
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = QueryReader(request)
-        let error = try? query.single("error")
-        let state = try? query.single("state")
-        let code = try? query.single("code")
-        let now = services.clock.now()
-
-        if let error {
+        if let error = try? query.single("error") {
             // The sign-in under way stays in the cookie until it expires; it can do no harm.
             services.metrics.signIn(outcome: error == "access_denied" ? "denied" : "error")
             throw error == "access_denied" ? AppError.accessDenied : AppError.upstream(SpotifyAPIError(code: .accessDenied, service: .accounts, reason: String(error.prefix(64))))
         }
-        guard let state, !state.isEmpty else { throw rejected(.missing) }
-        guard Identifiers.isWellFormed(state) else { throw rejected(.malformed) }
-        guard context.session != nil || context.pendingSignIns != nil else { throw rejected(.noSession) }
-        guard var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) else {
-            context.logger.warning("a sign-in under way could not be decrypted with any configured key; asked the person to start again")
-            throw rejected(.unknownOrUsed)
-        }
-        let stateDigest = Identifiers.digest(state)
-        guard let entry = pending.take(stateDigest: stateDigest), let verifier = CodeVerifier(rawValue: entry.verifier) else {
-            throw rejected(.unknownOrUsed)
-        }
-        let startedAt = Date(unixSeconds: entry.startedAt)
-        let expiresAt = startedAt.addingTimeInterval(signInLifetime.timeInterval)
-        guard expiresAt > now else { throw rejected(.expired) }
-        guard let code, !code.isEmpty, code.utf8.count <= 2048 else {
+        let now = services.clock.now()
+        let (entry, underWay) = try await acceptedSignIn(state: try? query.single("state"), context: context, now: now)
+        guard let code = try? query.single("code"), !code.isEmpty, code.utf8.count <= 2048 else {
             throw AppError.badParameter(name: "code", message: "is missing from Spotify's answer")
         }
-        // The cookie alone cannot make a state single-use (an old copy of it could be replayed),
-        // so the store remembers it until it would have expired anyway.
-        guard try await services.storage({ try await services.store.useSignInState(digest: stateDigest, expiresAt: expiresAt) }) else {
+        guard try await services.storage({ try await services.store.useSignInState(digest: entry.stateDigest, expiresAt: expiry(of: entry)) }) else {
             throw rejected(.unknownOrUsed)
         }
-        let authorization = PendingAuthorization(
-            authorizeURL: services.spotify.accountsBaseURL, state: AuthorizationState(rawValue: state),
-            codeVerifier: verifier, redirectURI: entry.redirectURI, createdAt: startedAt
-        )
-        let tokens: UserTokens
-        let profile: CurrentUser
-        do {
-            tokens = try await services.users.flow.completeAuthorization(AuthorizationCallback(code: code, state: state, error: nil), pending: authorization)
-            profile = try await services.users.client(for: tokens).currentUserProfile()
-        } catch let error as SpotifyAPIError {
-            services.metrics.signIn(outcome: "failed")
-            if error.code == .invalidGrant {
-                throw AppError.badState(.unknownOrUsed)
-            }
-            throw AppError.upstream(error)
-        }
+        let (tokens, profile) = try await exchange(code: code, for: entry)
         let userID = profile.stableID
         try await services.storage { try await services.users.install(tokens, userID: userID) }
 
@@ -101,10 +67,48 @@ struct AuthController {
         services.metrics.signIn(outcome: "ok")
         context.logger.info("signed in", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         // Another tab's sign-in under way can still finish.
+        var pending = underWay
+        _ = pending.take(stateDigest: entry.stateDigest)
         let stillPending = try await services.storage { try pending.sealed(cipher: services.cipher) }
         var response = Response.redirecting(to: entry.returnTo ?? "/")
         response.setCookie(services.cookies.issue(id: newID, pending: stillPending))
         return response
+    }
+
+    /// The sign-in under way in this browser's cookie that `state` names, still within its ten
+    /// minutes, and the cookie's list of sign-ins. Single use is the store's part (the cookie
+    /// alone cannot give it: an old copy of the cookie could be replayed).
+    private func acceptedSignIn(state: String?, context: AppRequestContext, now: Date) async throws -> (PendingSignIn, PendingSignIns) {
+        guard let state, !state.isEmpty else { throw rejected(.missing) }
+        guard Identifiers.isWellFormed(state) else { throw rejected(.malformed) }
+        guard context.session != nil || context.pendingSignIns != nil else { throw rejected(.noSession) }
+        guard var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) else {
+            context.logger.warning("a sign-in under way could not be decrypted with any configured key; asked the person to start again")
+            throw rejected(.unknownOrUsed)
+        }
+        let all = pending
+        guard let entry = pending.take(stateDigest: Identifiers.digest(state)) else { throw rejected(.unknownOrUsed) }
+        guard expiry(of: entry) > now else { throw rejected(.expired) }
+        return (entry, all)
+    }
+
+    private func expiry(of entry: PendingSignIn) -> Date {
+        Date(unixSeconds: entry.startedAt).addingTimeInterval(signInLifetime.timeInterval)
+    }
+
+    /// The code exchange and the profile lookup; a refused code means "start again".
+    private func exchange(code: String, for entry: PendingSignIn) async throws -> (UserTokens, CurrentUser) {
+        guard let verifier = CodeVerifier(rawValue: entry.verifier) else { throw rejected(.unknownOrUsed) }
+        do {
+            let tokens = try await services.users.flow.exchange(code: code, verifier: verifier, redirectURI: entry.redirectURI)
+            return (tokens, try await services.users.client(for: tokens).currentUserProfile())
+        } catch let error as SpotifyAPIError {
+            services.metrics.signIn(outcome: "failed")
+            if error.code == .invalidGrant {
+                throw AppError.badState(.unknownOrUsed)
+            }
+            throw AppError.upstream(error)
+        }
     }
 
     /// Ends the session and deletes the user's stored tokens.

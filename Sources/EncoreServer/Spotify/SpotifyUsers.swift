@@ -11,7 +11,7 @@ import Synchronization
 /// transport (connection pool) and one rate-limit gate, because Spotify limits the app as a whole.
 final class SpotifyUsers: Sendable {
     let configuration: SpotifyClientConfiguration
-    let flow: any SignInFlow
+    let flow: AuthorizationCodeFlow
     let vault: GrantVault
     let cache: ResponseCache
     private let transport: any HTTPTransport
@@ -44,7 +44,7 @@ final class SpotifyUsers: Sendable {
 
     init(
         configuration: SpotifyClientConfiguration,
-        flow: any SignInFlow,
+        flow: AuthorizationCodeFlow,
         vault: GrantVault,
         cache: ResponseCache,
         transport: any HTTPTransport,

@@ -13,7 +13,7 @@ import SpotifyWebAPI
 /// `invalid_grant` deletes the grant.
 struct StoredTokenRefresher: TokenRefresher {
     let userID: String
-    let flow: any SignInFlow
+    let flow: AuthorizationCodeFlow
     let vault: GrantVault
     let clock: any SpotifyClock
     let leeway: Duration

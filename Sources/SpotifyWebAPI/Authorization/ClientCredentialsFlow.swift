@@ -28,7 +28,7 @@ public struct ClientCredentialsFlow: Sendable {
     public func requestToken() async throws -> AppToken {
         let (response, receivedAt) = try await endpoint.requestToken(
             form: [("grant_type", "client_credentials")],
-            authentication: .basic(clientID: endpoint.configuration.clientID, secret: secret)
+            credentials: .basic(clientID: endpoint.configuration.clientID, secret: secret)
         )
         return AppToken(accessToken: AccessToken(response.accessToken), expiresAt: receivedAt.addingTimeInterval(TimeInterval(response.expiresIn)))
     }

@@ -4,7 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 
 /// How a flow proves who the client is at the token endpoint.
-enum ClientAuthentication: Sendable {
+enum TokenEndpointCredentials: Sendable {
     /// A confidential client: HTTP Basic with id and secret.
     case basic(clientID: String, secret: ClientSecret)
     /// A public (PKCE) client: `client_id` in the body, no secret.
@@ -20,67 +20,46 @@ struct TokenEndpoint: Sendable {
 
     /// Sends a form to the token endpoint and decodes the success body.
     ///
-    /// Only failures that cannot have reached Spotify (no connection) and 429s within the
-    /// budget are retried: replaying a code exchange would burn the single-use code.
+    /// A POST, so the executor replays it only when it cannot have reached Spotify (no
+    /// connection) and waits out 429s within the budget: replaying a code exchange would burn
+    /// the single-use code.
     func requestToken(
         form: [(String, String)],
-        authentication: ClientAuthentication
+        credentials: TokenEndpointCredentials
     ) async throws -> (response: TokenResponse, receivedAt: Date) {
         var fields = form
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ]
-        switch authentication {
+        switch credentials {
         case .basic(let clientID, let secret):
-            let credentials = Array("\(clientID):\(secret.rawValue)".utf8).base64String
-            headers.append(("Authorization", "Basic \(credentials)"))
+            let encoded = Array("\(clientID):\(secret.rawValue)".utf8).base64String
+            headers.append(("Authorization", "Basic \(encoded)"))
         case .publicClient(let clientID):
             fields.append(("client_id", clientID))
         }
         let url = configuration.accountsBaseURL.appendingPathComponentString("api/token")
         let body = ByteBuffer(string: FormEncoding.encode(fields))
-        var attempt = 0
-        var waited = Duration.zero
         // A refresh started by a Web API call fits in that call's deadline.
         let deadline = SpotifyDeadline.effective(now: clock.now(), timeout: configuration.timeout)
-        func left() -> Duration { .interval(deadline.timeIntervalSince(clock.now())) }
-        while true {
-            let started = clock.now()
-            let timeout = left()
-            guard timeout > .zero else { throw SpotifyAPIError.deadlinePassed(service: .accounts) }
-            let response: TransportResponse
-            do {
-                response = try await transport.send(
-                    TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: timeout)
-                )
-            } catch let failure as TransportFailure {
-                let delay = configuration.retry.backoffDelay(attempt: attempt + 1, unitRandom: .random(in: 0..<1))
-                if failure == .connectionFailed, attempt < configuration.retry.maxRetries, delay < left() {
-                    attempt += 1
-                    try await clock.sleep(for: delay)
-                    continue
-                }
-                throw SpotifyAPIError(transportFailure: failure, service: .accounts)
-            }
-            logger.debug("POST /api/token → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
-            if (200..<300).contains(response.status) {
-                do {
-                    return (try JSONDecoder().decode(TokenResponse.self, from: response.body), clock.now())
-                } catch {
-                    throw SpotifyAPIError(code: .decoding, service: .accounts, status: response.status, message: "token response was not in the expected shape")
-                }
-            }
-            let error = SpotifyAPIError.from(response: response, service: .accounts)
-            if response.status == 429 {
-                let wait = error.retryAfter ?? configuration.retry.defaultRetryAfter
-                if waited + wait <= configuration.retry.rateLimitBudget, wait < left() {
-                    waited += wait
-                    try await clock.sleep(for: wait)
-                    continue
-                }
-            }
-            throw error
+        let executor = CallExecutor(policy: configuration.retry, clock: clock, gate: nil, service: .accounts)
+        let response = try await executor.run(
+            idempotent: false,
+            deadline: deadline,
+            prepare: {},
+            attempt: { _, timeout in
+                let started = clock.now()
+                let response = try await transport.send(TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: timeout))
+                logger.debug("POST /api/token → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
+                return response
+            },
+            settle: { response, _ in .fail(SpotifyAPIError.from(response: response, service: .accounts)) }
+        )
+        do {
+            return (try JSONDecoder().decode(TokenResponse.self, from: response.body), clock.now())
+        } catch {
+            throw SpotifyAPIError(code: .decoding, service: .accounts, status: response.status, message: "token response was not in the expected shape")
         }
     }
 }

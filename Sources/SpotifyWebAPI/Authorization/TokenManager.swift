@@ -5,17 +5,14 @@ import Logging
 ///
 /// - A token within ``leeway`` of expiry is refreshed before it is handed out.
 /// - However many callers ask at once, one refresh request goes to Spotify; the rest await it.
-/// - The refreshed set goes to the `persist` hook *before* any caller gets the new token, so a
-///   rotated refresh token is stored before it is used.
+/// - The refresher returns before any caller gets the new token, so a refresher that stores the
+///   set (``PersistingRefresher``, or a server's own) stores a rotated refresh token before it
+///   is used.
 /// - `invalid_grant` ends the grant: every later call fails at once with
 ///   ``SpotifyAPIError/Code/reauthorizationRequired`` without asking Spotify again.
 public actor TokenManager: UserAuthorization {
-    /// Stores a refreshed token set; throwing stops the new token from being used.
-    public typealias Persist = @Sendable (UserTokens) async throws -> Void
-
     private let refresher: any TokenRefresher
     private let clock: any SpotifyClock
-    private let persist: Persist?
     /// How long before expiry a token is refreshed.
     public let leeway: Duration
     private var current: UserTokens
@@ -26,22 +23,20 @@ public actor TokenManager: UserAuthorization {
     /// Creates a manager for one user's tokens.
     /// - Parameters:
     ///   - tokens: The user's current tokens.
-    ///   - refresher: The flow that obtained them (or a server's storage-aware wrapper).
+    ///   - refresher: The flow that obtained them, or a wrapper that stores each new set
+    ///     (``PersistingRefresher``).
     ///   - clock: The source of "now".
     ///   - leeway: Refresh this long before expiry (default 60 s).
-    ///   - persist: Stores each refreshed set before it is used.
     public init(
         tokens: UserTokens,
         refresher: any TokenRefresher,
         clock: any SpotifyClock = SystemClock(),
-        leeway: Duration = .seconds(60),
-        persist: Persist? = nil
+        leeway: Duration = .seconds(60)
     ) {
         self.current = tokens
         self.refresher = refresher
         self.clock = clock
         self.leeway = leeway
-        self.persist = persist
     }
 
     /// The user's current token set.
@@ -75,11 +70,7 @@ public actor TokenManager: UserAuthorization {
     private func refreshOnce() async throws -> UserTokens {
         if let inFlight { return try await inFlight.value }
         let snapshot = current
-        let task = Task { [refresher, persist] in
-            let fresh = try await refresher.refresh(snapshot)
-            try await persist?(fresh)
-            return fresh
-        }
+        let task = Task { [refresher] in try await refresher.refresh(snapshot) }
         inFlight = task
         defer { inFlight = nil }
         do {
@@ -91,5 +82,28 @@ public actor TokenManager: UserAuthorization {
             grantLost = error
             throw error
         }
+    }
+}
+
+/// A refresher that stores each new token set before it is handed out; a store that throws
+/// keeps the new token from being used (the old set stays current).
+///
+/// ```swift
+/// let manager = TokenManager(tokens: tokens, refresher: PersistingRefresher(flow) { try await store.save($0) })
+/// ```
+public struct PersistingRefresher: TokenRefresher {
+    private let base: any TokenRefresher
+    private let persist: @Sendable (UserTokens) async throws -> Void
+
+    /// Wraps `base`, calling `persist` with every set it returns.
+    public init(_ base: any TokenRefresher, persist: @escaping @Sendable (UserTokens) async throws -> Void) {
+        self.base = base
+        self.persist = persist
+    }
+
+    public func refresh(_ tokens: UserTokens) async throws -> UserTokens {
+        let fresh = try await base.refresh(tokens)
+        try await persist(fresh)
+        return fresh
     }
 }

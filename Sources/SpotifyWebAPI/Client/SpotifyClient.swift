@@ -87,104 +87,68 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         return try await SpotifyDeadline.$current.withValue(deadline) { try await send(request, by: deadline) }
     }
 
+    /// The steps of one call, composed: the executor owns the gate, retries, waits and the
+    /// deadline; this adds the token, one exchange, the refresh after a 401 and the scope check.
     private func send(_ request: SpotifyRequest, by deadline: Date) async throws -> SpotifyResponse {
         let url = try resolve(request)
-        let policy = configuration.retry
-        func left() -> Duration { .interval(deadline.timeIntervalSince(clock.now())) }
-        var rateLimitWaited = Duration.zero
-        var retries = 0
+        let executor = CallExecutor(
+            policy: configuration.retry, clock: clock, gate: gate, service: .webAPI,
+            onRateLimitWait: { [metrics] in metrics.rateLimitWait($0) }
+        )
         var refreshedAfter401 = false
-
-        while true {
-            let gateWait = await gate.remainingWait(at: clock.now())
-            if gateWait > .zero {
-                guard rateLimitWaited + gateWait <= policy.rateLimitBudget, gateWait < left() else {
-                    throw SpotifyAPIError(code: .rateLimited, service: .webAPI, status: 429, message: "rate limited by an earlier response", retryAfter: gateWait)
+        let response = try await executor.run(
+            idempotent: request.method.isIdempotent,
+            deadline: deadline,
+            prepare: { try await authorization.accessToken() },
+            attempt: { token, timeout in try await exchange(request, url: url, token: token, timeout: timeout) },
+            settle: { response, token in
+                if response.status == 401, !refreshedAfter401 {
+                    refreshedAfter401 = true
+                    _ = try await authorization.accessTokenWasRejected(token)
+                    return .again
                 }
-                rateLimitWaited += gateWait
-                metrics.rateLimitWait(gateWait)
-                try await clock.sleep(for: gateWait)
+                return .fail(await diagnose(SpotifyAPIError.from(response: response, service: .webAPI), of: request))
             }
+        )
+        return SpotifyResponse(
+            status: response.status,
+            body: response.body,
+            etag: response.header("ETag"),
+            contentType: response.header("Content-Type")
+        )
+    }
 
-            let token = try await authorization.accessToken()
-            let timeout = left()
-            guard timeout > .zero else { throw SpotifyAPIError.deadlinePassed(service: .webAPI) }
-            var headers: [(name: String, value: String)] = [
-                ("Authorization", "Bearer \(token.rawValue)"),
-                ("Accept", "application/json"),
-            ]
-            if request.jsonBody != nil { headers.append(("Content-Type", "application/json")) }
-            if let etag = request.ifNoneMatch { headers.append(("If-None-Match", etag)) }
-
-            let started = clock.now()
-            let response: TransportResponse
-            do {
-                response = try await transport.send(
-                    TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: timeout)
-                )
-            } catch let failure as TransportFailure {
-                logger.debug("\(request.endpointName) → \(failure) after \(clock.now().millisecondsSince(started)) ms")
-                metrics.exchange(endpoint: request.endpointName, outcome: failure.metricLabel, started: started, ended: clock.now())
-                // A request that never connected cannot have had an effect; others are replayed
-                // only when repeating them is harmless.
-                let replayable = failure == .connectionFailed
-                    || (request.method.isIdempotent && (failure == .timedOut || failure == .connectionLost))
-                let delay = policy.backoffDelay(attempt: retries + 1, unitRandom: .random(in: 0..<1))
-                if replayable, retries < policy.maxRetries, delay < left() {
-                    retries += 1
-                    try await clock.sleep(for: delay)
-                    continue
-                }
-                throw SpotifyAPIError(transportFailure: failure, service: .webAPI)
-            }
+    /// One attempt on the wire, with its debug line and metrics.
+    private func exchange(_ request: SpotifyRequest, url: String, token: AccessToken, timeout: Duration) async throws -> TransportResponse {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(token.rawValue)"),
+            ("Accept", "application/json"),
+        ]
+        if request.jsonBody != nil { headers.append(("Content-Type", "application/json")) }
+        if let etag = request.ifNoneMatch { headers.append(("If-None-Match", etag)) }
+        let started = clock.now()
+        do {
+            let response = try await transport.send(
+                TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: timeout)
+            )
             logger.debug("\(request.endpointName) → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
             metrics.exchange(endpoint: request.endpointName, outcome: String(response.status), started: started, ended: clock.now())
-
-            switch response.status {
-            case 200..<300, 304:
-                return SpotifyResponse(
-                    status: response.status,
-                    body: response.body,
-                    etag: response.header("ETag"),
-                    contentType: response.header("Content-Type")
-                )
-            case 401 where !refreshedAfter401:
-                refreshedAfter401 = true
-                _ = try await authorization.accessTokenWasRejected(token)
-                continue
-            case 429:
-                let error = SpotifyAPIError.from(response: response, service: .webAPI)
-                let wait = error.retryAfter ?? policy.defaultRetryAfter
-                await gate.close(for: wait, from: clock.now())
-                guard rateLimitWaited + wait <= policy.rateLimitBudget, wait < left() else {
-                    var failed = error
-                    failed.retryAfter = wait
-                    throw failed
-                }
-                rateLimitWaited += wait
-                metrics.rateLimitWait(wait)
-                try await clock.sleep(for: wait)
-                continue
-            case let status where RetryPolicy.isRetryableServerStatus(status) && request.method.isIdempotent && retries < policy.maxRetries:
-                let error = SpotifyAPIError.from(response: response, service: .webAPI)
-                if let retryAfter = error.retryAfter, rateLimitWaited + retryAfter > policy.rateLimitBudget {
-                    throw error
-                }
-                let delay = max(policy.backoffDelay(attempt: retries + 1, unitRandom: .random(in: 0..<1)), error.retryAfter ?? .zero)
-                guard delay < left() else { throw error }
-                retries += 1
-                rateLimitWaited += error.retryAfter ?? .zero
-                try await clock.sleep(for: delay)
-                continue
-            default:
-                var error = SpotifyAPIError.from(response: response, service: .webAPI)
-                if response.status == 403, !request.requiredScopes.isEmpty,
-                   let granted = await authorization.grantedScopes, !request.requiredScopes.isSubset(of: granted) {
-                    error.code = .insufficientScope
-                }
-                throw error
-            }
+            return response
+        } catch let failure as TransportFailure {
+            logger.debug("\(request.endpointName) → \(failure) after \(clock.now().millisecondsSince(started)) ms")
+            metrics.exchange(endpoint: request.endpointName, outcome: failure.metricLabel, started: started, ended: clock.now())
+            throw failure
         }
+    }
+
+    /// A 403 for an endpoint whose scopes the token lacks says so.
+    private func diagnose(_ error: SpotifyAPIError, of request: SpotifyRequest) async -> SpotifyAPIError {
+        guard error.status == 403, !request.requiredScopes.isEmpty,
+              let granted = await authorization.grantedScopes, !request.requiredScopes.isSubset(of: granted)
+        else { return error }
+        var diagnosed = error
+        diagnosed.code = .insufficientScope
+        return diagnosed
     }
 
     /// The URL for a request; absolute URLs must lie under the API base so the bearer token is

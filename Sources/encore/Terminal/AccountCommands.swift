@@ -15,7 +15,7 @@ struct SignedInSession {
             clientID: credentials.clientID, clientSecret: nil,
             redirectURI: try RedirectURI("http://127.0.0.1/callback"), accountsBaseURL: credentials.accountsURL, apiBaseURL: credentials.apiURL
         )
-        let flow = try PKCEFlow(configuration: configuration)
+        let flow = try AuthorizationCodeFlow(configuration: configuration, clientAuthentication: .pkceOnly)
         let refresher = LockedCredentialsRefresher(file: file, flow: flow, leeway: configuration.refreshLeeway)
         let manager = TokenManager(tokens: credentials.tokens, refresher: refresher, leeway: configuration.refreshLeeway)
         return SignedInSession(credentials: credentials, client: SpotifyClient(configuration: configuration, authorization: manager))

@@ -111,7 +111,7 @@ struct CredentialsFile: Sendable {
 /// new set (with a rotated refresh token) before it is used.
 struct LockedCredentialsRefresher: TokenRefresher {
     let file: CredentialsFile
-    let flow: PKCEFlow
+    let flow: AuthorizationCodeFlow
     let leeway: Duration
 
     func refresh(_ tokens: UserTokens) async throws -> UserTokens {

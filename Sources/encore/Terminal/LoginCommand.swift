@@ -42,7 +42,7 @@ struct LoginCommand: AsyncParsableCommand {
             guard let redirect = configuration.redirectURI, redirect.isLoopback, let listenPort = redirect.url.port else {
                 throw CLIFailure(cause: "the redirect URI must be http://127.0.0.1:PORT/callback for the terminal", hint: "pass --port or set SPOTIFY_REDIRECT_URI", code: 1)
             }
-            let flow = try PKCEFlow(configuration: configuration)
+            let flow = try AuthorizationCodeFlow(configuration: configuration, clientAuthentication: .pkceOnly)
             let pending = flow.startAuthorization(scopes: Self.scopes(configured: configuration.scopes))
             let message = """
             Sign in to Spotify at:
