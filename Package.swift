@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SpotifyWebAPI", targets: ["SpotifyWebAPI"]),
+        .library(name: "SpotifyWebAPITesting", targets: ["SpotifyWebAPITesting"]),
         .library(name: "SpotifyEmulator", targets: ["SpotifyEmulator"]),
         .library(name: "EncoreServer", targets: ["EncoreServer"]),
         .executable(name: "encore", targets: ["encore"]),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.30.0"),
@@ -44,6 +46,11 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // What tests of code built on SpotifyWebAPI need: a clock whose time moves when told to.
+        .target(
+            name: "SpotifyWebAPITesting",
+            dependencies: ["SpotifyWebAPI"]
+        ),
         .target(
             name: "SpotifyEmulator",
             dependencies: [
@@ -65,6 +72,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -93,6 +101,7 @@ let package = Package(
             name: "SpotifyWebAPITests",
             dependencies: [
                 "SpotifyWebAPI",
+                "SpotifyWebAPITesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]
@@ -102,6 +111,7 @@ let package = Package(
             dependencies: [
                 "SpotifyEmulator",
                 "SpotifyWebAPI",
+                "SpotifyWebAPITesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -113,6 +123,7 @@ let package = Package(
                 "EncoreServer",
                 "SpotifyEmulator",
                 "SpotifyWebAPI",
+                "SpotifyWebAPITesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

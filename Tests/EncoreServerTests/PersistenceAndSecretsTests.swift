@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 @testable import SpotifyEmulator
 import SpotifyWebAPI
+import SpotifyWebAPITesting
 import Testing
 @testable import EncoreServer
 

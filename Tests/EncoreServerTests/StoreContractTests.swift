@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SpotifyWebAPI
+import SpotifyWebAPITesting
 import Testing
 @testable import EncoreServer
 

@@ -10,6 +10,7 @@ import NIOFoundationCompat
 import ServiceLifecycle
 @testable import SpotifyEmulator
 import SpotifyWebAPI
+import SpotifyWebAPITesting
 import Synchronization
 import Testing
 @testable import EncoreServer

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpotifyWebAPI
+import SpotifyWebAPITesting
 
 /// `timeout` is the budget of a whole call: attempts, back-off and Retry-After waits together.
 @Suite("One deadline per call")

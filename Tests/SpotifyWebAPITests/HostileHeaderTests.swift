@@ -3,6 +3,7 @@ import NIOCore
 import PropertyBased
 import Testing
 @testable import SpotifyWebAPI
+import SpotifyWebAPITesting
 
 /// Whatever Spotify (or something posing as it) sends back, the client answers with a value or
 /// a ``SpotifyAPIError``: no header, status or body may trap.

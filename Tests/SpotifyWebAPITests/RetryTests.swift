@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpotifyWebAPI
+import SpotifyWebAPITesting
 
 @Suite("Retry policy and the shared rate-limit gate")
 struct RetryTests {
