@@ -84,30 +84,33 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
+    /// The JSON body of an error under `/api/`: `{"error", "message", "retry_after"?}`.
+    struct Body: Encodable {
+        var error: String
+        var message: String
+        var retryAfter: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case error, message, retryAfter = "retry_after"
+        }
+    }
+
     static func json(_ presentation: ErrorPresentation) -> Response {
-        var object = "{\"error\":\"\(presentation.code)\",\"message\":\(jsonString(presentation.message))"
-        if let retryAfter = presentation.retryAfter { object += ",\"retry_after\":\(retryAfter)" }
-        object += "}"
+        let body = Body(error: presentation.code, message: presentation.message, retryAfter: presentation.retryAfter)
+        // Three plain fields cannot fail to encode; the fallback only keeps this path total.
+        let bytes = (try? encoder.encode(body)) ?? Data(#"{"error":"internal_error"}"#.utf8)
         return Response(
             status: presentation.status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: object))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
         )
     }
 
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
 
     private static func encode(_ path: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
