@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        var configuration = loaded.configuration
+        let configuration = loaded.configuration
         let level = configuration.logLevel
         // The access log writes a line per request: lines are queued and written in batches, so
         // no request waits on standard error (docs/performance.md has the cost either way).
@@ -72,8 +72,12 @@ struct Serve: AsyncParsableCommand {
             try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: nil, openBrowser: openBrowser)
             return
         }
+        try await serveDemo(configuration, logger: logger, logBuffer: logBuffer, openBrowser: openBrowser)
+    }
 
-        // Demo mode: a local Spotify on a free loopback port, with a demo app registered.
+    /// Demo mode: a local Spotify on a free loopback port, with a demo app registered.
+    private func serveDemo(_ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, openBrowser: Bool) async throws {
+        var configuration = configuration
         let emulator = SpotifyEmulator(configuration: .init(seed: 1))
         var emulatorLogger = Logger(label: "encore.emulator")
         emulatorLogger.logLevel = .warning

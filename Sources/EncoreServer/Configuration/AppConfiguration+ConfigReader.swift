@@ -35,28 +35,23 @@ extension AppConfiguration {
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
         self.init()
         let encore = reader.scoped(to: "encore")
+        try readServer(encore)
+        try readLimits(encore)
+        try readSpotify(reader.scoped(to: "spotify"))
+    }
+
+    private mutating func readServer(_ encore: ConfigReader) throws(SpotifyConfigurationError) {
         host = encore.string(forKey: "host", default: host)
-        if let portText = encore.string(forKey: "port") {
-            guard let value = Int(portText), (0...65535).contains(value) else {
-                throw SpotifyConfigurationError(key: "ENCORE_PORT", message: "\"\(portText)\" is not a port number (0–65535)")
-            }
-            port = value
-        }
+        port = try Self.int(encore, "port", "ENCORE_PORT", in: 0...65535, { "\"\($0)\" is not a port number (0–65535)" }) ?? port
         if let url = encore.string(forKey: "database.url", isSecret: true), !url.isEmpty {
             database = try DatabaseLocation(parsing: url)
         }
-        if let size = encore.string(forKey: "database.pool.size") {
-            guard let value = Int(size), (1...500).contains(value) else {
-                throw SpotifyConfigurationError(key: "ENCORE_DATABASE_POOL_SIZE", message: "\"\(size)\" is not a connection count (1–500)")
-            }
-            databasePoolSize = value
-        }
-        if let count = encore.string(forKey: "spotify.connections") {
-            guard let value = Int(count), (1...1000).contains(value) else {
-                throw SpotifyConfigurationError(key: "ENCORE_SPOTIFY_CONNECTIONS", message: "\"\(count)\" is not a connection count (1–1000)")
-            }
-            spotifyConnections = value
-        }
+        databasePoolSize = try Self.int(encore, "database.pool.size", "ENCORE_DATABASE_POOL_SIZE", in: 1...500, {
+            "\"\($0)\" is not a connection count (1–500)"
+        }) ?? databasePoolSize
+        spotifyConnections = try Self.int(encore, "spotify.connections", "ENCORE_SPOTIFY_CONNECTIONS", in: 1...1000, {
+            "\"\($0)\" is not a connection count (1–1000)"
+        }) ?? spotifyConnections
         if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
             secretKey = try Self.decodeSecretKey(encoded)
         }
@@ -75,59 +70,63 @@ extension AppConfiguration {
             }
             logLevel = parsed
         }
-        if let ttl = encore.string(forKey: "cache.ttl") {
-            guard let seconds = Double(ttl), seconds >= 0, seconds.isFinite else {
-                throw SpotifyConfigurationError(key: "ENCORE_CACHE_TTL", message: "\"\(ttl)\" is not a number of seconds (0 turns the cache off)")
-            }
-            cacheTTL = .interval(seconds)
-        }
-        if let ttl = encore.string(forKey: "session.cache.ttl") {
-            guard let seconds = Double(ttl), seconds >= 0, seconds <= 60 else {
-                throw SpotifyConfigurationError(
-                    key: "ENCORE_SESSION_CACHE_TTL",
-                    message: "\"\(ttl)\" is not a number of seconds from 0 to 60 (a sign-out on another instance takes this long to reach this one)"
-                )
-            }
-            sessionCacheTTL = .interval(seconds)
-        }
-        if let bytes = encore.string(forKey: "cache.max.bytes") {
-            guard let value = Int(bytes), value >= 0 else {
-                throw SpotifyConfigurationError(key: "ENCORE_CACHE_MAX_BYTES", message: "\"\(bytes)\" is not a number of bytes (268435456 is 256 MiB)")
-            }
-            cacheMaxBytes = value
-        }
-        if let limit = encore.string(forKey: "user.rate.limit") {
-            guard let value = Int(limit), (0...100_000).contains(value) else {
-                throw SpotifyConfigurationError(key: "ENCORE_USER_RATE_LIMIT", message: "\"\(limit)\" is not a number of calls per 30 s (0 turns the limit off)")
-            }
-            userRateLimit = value
-        }
-        if let idle = encore.string(forKey: "idle.timeout") {
-            guard let seconds = Double(idle), seconds >= 1, seconds <= 3600 else {
-                throw SpotifyConfigurationError(key: "ENCORE_IDLE_TIMEOUT", message: "\"\(idle)\" is not a number of seconds from 1 to 3600")
-            }
-            idleTimeout = .interval(seconds)
-        }
         if let address = encore.string(forKey: "metrics.address"), !address.isEmpty {
             guard let parsed = Self.hostAndPort(address) else {
                 throw SpotifyConfigurationError(key: "ENCORE_METRICS_ADDRESS", message: "\"\(address)\" is not host:port, e.g. 127.0.0.1:9464")
             }
             metricsAddress = parsed
         }
+    }
 
-        let spotifyReader = reader.scoped(to: "spotify")
-        if let clientID = spotifyReader.string(forKey: "client.id"), !clientID.isEmpty {
-            do {
-                var spotify = try SpotifyClientConfiguration(reader: spotifyReader)
-                if spotify.redirectURI == nil {
-                    spotify.redirectURI = try RedirectURI("http://127.0.0.1:\(port == 0 ? 9000 : port)/callback")
-                }
-                self.spotify = spotify
-            } catch {
-                // Name the variable the person sets, not the internal key.
-                throw SpotifyConfigurationError(key: "SPOTIFY_" + error.key.uppercased().replacingOccurrences(of: ".", with: "_"), message: error.message)
+    private mutating func readLimits(_ encore: ConfigReader) throws(SpotifyConfigurationError) {
+        cacheTTL = try Self.seconds(encore, "cache.ttl", "ENCORE_CACHE_TTL", in: 0...Double.greatestFiniteMagnitude, {
+            "\"\($0)\" is not a number of seconds (0 turns the cache off)"
+        }) ?? cacheTTL
+        sessionCacheTTL = try Self.seconds(encore, "session.cache.ttl", "ENCORE_SESSION_CACHE_TTL", in: 0...60, {
+            "\"\($0)\" is not a number of seconds from 0 to 60 (a sign-out on another instance takes this long to reach this one)"
+        }) ?? sessionCacheTTL
+        cacheMaxBytes = try Self.int(encore, "cache.max.bytes", "ENCORE_CACHE_MAX_BYTES", in: 0...Int.max, {
+            "\"\($0)\" is not a number of bytes (268435456 is 256 MiB)"
+        }) ?? cacheMaxBytes
+        userRateLimit = try Self.int(encore, "user.rate.limit", "ENCORE_USER_RATE_LIMIT", in: 0...100_000, {
+            "\"\($0)\" is not a number of calls per 30 s (0 turns the limit off)"
+        }) ?? userRateLimit
+        idleTimeout = try Self.seconds(encore, "idle.timeout", "ENCORE_IDLE_TIMEOUT", in: 1...3600, {
+            "\"\($0)\" is not a number of seconds from 1 to 3600"
+        }) ?? idleTimeout
+    }
+
+    /// Without `spotify.client.id` this stays in demo mode.
+    private mutating func readSpotify(_ spotifyReader: ConfigReader) throws(SpotifyConfigurationError) {
+        guard let clientID = spotifyReader.string(forKey: "client.id"), !clientID.isEmpty else { return }
+        do {
+            var spotify = try SpotifyClientConfiguration(reader: spotifyReader)
+            if spotify.redirectURI == nil {
+                spotify.redirectURI = try RedirectURI("http://127.0.0.1:\(port == 0 ? 9000 : port)/callback")
             }
+            self.spotify = spotify
+        } catch {
+            // Name the variable the person sets, not the internal key.
+            throw SpotifyConfigurationError(key: "SPOTIFY_" + error.key.uppercased().replacingOccurrences(of: ".", with: "_"), message: error.message)
         }
+    }
+
+    /// A whole number in `range`, `nil` when unset; otherwise an error naming `variable`.
+    private static func int(
+        _ reader: ConfigReader, _ key: ConfigKey, _ variable: String, in range: ClosedRange<Int>, _ explain: (String) -> String
+    ) throws(SpotifyConfigurationError) -> Int? {
+        guard let text = reader.string(forKey: key) else { return nil }
+        guard let value = Int(text), range.contains(value) else { throw SpotifyConfigurationError(key: variable, message: explain(text)) }
+        return value
+    }
+
+    /// A finite number of seconds in `range`, `nil` when unset; otherwise an error naming `variable`.
+    private static func seconds(
+        _ reader: ConfigReader, _ key: ConfigKey, _ variable: String, in range: ClosedRange<Double>, _ explain: (String) -> String
+    ) throws(SpotifyConfigurationError) -> Duration? {
+        guard let text = reader.string(forKey: key) else { return nil }
+        guard let value = Double(text), value.isFinite, range.contains(value) else { throw SpotifyConfigurationError(key: variable, message: explain(text)) }
+        return .interval(value)
     }
 
     /// Reads the process environment, then a `.env` file, then `overrides` (flags), each winning
