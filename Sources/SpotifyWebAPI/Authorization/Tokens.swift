@@ -1,15 +1,17 @@
 import Foundation
 
-/// A Web API access token. Its `description` shows only the last four characters.
-public struct AccessToken: Sendable, Hashable, Codable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The bearer token; send it only in an `Authorization` header to the Web API.
-    public let rawValue: String
-
+/// A token string that is coded as a bare JSON string and never printed whole: its
+/// `description` shows only the last four characters.
+public protocol RedactedToken: Sendable, Hashable, Codable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The token itself.
+    var rawValue: String { get }
     /// Wraps a token string.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
+    init(_ rawValue: String)
+}
 
+extension RedactedToken {
     public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
+        self.init(try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -17,29 +19,24 @@ public struct AccessToken: Sendable, Hashable, Codable, CustomStringConvertible,
         try container.encode(rawValue)
     }
 
-    public var description: String { "AccessToken(…\(rawValue.suffix(4)))" }
+    public var description: String { "\(Self.self)(…\(rawValue.suffix(4)))" }
     public var debugDescription: String { description }
 }
 
+/// A Web API access token. Its `description` shows only the last four characters.
+public struct AccessToken: RedactedToken {
+    /// The bearer token; send it only in an `Authorization` header to the Web API.
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
 /// A refresh token. Its `description` shows only the last four characters.
-public struct RefreshToken: Sendable, Hashable, Codable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct RefreshToken: RedactedToken {
     /// The token; send it only to the accounts service's token endpoint.
     public let rawValue: String
 
-    /// Wraps a token string.
     public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { "RefreshToken(…\(rawValue.suffix(4)))" }
-    public var debugDescription: String { description }
 }
 
 /// A user's tokens and what is known about them.

@@ -20,7 +20,7 @@ public struct Page<Item: Codable & Sendable>: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         href = try container.decodeIfPresent(String.self, forKey: .href) ?? ""
-        items = try container.decodeIfPresent([Item?].self, forKey: .items)?.compactMap { $0 } ?? []
+        items = try container.decodeItems(forKey: .items)
         limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 0
         next = try container.decodeIfPresent(String.self, forKey: .next)
         offset = try container.decodeIfPresent(Int.self, forKey: .offset) ?? 0
@@ -70,14 +70,21 @@ public struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         href = try container.decodeIfPresent(String.self, forKey: .href) ?? ""
-        items = try container.decodeIfPresent([Item?].self, forKey: .items)?.compactMap { $0 } ?? []
+        items = try container.decodeItems(forKey: .items)
+        cursors = try container.decodeIfPresent(Cursors.self, forKey: .cursors)
         limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 0
         next = try container.decodeIfPresent(String.self, forKey: .next)
-        cursors = try container.decodeIfPresent(Cursors.self, forKey: .cursors)
         total = try container.decodeIfPresent(Int.self, forKey: .total)
     }
 
     enum CodingKeys: String, CodingKey {
         case href, items, limit, next, cursors, total
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A list whose `null` entries (items Spotify no longer has) are left out; absent is empty.
+    func decodeItems<Item: Decodable>(forKey key: Key) throws -> [Item] {
+        try decodeIfPresent([Item?].self, forKey: key)?.compactMap { $0 } ?? []
     }
 }
