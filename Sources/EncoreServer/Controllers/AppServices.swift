@@ -79,11 +79,11 @@ struct QueryReader {
         return values.first?.value
     }
 
-    func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(AppError) -> Int {
+    /// A whole number of at most nine digits, sign included; its range is the caller's to check.
+    func wholeNumber(_ name: String, default fallback: Int) throws(AppError) -> Int {
         guard let text = try single(name) else { return fallback }
-        guard text.utf8.count <= 9, let value = Int(text), range.contains(value) else {
-            let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
-            throw .badParameter(name: name, message: "must be a whole number \(bound)")
+        guard text.utf8.count <= 9, let value = Int(text) else {
+            throw .badParameter(name: name, message: "must be a whole number")
         }
         return value
     }

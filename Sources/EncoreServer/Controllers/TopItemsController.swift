@@ -7,17 +7,32 @@ import SpotifyWebAPI
 struct TopItemsController {
     let services: AppServices
 
-    /// The validated query shared by pages and API.
+    /// The query shared by pages and API, and the Spotify request it makes. Spotify's ranges
+    /// are the library's to check (once, as it builds the request); the app adds its own bound
+    /// on `offset`, which keeps the cache's key space small.
     struct Query {
         var timeRange: TimeRange
         var limit: Int
         var offset: Int
+        var spotifyRequest: SpotifyRequest
 
-        init(_ request: Request) throws(AppError) {
+        init(_ kind: TopItemsType, _ request: Request) throws(AppError) {
             let reader = QueryReader(request)
             timeRange = try reader.timeRange()
-            limit = try reader.int("limit", default: 20, range: 1...50)
-            offset = try reader.int("offset", default: 0, range: 0...100_000)
+            limit = try reader.wholeNumber("limit", default: 20)
+            offset = try reader.wholeNumber("offset", default: 0)
+            guard offset <= 100_000 else { throw .badParameter(name: "offset", message: "must be 100000 or less") }
+            do {
+                spotifyRequest = try .currentUserTop(kind, timeRange: timeRange, limit: limit, offset: offset)
+            } catch {
+                throw .badParameter(name: error.parameter ?? "limit", message: Self.explanation(of: error))
+            }
+        }
+
+        /// The library's words without the parameter's name, which the page puts first.
+        private static func explanation(of error: SpotifyAPIError) -> String {
+            guard let message = error.message, let parameter = error.parameter, message.hasPrefix(parameter + " ") else { return "is out of range" }
+            return String(message.dropFirst(parameter.count + 1))
         }
     }
 
@@ -33,7 +48,7 @@ struct TopItemsController {
         routes.get("/api/me") { request, context in
             let body = try await services.spotify(userID: context.userID) {
                 try await services.users.cachedGET(
-                    userID: context.userID, request: SpotifyRequest(path: "me", endpointName: "GET /me"), bypassCache: Self.bypass(request)
+                    userID: context.userID, request: .currentUserProfile, bypassCache: Self.bypass(request)
                 )
             }
             return Self.json(body)
@@ -43,14 +58,12 @@ struct TopItemsController {
         return routes
     }
 
-    enum Kind: String {
-        case tracks, artists
-    }
+    typealias Kind = TopItemsType
 
     /// Spotify's paging object, byte for byte as Spotify sent it.
     private func api(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
-        let query = try Query(request)
-        return Self.json(try await fetch(kind, query, request: request, userID: context.userID))
+        let query = try Query(kind, request)
+        return Self.json(try await fetch(query, request: request, userID: context.userID))
     }
 
     /// The rows of a page and the total Spotify reported, as decoded from one answer.
@@ -60,8 +73,8 @@ struct TopItemsController {
     }
 
     private func page(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
-        let query = try Query(request)
-        let answer = try await fetchAnswer(kind, query, request: request, userID: context.userID)
+        let query = try Query(kind, request)
+        let answer = try await fetchAnswer(query, request: request, userID: context.userID)
         // Rendered once per stored answer (its slot is per cache key, and the key holds the kind
         // and the whole query); each view only puts this session's CSRF token in.
         let page = try answer.derived.value { () throws(AppError) -> PrerenderedPage in
@@ -101,14 +114,13 @@ struct TopItemsController {
         )
     }
 
-    private func fetch(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ByteBuffer {
-        try await fetchAnswer(kind, query, request: request, userID: userID).body
+    private func fetch(_ query: Query, request: Request, userID: String) async throws -> ByteBuffer {
+        try await fetchAnswer(query, request: request, userID: userID).body
     }
 
-    private func fetchAnswer(_ kind: Kind, _ query: Query, request: Request, userID: String) async throws -> ResponseCache.Entry {
-        let spotifyRequest = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: query.timeRange, limit: query.limit, offset: query.offset)
-        return try await services.spotify(userID: userID) {
-            try await services.users.cachedAnswer(userID: userID, request: spotifyRequest, bypassCache: Self.bypass(request))
+    private func fetchAnswer(_ query: Query, request: Request, userID: String) async throws -> ResponseCache.Entry {
+        try await services.spotify(userID: userID) {
+            try await services.users.cachedAnswer(userID: userID, request: query.spotifyRequest, bypassCache: Self.bypass(request))
         }
     }
 

@@ -197,18 +197,12 @@ extension SpotifyClient {
         }
     }
 
-    /// Checks a `limit` against Spotify's 1…50 range before anything is sent.
     static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50) throws(SpotifyAPIError) {
-        guard range.contains(limit) else {
-            throw SpotifyAPIError(code: .invalidRequest, message: "limit must be between \(range.lowerBound) and \(range.upperBound), got \(limit)")
-        }
+        try SpotifyRequest.checkLimit(limit, range: range)
     }
 
-    /// Checks an `offset` is not negative.
     static func checkOffset(_ offset: Int) throws(SpotifyAPIError) {
-        guard offset >= 0 else {
-            throw SpotifyAPIError(code: .invalidRequest, message: "offset must be 0 or more, got \(offset)")
-        }
+        try SpotifyRequest.checkOffset(offset)
     }
 
     /// A walking sequence over a paged endpoint.

@@ -56,6 +56,24 @@ public struct SpotifyRequest: Sendable {
     }
 }
 
+extension SpotifyRequest {
+    /// Checks a `limit` against Spotify's range (1…50 unless said) before anything is sent.
+    static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50) throws(SpotifyAPIError) {
+        guard range.contains(limit) else {
+            throw SpotifyAPIError(
+                code: .invalidRequest, message: "limit must be between \(range.lowerBound) and \(range.upperBound), got \(limit)", parameter: "limit"
+            )
+        }
+    }
+
+    /// Checks an `offset` is not negative.
+    static func checkOffset(_ offset: Int) throws(SpotifyAPIError) {
+        guard offset >= 0 else {
+            throw SpotifyAPIError(code: .invalidRequest, message: "offset must be 0 or more, got \(offset)", parameter: "offset")
+        }
+    }
+}
+
 /// A successful Web API response, body untouched, for callers that pass JSON straight through.
 public struct SpotifyResponse: Sendable {
     /// 2xx, or 304 when the request carried a matching `If-None-Match`.

@@ -84,6 +84,9 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
     public var reason: String?
     /// How long Spotify asked to wait before trying again (`Retry-After`), when it said.
     public var retryAfter: Duration?
+    /// The request parameter at fault, for an ``Code/invalidRequest`` raised before sending
+    /// (`limit`, `offset`, …), so a server can answer its own client with a 400 that names it.
+    public var parameter: String?
 
     /// Creates an error.
     public init(
@@ -92,7 +95,8 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         status: Int? = nil,
         message: String? = nil,
         reason: String? = nil,
-        retryAfter: Duration? = nil
+        retryAfter: Duration? = nil,
+        parameter: String? = nil
     ) {
         self.code = code
         self.service = service
@@ -100,6 +104,7 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
         self.reason = reason
         self.retryAfter = retryAfter
+        self.parameter = parameter
     }
 
     /// A payload-free summary (code and status) suitable for metric labels and log fields.

@@ -19,6 +19,8 @@ struct TopCommand: AsyncParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case tracks, artists
+
+        var type: TopItemsType { self == .tracks ? .tracks : .artists }
     }
 
     enum Range: String, ExpressibleByArgument, CaseIterable {
@@ -52,7 +54,7 @@ struct TopCommand: AsyncParsableCommand {
             let spotify = session.client
             if format == .json && !all {
                 // Spotify's own paging object, unchanged.
-                let request = try SpotifyClient<TokenManager>.topItemsRequest(kind.rawValue, timeRange: range.timeRange, limit: page.limit, offset: 0)
+                let request = try SpotifyRequest.currentUserTop(kind.type, timeRange: range.timeRange, limit: page.limit)
                 return try await Output.passThrough(request, from: session)
             }
             switch kind {
