@@ -145,6 +145,17 @@ struct RetryTests {
         #expect(error?.code == .insufficientScope)
     }
 
+    @Test("a 403 on an either-scope endpoint is insufficientScope only when the token has neither",
+          arguments: [([Scope](), SpotifyAPIError.Code.insufficientScope), ([.playlistModifyPublic], .forbidden), ([.playlistModifyPrivate], .forbidden)])
+    func alternativeScopes(granted: [Scope], expected: SpotifyAPIError.Code) async throws {
+        let transport = ScriptedTransport { _, _ in .json(403, #"{"error":{"status":403,"message":"Forbidden"}}"#) }
+        let spotify = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(scopes: Set(granted)), transport: transport, clock: VirtualClock()
+        )
+        let error = await #expect(throws: SpotifyAPIError.self) { try await spotify.addItems(["spotify:track:x"], to: "p1") }
+        #expect(error?.code == expected)
+    }
+
     @Test("back-off delay: equal jitter, doubling, capped")
     func backoffArithmetic() {
         let policy = RetryPolicy(baseDelay: .milliseconds(100), maxDelay: .seconds(1))

@@ -74,9 +74,10 @@ func sampleTokens(now: Date, expiresIn: TimeInterval = 3600, refresh: String? = 
 /// Authorization with a fixed token, for tests of the request path itself.
 struct StaticAuthorization: UserAuthorization {
     var token = AccessToken("static-token")
+    var scopes: Set<Scope> = [.userTopRead]
     func accessToken() async throws -> AccessToken { token }
     func accessTokenWasRejected(_ rejected: AccessToken) async throws -> AccessToken {
         throw SpotifyAPIError(code: .unauthorized)
     }
-    var grantedScopes: Set<Scope>? { get async { [.userTopRead] } }
+    var grantedScopes: Set<Scope>? { get async { scopes } }
 }

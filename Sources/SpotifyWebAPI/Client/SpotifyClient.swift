@@ -143,9 +143,12 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
 
     /// A 403 for an endpoint whose scopes the token lacks says so.
     private func diagnose(_ error: SpotifyAPIError, of request: SpotifyRequest) async -> SpotifyAPIError {
-        guard error.status == 403, !request.requiredScopes.isEmpty,
-              let granted = await authorization.grantedScopes, !request.requiredScopes.isSubset(of: granted)
+        guard error.status == 403, !request.requiredScopes.isEmpty || !request.alternativeScopes.isEmpty,
+              let granted = await authorization.grantedScopes
         else { return error }
+        let lacking = !request.requiredScopes.isSubset(of: granted)
+            || (!request.alternativeScopes.isEmpty && request.alternativeScopes.isDisjoint(with: granted))
+        guard lacking else { return error }
         var diagnosed = error
         diagnosed.code = .insufficientScope
         return diagnosed

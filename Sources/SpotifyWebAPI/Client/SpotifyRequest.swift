@@ -18,8 +18,10 @@ public struct SpotifyRequest: Sendable {
     public var query: [(String, String)]
     /// A JSON body, already encoded.
     public var jsonBody: ByteBuffer?
-    /// Scopes the endpoint needs, to tell a missing scope from other 403s.
+    /// Scopes the endpoint needs, all of them, to tell a missing scope from other 403s.
     public var requiredScopes: Set<Scope>
+    /// Scopes of which the endpoint needs one (a playlist's public or private modify scope).
+    public var alternativeScopes: Set<Scope>
     /// A validator from an earlier response; a 304 then counts as success.
     public var ifNoneMatch: String?
     /// A short, stable name for logs and metrics, such as `GET /me/top/{type}`.
@@ -32,6 +34,7 @@ public struct SpotifyRequest: Sendable {
         query: [(String, String)] = [],
         jsonBody: ByteBuffer? = nil,
         requiredScopes: Set<Scope> = [],
+        alternativeScopes: Set<Scope> = [],
         ifNoneMatch: String? = nil,
         endpointName: String? = nil
     ) {
@@ -40,6 +43,7 @@ public struct SpotifyRequest: Sendable {
         self.query = query
         self.jsonBody = jsonBody
         self.requiredScopes = requiredScopes
+        self.alternativeScopes = alternativeScopes
         self.ifNoneMatch = ifNoneMatch
         self.endpointName = endpointName ?? "\(method.rawValue) /\(path)"
     }
@@ -51,6 +55,7 @@ public struct SpotifyRequest: Sendable {
         self.query = []
         self.jsonBody = nil
         self.requiredScopes = requiredScopes
+        self.alternativeScopes = []
         self.ifNoneMatch = nil
         self.endpointName = endpointName
     }

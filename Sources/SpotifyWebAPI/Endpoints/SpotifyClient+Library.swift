@@ -1,5 +1,6 @@
 extension SpotifyClient where Authorization: UserAuthorization {
     /// One page of the user's saved tracks: `GET /me/tracks`. Scope `user-library-read`.
+    /// Reference: [Get User's Saved Tracks](https://developer.spotify.com/documentation/web-api/reference/get-users-saved-tracks).
     /// - Parameters:
     ///   - limit: 1…50, default 20.
     ///   - offset: 0 or more.

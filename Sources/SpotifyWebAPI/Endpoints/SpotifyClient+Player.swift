@@ -10,6 +10,7 @@ extension SpotifyClient where Authorization: UserAuthorization {
     }
 
     /// The user's recently played tracks: `GET /me/player/recently-played`.
+    /// Reference: [Get Recently Played Tracks](https://developer.spotify.com/documentation/web-api/reference/get-recently-played).
     /// Scope `user-read-recently-played`.
     ///
     /// Only the last 50 plays are kept; a track counts after 30 s of play.

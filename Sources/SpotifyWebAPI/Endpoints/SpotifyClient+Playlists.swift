@@ -1,6 +1,7 @@
 extension SpotifyClient where Authorization: UserAuthorization {
     /// Creates a playlist for the user: `POST /me/playlists` (February 2026).
-    /// Scopes `playlist-modify-public` or `playlist-modify-private`.
+    /// Scope `playlist-modify-public` or `playlist-modify-private`, as `isPublic` says.
+    /// Reference: [Create Playlist](https://developer.spotify.com/documentation/web-api/reference/create-playlist).
     /// - Parameters:
     ///   - name: The playlist's name.
     ///   - isPublic: `false` for a private playlist (needs `playlist-modify-private`).
@@ -24,9 +25,10 @@ extension SpotifyClient where Authorization: UserAuthorization {
     }
 }
 
-extension SpotifyClient {
+extension SpotifyClient where Authorization: UserAuthorization {
     /// Adds items to a playlist: `POST /playlists/{id}/items`, 100 URIs per request.
-    /// Scopes `playlist-modify-public` or `playlist-modify-private`.
+    /// Scope `playlist-modify-public` or `playlist-modify-private` (which one depends on the
+    /// playlist). Reference: [Add Items to Playlist](https://developer.spotify.com/documentation/web-api/reference/add-tracks-to-playlist).
     ///
     /// Items are sent in order, in as many requests as needed. A failure part-way throws, and
     /// the chunks sent before it stay added (Spotify has no transaction across requests).
@@ -47,6 +49,7 @@ extension SpotifyClient {
                 method: .post,
                 path: "playlists/\(Self.segment(playlistID))/items",
                 jsonBody: body,
+                alternativeScopes: [.playlistModifyPublic, .playlistModifyPrivate],
                 endpointName: "POST /playlists/{id}/items"
             ))
             snapshots.append(snapshot.snapshotID)
@@ -55,23 +58,29 @@ extension SpotifyClient {
         return snapshots
     }
 
-    /// A playlist: `GET /playlists/{id}`.
-    public func playlist(id: String, market: String? = nil) async throws -> Playlist {
-        try await send(SpotifyRequest(
-            path: "playlists/\(Self.segment(id))",
-            query: market.map { [("market", $0)] } ?? [],
-            endpointName: "GET /playlists/{id}"
-        ))
-    }
-
-    /// One page of a playlist's items: `GET /playlists/{id}/items` (own or collaborative playlists).
+    /// One page of a playlist's items: `GET /playlists/{id}/items`. Scope `playlist-read-private`;
+    /// since February 2026 only for playlists the user owns or collaborates on (otherwise 403).
+    /// Reference: [Get Playlist Items](https://developer.spotify.com/documentation/web-api/reference/get-playlists-tracks).
     public func playlistItems(id: String, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
         try Self.checkLimit(limit, range: 1...50)
         try Self.checkOffset(offset)
         return try await send(SpotifyRequest(
             path: "playlists/\(Self.segment(id))/items",
             query: [("limit", String(limit)), ("offset", String(offset))],
+            requiredScopes: [.playlistReadPrivate],
             endpointName: "GET /playlists/{id}/items"
+        ))
+    }
+}
+
+extension SpotifyClient {
+    /// A playlist: `GET /playlists/{id}`. No scope: an app token may read a public playlist.
+    /// Reference: [Get Playlist](https://developer.spotify.com/documentation/web-api/reference/get-playlist).
+    public func playlist(id: String, market: String? = nil) async throws -> Playlist {
+        try await send(SpotifyRequest(
+            path: "playlists/\(Self.segment(id))",
+            query: market.map { [("market", $0)] } ?? [],
+            endpointName: "GET /playlists/{id}"
         ))
     }
 }
