@@ -47,21 +47,14 @@ public struct AppDependencies: Sendable {
 /// `encore serve` and the tests both call this; tests pass the emulator's URLs and port 0.
 /// - Throws: ``SpotifyConfigurationError`` without a Spotify configuration, ``StorageError``
 ///   when the database or key cannot be used.
-public func buildApplication(_ configuration: AppConfiguration, dependencies: AppDependencies = AppDependencies()) async throws -> some ApplicationProtocol {
+public func buildApplication(
+    _ configuration: AppConfiguration, dependencies: AppDependencies = AppDependencies()
+) async throws -> some ApplicationProtocol {
     var logger = dependencies.logger
     logger.logLevel = configuration.logLevel
     let key = try configuration.secretKey ?? SecretKeyFile.loadOrCreate(at: configuration.secretKeyFile)
 
-    let store: any EncoreStore
-    if let given = dependencies.store {
-        store = given
-    } else {
-        store = try await SQLEncoreStore.open(
-            configuration.database, poolSize: configuration.databasePoolSize,
-            transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3),
-            sessionCacheTTL: configuration.sessionCacheTTL, clock: dependencies.clock, logger: logger
-        )
-    }
+    let store = try await openStore(configuration, dependencies: dependencies, logger: logger)
     var dependencies = dependencies
     let ownTransport = dependencies.transport == nil ? AsyncHTTPClientTransport(connectionsPerHost: configuration.spotifyConnections) : nil
     dependencies.transport = dependencies.transport ?? ownTransport
@@ -80,8 +73,7 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
         // timeout is closed: otherwise every such socket holds a file descriptor for good.
         server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()], idleTimeout: .init(configuration.idleTimeout))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [StoreService(store: store, clock: dependencies.clock, logger: logger)] + (ownTransport.map { [TransportService(transport: $0)] } ?? [])
-            + (configuration.metricsAddress.map { [OperationsController.metricsServer(at: $0, metrics: dependencies.metrics, logger: logger, onRunning: dependencies.onMetricsServerRunning)] } ?? []),
+        services: backgroundServices(configuration, dependencies: dependencies, store: store, ownTransport: ownTransport, logger: logger),
         onServerRunning: { channel in
             await onRunning?(configuration.host, channel.localAddress?.port ?? configuration.port)
         },
@@ -93,7 +85,8 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     app.beforeServerStarts { [logger] in
         do {
             try await cancelWhenGracefulShutdown { try await store.migrate() }
-        } catch where Task.isShuttingDownGracefully {
+        } catch {
+            guard Task.isShuttingDownGracefully else { throw error }
             logger.notice("stopped during start-up, before the database migration finished; the next start completes it")
             throw StoppedDuringStartup()
         }
@@ -101,11 +94,37 @@ public func buildApplication(_ configuration: AppConfiguration, dependencies: Ap
     return app
 }
 
+private func openStore(_ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger) async throws -> any EncoreStore {
+    if let given = dependencies.store { return given }
+    return try await SQLEncoreStore.open(
+        configuration.database, poolSize: configuration.databasePoolSize,
+        transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3),
+        sessionCacheTTL: configuration.sessionCacheTTL, clock: dependencies.clock, logger: logger
+    )
+}
+
+/// What runs beside the server: the store (PostgreSQL's pool, the sweep), the HTTP client the
+/// app made for itself, and `/metrics` on an address of its own.
+private func backgroundServices(
+    _ configuration: AppConfiguration, dependencies: AppDependencies, store: any EncoreStore,
+    ownTransport: AsyncHTTPClientTransport?, logger: Logger
+) -> [any Service] {
+    var services: [any Service] = [StoreService(store: store, clock: dependencies.clock, logger: logger)]
+    if let ownTransport { services.append(TransportService(transport: ownTransport)) }
+    if let address = configuration.metricsAddress {
+        services.append(
+            OperationsController.metricsServer(
+                at: address, metrics: dependencies.metrics, logger: logger, onRunning: dependencies.onMetricsServerRunning))
+    }
+    return services
+}
+
 func makeServices(
     _ configuration: AppConfiguration, dependencies: AppDependencies, store: any EncoreStore, key: SymmetricKey, logger: Logger
 ) throws -> AppServices {
     guard let spotify = configuration.spotify else {
-        throw SpotifyConfigurationError(key: "SPOTIFY_CLIENT_ID", message: "is not set; set it to your app's client id, or run `swift run encore` without it for demo mode")
+        throw SpotifyConfigurationError(
+            key: "SPOTIFY_CLIENT_ID", message: "is not set; set it to your app's client id, or run `swift run encore` without it for demo mode")
     }
     guard spotify.redirectURI != nil else {
         throw SpotifyConfigurationError(key: "SPOTIFY_REDIRECT_URI", message: "is required, e.g. http://127.0.0.1:9000/callback")
@@ -140,7 +159,8 @@ func makeServices(
         users: users,
         views: try ViewRenderer(),
         csrf: CSRFTokens(secretKey: key),
-        cookies: SessionCookies(secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime, signInLifetime: configuration.signInLifetime),
+        cookies: SessionCookies(
+            secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime, signInLifetime: configuration.signInLifetime),
         cipher: cipher,
         clock: dependencies.clock,
         metrics: dependencies.metrics,
@@ -152,14 +172,16 @@ func makeServices(
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
-    router.add(middleware: SecurityHeadersMiddleware(
-        imageOrigins: services.configuration.imageOrigins, strictTransportSecurity: services.configuration.usesHTTPS
-    ))
+    router.add(
+        middleware: SecurityHeadersMiddleware(
+            imageOrigins: services.configuration.imageOrigins, strictTransportSecurity: services.configuration.usesHTTPS
+        ))
     router.add(middleware: ErrorMiddleware(views: services.views, csrf: services.csrf))
-    router.add(middleware: SessionMiddleware(
-        store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime,
-        absoluteLifetime: services.configuration.sessionAbsoluteLifetime
-    ))
+    router.add(
+        middleware: SessionMiddleware(
+            store: services.store, clock: services.clock, lifetime: services.configuration.sessionLifetime,
+            absoluteLifetime: services.configuration.sessionAbsoluteLifetime
+        ))
 
     router.addRoutes(HomeController(services: services).routes())
     router.addRoutes(AuthController(services: services).routes())

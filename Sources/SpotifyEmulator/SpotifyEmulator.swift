@@ -58,12 +58,13 @@ public final class SpotifyEmulator: Sendable {
     public init(configuration: SpotifyEmulatorConfiguration = .init()) {
         rendered = RenderedCatalog.shared(seed: configuration.seed)
         catalog = rendered.catalog
-        state = EmulatorState(settings: .init(
-            devMode: configuration.devMode,
-            refreshTokenPolicy: configuration.refreshTokenPolicy,
-            tokenTTL: configuration.tokenTTL,
-            autoApproveUser: configuration.autoApproveUser
-        ))
+        state = EmulatorState(
+            settings: .init(
+                devMode: configuration.devMode,
+                refreshTokenPolicy: configuration.refreshTokenPolicy,
+                tokenTTL: configuration.tokenTTL,
+                autoApproveUser: configuration.autoApproveUser
+            ))
         for client in configuration.clients { state.register(client) }
     }
 
@@ -132,7 +133,9 @@ public final class SpotifyEmulator: Sendable {
 
     /// Registers an app; a missing id or secret is generated.
     @discardableResult
-    public func registerClient(clientID: String? = nil, clientSecret: String? = nil, name: String = "Encore", redirectURIs: [String]) -> EmulatorClient {
+    public func registerClient(
+        clientID: String? = nil, clientSecret: String? = nil, name: String = "Encore", redirectURIs: [String]
+    ) -> EmulatorClient {
         let client = EmulatorClient(
             clientID: clientID ?? Self.randomHex(),
             clientSecret: clientSecret ?? Self.randomHex(),

@@ -10,13 +10,13 @@ struct EmulatorCommand: AsyncParsableCommand {
         commandName: "emulator",
         abstract: "Run a local Spotify accounts service and Web API with seeded data.",
         discussion: """
-        Point a client at it with SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:PORT and
-        SPOTIFY_API_URL=http://127.0.0.1:PORT/v1. Test controls live under /_emulator/.
+            Point a client at it with SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:PORT and
+            SPOTIFY_API_URL=http://127.0.0.1:PORT/v1. Test controls live under /_emulator/.
 
-        Examples:
-          encore emulator --port 9100
-          encore emulator --auto-approve maya --token-ttl 60 --dev-mode
-        """
+            Examples:
+              encore emulator --port 9100
+              encore emulator --auto-approve maya --token-ttl 60 --dev-mode
+            """
     )
 
     @Option(help: "The loopback port to listen on (0 picks a free one).")
@@ -34,7 +34,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "The registered client's secret (generated when absent).")
     var clientSecret: String?
 
-    @Option(parsing: .singleValue, help: "A redirect URI to register; repeatable. Default: http://127.0.0.1:9000/callback and http://127.0.0.1/callback.")
+    @Option(
+        parsing: .singleValue, help: "A redirect URI to register; repeatable. Default: http://127.0.0.1:9000/callback and http://127.0.0.1/callback.")
     var redirectURI: [String] = []
 
     @Option(help: "Approve every sign-in at once as this user (maya, jonas, priya, lucas, sofia).")
@@ -55,12 +56,13 @@ struct EmulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let emulator = SpotifyEmulator(configuration: .init(
-            seed: seed,
-            tokenTTL: tokenTTL,
-            devMode: devMode,
-            refreshTokenPolicy: rotateRefreshTokens ? .rotate : .omit
-        ))
+        let emulator = SpotifyEmulator(
+            configuration: .init(
+                seed: seed,
+                tokenTTL: tokenTTL,
+                devMode: devMode,
+                refreshTokenPolicy: rotateRefreshTokens ? .rotate : .omit
+            ))
         if let autoApprove, !emulator.setAutoApprove(user: autoApprove) {
             throw ValidationError("unknown user \(autoApprove); choose one of \(emulator.users.map(\.id).joined(separator: ", "))")
         }
@@ -72,18 +74,18 @@ struct EmulatorCommand: AsyncParsableCommand {
         let app = emulator.makeApplication(host: host, port: port, logger: logger) { origin in
             let base = origin.absoluteString
             let banner = """
-            Spotify emulator running on \(base)
+                Spotify emulator running on \(base)
 
-              SPOTIFY_ACCOUNTS_URL=\(base)
-              SPOTIFY_API_URL=\(base)/v1
-              SPOTIFY_CLIENT_ID=\(client.clientID)
-              SPOTIFY_CLIENT_SECRET=\(client.clientSecret)
-              SPOTIFY_REDIRECT_URI=\(redirects[0])
+                  SPOTIFY_ACCOUNTS_URL=\(base)
+                  SPOTIFY_API_URL=\(base)/v1
+                  SPOTIFY_CLIENT_ID=\(client.clientID)
+                  SPOTIFY_CLIENT_SECRET=\(client.clientSecret)
+                  SPOTIFY_REDIRECT_URI=\(redirects[0])
 
-            Users: \(users.map { "\($0.id) (\($0.displayName))" }.joined(separator: ", "))
-            Controls: \(base)/_emulator/
+                Users: \(users.map { "\($0.id) (\($0.displayName))" }.joined(separator: ", "))
+                Controls: \(base)/_emulator/
 
-            """
+                """
             // Written unbuffered so scripts reading a pipe see it as soon as the port is bound.
             FileHandle.standardOutput.write(Data(banner.utf8))
         }

@@ -27,7 +27,10 @@ struct Encore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encore",
         abstract: "Your Spotify listening — in a browser or a terminal.",
-        subcommands: [Serve.self, EmulatorCommand.self, LoginCommand.self, LogoutCommand.self, StatusCommand.self, MeCommand.self, TopCommand.self, RecentCommand.self, SavedCommand.self, PlaylistCommand.self],
+        subcommands: [
+            Serve.self, EmulatorCommand.self, LoginCommand.self, LogoutCommand.self, StatusCommand.self, MeCommand.self, TopCommand.self,
+            RecentCommand.self, SavedCommand.self, PlaylistCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

@@ -3,8 +3,8 @@ import EncoreServer
 import Foundation
 import Hummingbird
 import Logging
-import SpotifyEmulator
 import ServiceLifecycle
+import SpotifyEmulator
 import SpotifyWebAPI
 
 /// `encore serve`: the web app, against Spotify or — with no client id — the embedded emulator.
@@ -12,17 +12,17 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Encore web app.",
         discussion: """
-        Configuration comes from the environment, a .env file in the working directory, and
-        these flags (flags win, then the environment, then .env). See README.md for every variable.
+            Configuration comes from the environment, a .env file in the working directory, and
+            these flags (flags win, then the environment, then .env). See README.md for every variable.
 
-        Without SPOTIFY_CLIENT_ID, Encore runs in demo mode: it starts a local Spotify emulator,
-        registers a demo app there, and serves http://127.0.0.1:9000 with data in .encore/.
+            Without SPOTIFY_CLIENT_ID, Encore runs in demo mode: it starts a local Spotify emulator,
+            registers a demo app there, and serves http://127.0.0.1:9000 with data in .encore/.
 
-        Examples:
-          encore serve
-          encore serve --port 8080 --no-browser
-          SPOTIFY_CLIENT_ID=… SPOTIFY_CLIENT_SECRET=… encore serve
-        """
+            Examples:
+              encore serve
+              encore serve --port 8080 --no-browser
+              SPOTIFY_CLIENT_ID=… SPOTIFY_CLIENT_SECRET=… encore serve
+            """
     )
 
     @Option(help: "The address to listen on (ENCORE_HOST).")
@@ -64,7 +64,9 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in BufferedLogHandler(label: label, level: level, buffer: logBuffer) }
         let logger = Logger(label: "encore")
         if !loaded.malformedDotEnvLines.isEmpty {
-            logger.warning("ignored unreadable lines in \(envFile)", metadata: ["lines": .string(loaded.malformedDotEnvLines.map(String.init).joined(separator: ","))])
+            logger.warning(
+                "ignored unreadable lines in \(envFile)",
+                metadata: ["lines": .string(loaded.malformedDotEnvLines.map(String.init).joined(separator: ","))])
         }
         let openBrowser = !noBrowser
 
@@ -100,10 +102,10 @@ struct Serve: AsyncParsableCommand {
                 apiBaseURL: origin.appendingPathComponent("v1")
             )
             let banner = """
-            Demo mode: no SPOTIFY_CLIENT_ID is set, so Encore is using its built-in Spotify emulator
-            at \(origin.absoluteString). Sign in as any of: \(emulator.users.map(\.displayName).joined(separator: ", ")).
-            To use your real Spotify account, see "Register a Spotify app" in README.md.
-            """
+                Demo mode: no SPOTIFY_CLIENT_ID is set, so Encore is using its built-in Spotify emulator
+                at \(origin.absoluteString). Sign in as any of: \(emulator.users.map(\.displayName).joined(separator: ", ")).
+                To use your real Spotify account, see "Register a Spotify app" in README.md.
+                """
             try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser)
             group.cancelAll()
         }
@@ -112,20 +114,23 @@ struct Serve: AsyncParsableCommand {
     private func serve(_ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool) async throws {
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration, dependencies: AppDependencies(logger: logger) { host, port in
-                let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
-                var message = "\nEncore is running at \(url)\n"
-                if let banner { message += banner + "\n" }
-                FileHandle.standardOutput.write(Data((message + "\n").utf8))
-                if openBrowser { BrowserOpener.open(url) }
-            })
+            app = try await buildApplication(
+                configuration,
+                dependencies: AppDependencies(logger: logger) { host, port in
+                    let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+                    var message = "\nEncore is running at \(url)\n"
+                    if let banner { message += banner + "\n" }
+                    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+                    if openBrowser { BrowserOpener.open(url) }
+                })
         } catch let error as SpotifyConfigurationError {
             throw ValidationError(error.description)
         }
         // SIGTERM drains open requests; a bounded drain, then cancellation, so a stuck task can
         // never keep the process (and a rolling restart) waiting forever.
         // The flusher comes first so that it stops last, after what the app logged while draining.
-        var group = ServiceGroupConfiguration(services: [LogFlusher(buffer: logBuffer), app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var group = ServiceGroupConfiguration(
+            services: [LogFlusher(buffer: logBuffer), app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(25)
         group.maximumCancellationDuration = .seconds(5)
         do {
@@ -141,10 +146,10 @@ enum BrowserOpener {
     static func open(_ url: String) {
         let environment = ProcessInfo.processInfo.environment
         #if os(macOS)
-        let command = "/usr/bin/open"
+            let command = "/usr/bin/open"
         #else
-        guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return }
-        let command = "/usr/bin/xdg-open"
+            guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return }
+            let command = "/usr/bin/xdg-open"
         #endif
         guard environment["CI"] == nil, FileManager.default.isExecutableFile(atPath: command) else { return }
         let process = Process()

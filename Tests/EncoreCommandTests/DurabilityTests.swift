@@ -19,10 +19,11 @@ struct DurabilityTests {
 
         // Tokens live 60 s, inside the app's refresh leeway: every API call refreshes, and every
         // refresh rotates the refresh token and revokes the old one.
-        let emulatorProcess = try EncoreProcess.start([
-            "emulator", "--port", "0", "--client-id", "durable-client", "--client-secret", "durable-secret",
-            "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya", "--token-ttl", "60", "--rotate-refresh-tokens",
-        ], in: directory)
+        let emulatorProcess = try EncoreProcess.start(
+            [
+                "emulator", "--port", "0", "--client-id", "durable-client", "--client-secret", "durable-secret",
+                "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya", "--token-ttl", "60", "--rotate-refresh-tokens",
+            ], in: directory)
         defer { emulatorProcess.signal(SIGKILL) }
         let emulator = try #require(await emulatorProcess.url(after: "Spotify emulator running on"))
 
@@ -34,14 +35,16 @@ struct DurabilityTests {
             "SPOTIFY_ACCOUNTS_URL": emulator, "SPOTIFY_API_URL": emulator + "/v1",
             "ENCORE_SECRET_KEY": Data(key).base64EncodedString(), "ENCORE_CACHE_TTL": "0",
         ]
-        var app = try EncoreProcess.start(["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
+        var app = try EncoreProcess.start(
+            ["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
         defer { app.signal(SIGKILL) }
         var base = try #require(await app.url(after: "Encore is running at"))
 
         func restart() async throws {
             app.signal(SIGKILL)
             #expect(await app.waitForExit() == 128 + SIGKILL)
-            app = try EncoreProcess.start(["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
+            app = try EncoreProcess.start(
+                ["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
             base = try #require(await app.url(after: "Encore is running at"))
         }
         func signIn() async throws -> String {
@@ -127,6 +130,8 @@ struct DurabilityTests {
             if seen == .signInAgain { cookie = try await signIn() }
         }
         #expect(try await outcome(cookie) == .signedIn)
-        print("kill -9 rounds: \(outcomes.filter { $0 == .signedIn }.count) still signed in, \(outcomes.filter { $0 == .signInAgain }.count) asked to sign in again")
+        print(
+            "kill -9 rounds: \(outcomes.filter { $0 == .signedIn }.count) still signed in, \(outcomes.filter { $0 == .signInAgain }.count) asked to sign in again"
+        )
     }
 }

@@ -21,10 +21,11 @@ struct ScaleOutTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
         // One emulator whose first tokens are already inside the app's 60 s refresh leeway.
-        let emulatorProcess = try EncoreProcess.start([
-            "emulator", "--port", "0", "--client-id", "scale-client", "--client-secret", "scale-secret",
-            "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya", "--token-ttl", "60",
-        ], in: directory)
+        let emulatorProcess = try EncoreProcess.start(
+            [
+                "emulator", "--port", "0", "--client-id", "scale-client", "--client-secret", "scale-secret",
+                "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya", "--token-ttl", "60",
+            ], in: directory)
         defer { emulatorProcess.terminate() }
         let emulator = try #require(await emulatorProcess.url(after: "Spotify emulator running on"))
 
@@ -46,7 +47,10 @@ struct ScaleOutTests {
         // Both start at once on an empty database: the migration lock makes them take turns.
         var a = try startInstance()
         let b = try startInstance()
-        defer { a.terminate(); b.terminate() }
+        defer {
+            a.terminate()
+            b.terminate()
+        }
         var baseA = try #require(await a.url(after: "Encore is running at"))
         let baseB = try #require(await b.url(after: "Encore is running at"))
 
@@ -154,10 +158,12 @@ struct PrivatePostgres: Sendable {
     }
 
     private func startServer() async throws {
-        try await asPostgres("\(bin)/pg_ctl", [
-            "-D", data, "-l", data + "/server.log", "-w",
-            "-o", "-p \(port) -k \(data) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
-        ])
+        try await asPostgres(
+            "\(bin)/pg_ctl",
+            [
+                "-D", data, "-l", data + "/server.log", "-w",
+                "-o", "-p \(port) -k \(data) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+            ])
     }
 
     /// Yields between polls of a service that is coming back.

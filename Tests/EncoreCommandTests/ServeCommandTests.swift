@@ -31,7 +31,8 @@ struct ServeCommandTests {
         #expect(consentPage.body.contains("Encore (demo)"))
         var fields = (URLComponents(string: authorize)?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
         fields += [("user", "maya"), ("decision", "agree")]
-        let agreed = try await http("POST", emulator + "/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(fields))
+        let agreed = try await http(
+            "POST", emulator + "/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(fields))
         let callback = try #require(agreed.location)
         #expect(callback.hasPrefix(base + "/callback?"))
         let signedIn = try await http("GET", callback, headers: [("Cookie", cookie)])
@@ -41,13 +42,16 @@ struct ServeCommandTests {
         #expect(top.status == 200)
         #expect(top.body.components(separatedBy: "<tr>").count - 2 == 20)
 
-        let mode = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)[.posixPermissions] as? Int) ?? -1 }
+        let mode = { (path: String) in
+            (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)[.posixPermissions] as? Int) ?? -1
+        }
         #expect(mode(".encore/secret.key") == 0o600)
         #expect(mode(".encore/encore.sqlite") == 0o600)
 
         // A slow request is in flight when SIGTERM arrives; it still completes.
-        _ = try await http("POST", emulator + "/_emulator/faults", headers: [("Content-Type", "application/json")],
-                           body: #"{"kind":"latency","path_prefix":"/v1/me/top","latency_ms":1500,"count":1}"#)
+        _ = try await http(
+            "POST", emulator + "/_emulator/faults", headers: [("Content-Type", "application/json")],
+            body: #"{"kind":"latency","path_prefix":"/v1/me/top","latency_ms":1500,"count":1}"#)
         let slow = Task { try await http("GET", base + "/api/top/tracks?time_range=long_term", headers: [("Cookie", cookie)]) }
         while !(try await http("GET", emulator + "/_emulator/counters").body.contains("\"latency\" : 1")) {
             await Task.yield()
@@ -63,7 +67,8 @@ struct ServeCommandTests {
     func refusesLocalhost() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("encore-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "SPOTIFY_CLIENT_ID=abc\nexport SPOTIFY_REDIRECT_URI=\"http://localhost:9000/callback\"\n".write(to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        try "SPOTIFY_CLIENT_ID=abc\nexport SPOTIFY_REDIRECT_URI=\"http://localhost:9000/callback\"\n".write(
+            to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
         let server = try EncoreProcess.start(["serve", "--no-browser"], in: directory)
         defer { server.terminate() }
         let status = await server.waitForExit()
@@ -98,7 +103,9 @@ final class EncoreProcess: Sendable {
         (changes, changed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], stdin: Bool = false) throws -> EncoreProcess {
+    static func start(
+        _ arguments: [String], in directory: URL, environment extra: [String: String] = [:], stdin: Bool = false
+    ) throws -> EncoreProcess {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPOTIFY_") && !$0.key.hasPrefix("ENCORE_") }
         environment["ENCORE_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }
@@ -203,7 +210,7 @@ final class EncoreProcess: Sendable {
     /// The URL in the first line that says where something is running.
     func url(after marker: String) async -> String? {
         guard let line = await waitForLine(containing: marker),
-              let range = line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+            let range = line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression)
         else { return nil }
         return String(line[range])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import encore
 
 /// The terminal client against the emulator, as a person uses it: `encore login`, then commands.
@@ -15,9 +16,10 @@ struct TerminalCommandTests {
         static func start() async throws -> Setup {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("encore-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let process = try EncoreProcess.start([
-                "emulator", "--port", "0", "--client-id", "cli-client", "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya",
-            ], in: directory)
+            let process = try EncoreProcess.start(
+                [
+                    "emulator", "--port", "0", "--client-id", "cli-client", "--redirect-uri", "http://127.0.0.1/callback", "--auto-approve", "maya",
+                ], in: directory)
             guard let emulator = await process.url(after: "Spotify emulator running on") else { throw HarnessFailure("emulator did not start") }
             let environment = [
                 "XDG_CONFIG_HOME": directory.appendingPathComponent("config").path,
@@ -38,10 +40,12 @@ struct TerminalCommandTests {
         /// `encore login`, finished by the listener or by pasting the address.
         func login(paste: Bool) async throws -> (status: Int32?, output: String) {
             let port = try freeLoopbackPort()
-            let login = try EncoreProcess.start(["login", "--no-browser", "--port", String(port)], in: directory, environment: environment, stdin: true)
+            let login = try EncoreProcess.start(
+                ["login", "--no-browser", "--port", String(port)], in: directory, environment: environment, stdin: true)
             defer { login.terminate() }
             guard let line = await login.waitForLine(containing: "/authorize?"),
-                  let start = line.range(of: "http") else { throw HarnessFailure("no authorize URL in: \(login.output)") }
+                let start = line.range(of: "http")
+            else { throw HarnessFailure("no authorize URL in: \(login.output)") }
             let consent = try await http("GET", String(line[start.lowerBound...]))
             guard let callback = consent.location else { throw HarnessFailure("authorize answered \(consent.status)") }
             #expect(callback.hasPrefix("http://127.0.0.1:\(port)/callback?"))
@@ -135,8 +139,11 @@ struct TerminalCommandTests {
         #expect(mode() == 0o600)
         // Spotify rotates refresh tokens and revokes the old one; both commands find the access
         // token expired at once.
-        _ = try await http("PUT", setup.emulator + "/_emulator/settings", headers: [("Content-Type", "application/json")], body: #"{"refresh_token_policy":"rotate"}"#)
-        _ = try await http("POST", setup.emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":7200}"#)
+        _ = try await http(
+            "PUT", setup.emulator + "/_emulator/settings", headers: [("Content-Type", "application/json")],
+            body: #"{"refresh_token_policy":"rotate"}"#)
+        _ = try await http(
+            "POST", setup.emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":7200}"#)
         async let first = setup.run(["me", "--format", "json"])
         async let second = setup.run(["me", "--format", "json"])
         let results = try await [first, second]
@@ -168,7 +175,8 @@ struct TerminalCommandTests {
         let usage = try await setup.run(["top", "tracks", "--limit", "99"])
         #expect(usage.status == 1)
         _ = try await http("POST", setup.emulator + "/_emulator/users/maya/revoke")
-        _ = try await http("POST", setup.emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":7200}"#)
+        _ = try await http(
+            "POST", setup.emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":7200}"#)
         let expired = try await setup.run(["me"])
         #expect(expired.status == 2)
         #expect(expired.output.contains("your sign-in has expired"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import encore
 
 @Suite("Terminal tables and CSV")
@@ -41,10 +42,12 @@ struct TextTableTests {
         #expect(output.contains("evil\u{FFFD}]0;owned\u{FFFD}\u{FFFD}name"))
     }
 
-    @Test("CSV fields a spreadsheet would run as formulas are neutralised; numbers are not", arguments: [
-        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"), ("-12", "-12"), ("+3.5", "+3.5"), ("plain", "plain"), ("bell\u{07}", "bell\u{FFFD}"),
-    ])
+    @Test(
+        "CSV fields a spreadsheet would run as formulas are neutralised; numbers are not",
+        arguments: [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"), ("-12", "-12"), ("+3.5", "+3.5"), ("plain", "plain"), ("bell\u{07}", "bell\u{FFFD}"),
+        ])
     func csvFormulas(value: String, expected: String) {
         #expect(CSV.field(value) == expected)
     }

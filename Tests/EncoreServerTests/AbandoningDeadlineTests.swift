@@ -1,4 +1,5 @@
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Deadlines that do not wait for a stuck operation", .timeLimit(.minutes(1)))
@@ -14,7 +15,10 @@ struct AbandoningDeadlineTests {
             await Self.stuck()
             return 1
         }
-        guard case .timedOut = outcome else { Issue.record("expected timedOut, got \(outcome)"); return }
+        guard case .timedOut = outcome else {
+            Issue.record("expected timedOut, got \(outcome)")
+            return
+        }
     }
 
     @Test("abandon ends the wait at once, before the deadline")
@@ -24,13 +28,19 @@ struct AbandoningDeadlineTests {
             await Self.stuck()
             return 1
         }
-        guard case .abandoned = outcome else { Issue.record("expected abandoned, got \(outcome)"); return }
+        guard case .abandoned = outcome else {
+            Issue.record("expected abandoned, got \(outcome)")
+            return
+        }
     }
 
     @Test("a value and an error come through unchanged")
     func valueAndError() async throws {
         let outcome = try await withAbandoningDeadline(.seconds(600)) { _ in 42 }
-        guard case .value(42) = outcome else { Issue.record("expected 42, got \(outcome)"); return }
+        guard case .value(42) = outcome else {
+            Issue.record("expected 42, got \(outcome)")
+            return
+        }
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
             _ = try await withAbandoningDeadline(.seconds(600)) { _ -> Int in throw Refused() }

@@ -4,6 +4,7 @@ import NIOPosix
 import SpotifyEmulator
 import Synchronization
 import Testing
+
 @testable import EncoreServer
 
 /// The limits that keep one user, one client or one connection from costing everyone else.

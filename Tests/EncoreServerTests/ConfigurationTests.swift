@@ -1,31 +1,34 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Logging
 import Crypto
 import Foundation
+import Logging
 import SpotifyWebAPI
 import Testing
+
 @testable import EncoreServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("Configuration", .timeLimit(.minutes(3)))
 struct ConfigurationTests {
     @Test(".env is read the way people write it")
     func dotEnv() {
-        let file = DotEnvFile(parsing: """
-        # comment
-        export SPOTIFY_CLIENT_ID=abc123
-        SPOTIFY_CLIENT_SECRET="se#cret with \\"quotes\\""
-        SPOTIFY_SCOPES='user-top-read  user-read-email'
-        ENCORE_PORT=8080 # inline comment
-        ENCORE_LOG_LEVEL = debug
-        EMPTY=
-        MULTI="line one
-        line two"
-        not a line
-        1BAD=x
+        let file = DotEnvFile(
+            parsing: """
+                # comment
+                export SPOTIFY_CLIENT_ID=abc123
+                SPOTIFY_CLIENT_SECRET="se#cret with \\"quotes\\""
+                SPOTIFY_SCOPES='user-top-read  user-read-email'
+                ENCORE_PORT=8080 # inline comment
+                ENCORE_LOG_LEVEL = debug
+                EMPTY=
+                MULTI="line one
+                line two"
+                not a line
+                1BAD=x
 
-        """)
+                """)
         #expect(file.values["SPOTIFY_CLIENT_ID"] == "abc123")
         #expect(file.values["SPOTIFY_CLIENT_SECRET"] == "se#cret with \"quotes\"")
         #expect(file.values["SPOTIFY_SCOPES"] == "user-top-read  user-read-email")
@@ -75,18 +78,21 @@ struct ConfigurationTests {
     @Test("a redirect URI Spotify would refuse stops startup with what to use instead")
     func localhostRefused() {
         #expect {
-            try AppConfiguration.load(environment: ["SPOTIFY_CLIENT_ID": "x", "SPOTIFY_REDIRECT_URI": "http://localhost:9000/callback"], dotEnvPath: nil)
+            try AppConfiguration.load(
+                environment: ["SPOTIFY_CLIENT_ID": "x", "SPOTIFY_REDIRECT_URI": "http://localhost:9000/callback"], dotEnvPath: nil)
         } throws: { error in
             let text = (error as? SpotifyConfigurationError)?.description ?? ""
             return text.contains("SPOTIFY_REDIRECT_URI") && text.contains("http://127.0.0.1:9000/callback")
         }
     }
 
-    @Test("bad values name their variable", arguments: [
-        ("ENCORE_PORT", "ninety"), ("ENCORE_DATABASE_URL", "mysql://x"), ("ENCORE_SECRET_KEY", "c2hvcnQ="),
-        ("ENCORE_LOG_LEVEL", "loud"), ("ENCORE_CACHE_TTL", "-1"), ("ENCORE_SPOTIFY_CONNECTIONS", "0"),
-        ("ENCORE_DATABASE_POOL_SIZE", "many"), ("ENCORE_SESSION_CACHE_TTL", "61"), ("ENCORE_SESSION_CACHE_TTL", "soon"),
-    ])
+    @Test(
+        "bad values name their variable",
+        arguments: [
+            ("ENCORE_PORT", "ninety"), ("ENCORE_DATABASE_URL", "mysql://x"), ("ENCORE_SECRET_KEY", "c2hvcnQ="),
+            ("ENCORE_LOG_LEVEL", "loud"), ("ENCORE_CACHE_TTL", "-1"), ("ENCORE_SPOTIFY_CONNECTIONS", "0"),
+            ("ENCORE_DATABASE_POOL_SIZE", "many"), ("ENCORE_SESSION_CACHE_TTL", "61"), ("ENCORE_SESSION_CACHE_TTL", "soon"),
+        ])
     func badValues(variable: String, value: String) {
         #expect {
             try AppConfiguration.load(environment: [variable: value], dotEnvPath: nil)
@@ -95,12 +101,14 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("database URLs", arguments: [
-        ("sqlite://.encore/encore.sqlite", DatabaseLocation.sqliteFile(path: ".encore/encore.sqlite")),
-        ("sqlite:///var/lib/encore.sqlite", .sqliteFile(path: "/var/lib/encore.sqlite")),
-        ("sqlite::memory:", .sqliteMemory),
-        ("postgres://u:p@db:5432/encore", .postgres(url: "postgres://u:p@db:5432/encore")),
-    ])
+    @Test(
+        "database URLs",
+        arguments: [
+            ("sqlite://.encore/encore.sqlite", DatabaseLocation.sqliteFile(path: ".encore/encore.sqlite")),
+            ("sqlite:///var/lib/encore.sqlite", .sqliteFile(path: "/var/lib/encore.sqlite")),
+            ("sqlite::memory:", .sqliteMemory),
+            ("postgres://u:p@db:5432/encore", .postgres(url: "postgres://u:p@db:5432/encore")),
+        ])
     func databaseURLs(text: String, expected: DatabaseLocation) throws {
         #expect(try DatabaseLocation(parsing: text) == expected)
     }
@@ -132,11 +140,14 @@ struct PrivateFileTests {
         return path
     }
 
-    @Test("a PostgreSQL URL off this machine requires TLS unless it says otherwise", arguments: [
-        ("postgres://u:p@db.example:5432/encore", "require"), ("postgres://u:p@10.0.0.5/encore", "require"),
-        ("postgres://u:p@127.0.0.1:5432/encore", "prefer"), ("postgres://u:p@localhost/encore", "prefer"), ("postgres://u:p@[::1]/encore", "prefer"),
-        ("postgres://u:p@db.example/encore?sslmode=disable", "disable"), ("postgres://u:p@127.0.0.1/encore?sslmode=verify-full", "verify-full"),
-    ])
+    @Test(
+        "a PostgreSQL URL off this machine requires TLS unless it says otherwise",
+        arguments: [
+            ("postgres://u:p@db.example:5432/encore", "require"), ("postgres://u:p@10.0.0.5/encore", "require"),
+            ("postgres://u:p@127.0.0.1:5432/encore", "prefer"), ("postgres://u:p@localhost/encore", "prefer"),
+            ("postgres://u:p@[::1]/encore", "prefer"),
+            ("postgres://u:p@db.example/encore?sslmode=disable", "disable"), ("postgres://u:p@127.0.0.1/encore?sslmode=verify-full", "verify-full"),
+        ])
     func postgresTLS(url: String, mode: String) throws {
         #expect(PostgresEngine.sslMode(try #require(URLComponents(string: url))) == mode)
     }
@@ -172,11 +183,13 @@ struct PrivateFileTests {
 
 @Suite("Security helpers", .timeLimit(.minutes(3)))
 struct SecurityHelperTests {
-    @Test("only same-origin paths are accepted as return paths", arguments: [
-        ("/top/tracks?time_range=short_term", true), ("/", true), ("//evil.example", false), ("/\\evil.example", false),
-        ("https://evil.example", false), ("top/tracks", false), ("/a\u{0}b", false), ("/\u{0D}\u{0A}Set-Cookie:x", false),
-        (String(repeating: "/a", count: 300), false),
-    ])
+    @Test(
+        "only same-origin paths are accepted as return paths",
+        arguments: [
+            ("/top/tracks?time_range=short_term", true), ("/", true), ("//evil.example", false), ("/\\evil.example", false),
+            ("https://evil.example", false), ("top/tracks", false), ("/a\u{0}b", false), ("/\u{0D}\u{0A}Set-Cookie:x", false),
+            (String(repeating: "/a", count: 300), false),
+        ])
     func returnPaths(path: String, accepted: Bool) {
         #expect((ReturnPath.validated(path) != nil) == accepted)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SpotifyEmulator
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Spotify failures", .timeLimit(.minutes(3)))
@@ -134,8 +135,9 @@ struct FaultTests {
         }
     }
 
-    @Test("a failing database statement is a 503 for that request only, and the app recovers by itself",
-          .enabled(if: ScratchPostgres.isAvailable))
+    @Test(
+        "a failing database statement is a 503 for that request only, and the app recovers by itself",
+        .enabled(if: ScratchPostgres.isAvailable))
     func databaseErrors() async throws {
         try await Self.signedInOnScratchPostgres { app, browser, sql in
             #expect(try await browser.get("/api/me").status == 200)
@@ -161,8 +163,9 @@ struct FaultTests {
         }
     }
 
-    @Test("PostgreSQL: a sign-out elsewhere ends the session at once by default, after ENCORE_SESSION_CACHE_TTL with it",
-          .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
+    @Test(
+        "PostgreSQL: a sign-out elsewhere ends the session at once by default, after ENCORE_SESSION_CACHE_TTL with it",
+        .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
     func signOutElsewhere(sessionCacheTTL: Duration) async throws {
         try await Self.signedInOnScratchPostgres(sessionCacheTTL: sessionCacheTTL) { app, browser, sql in
             #expect(try await browser.get("/api/me").status == 200)
@@ -179,8 +182,9 @@ struct FaultTests {
         }
     }
 
-    @Test("PostgreSQL: a grant deleted elsewhere is never used again from memory, at once by default, after ENCORE_SESSION_CACHE_TTL with it",
-          .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
+    @Test(
+        "PostgreSQL: a grant deleted elsewhere is never used again from memory, at once by default, after ENCORE_SESSION_CACHE_TTL with it",
+        .enabled(if: ScratchPostgres.isAvailable), arguments: [Duration.zero, .seconds(5)])
     func grantDeletedElsewhere(sessionCacheTTL: Duration) async throws {
         try await Self.signedInOnScratchPostgres(sessionCacheTTL: sessionCacheTTL) { app, browser, sql in
             #expect(try await browser.get("/api/me").status == 200)  // the token manager is in memory now
@@ -201,10 +205,12 @@ struct FaultTests {
         }
     }
 
-    static let cutConnections = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    static let cutConnections =
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 
-    @Test("PostgreSQL connections cut while requests run: reads move to a new connection, every request answers 200",
-          .enabled(if: ScratchPostgres.isAvailable))
+    @Test(
+        "PostgreSQL connections cut while requests run: reads move to a new connection, every request answers 200",
+        .enabled(if: ScratchPostgres.isAvailable))
     func connectionsCutUnderLoad() async throws {
         try await Self.signedInOnScratchPostgres { app, browser, sql in
             var statuses: [Int] = []

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import PropertyBased
 import Testing
+
 @testable import EncoreServer
 
 /// Generated hostile input against every route: never a 500, never a crash, always a message.
@@ -21,7 +22,9 @@ struct HostileInputTests {
 
     static let hostileText = Gen<String?>.element(of: fragments).map { $0 ?? "" }.array(of: 1...12).map { $0.joined() }
 
-    static let routes = ["/", "/login", "/callback", "/top/tracks", "/top/artists", "/api/me", "/api/top/tracks", "/api/top/artists", "/playlists/x", "/healthz"]
+    static let routes = [
+        "/", "/login", "/callback", "/top/tracks", "/top/artists", "/api/me", "/api/top/tracks", "/api/top/artists", "/playlists/x", "/healthz",
+    ]
     static let route = Gen<String?>.element(of: routes).map { $0 ?? "/" }
 
     @Test("generated query strings never cause a 500, on any route, signed in or not")
@@ -56,15 +59,19 @@ struct HostileInputTests {
                     "encore_session=\(realCookie.dropLast())\(realCookie.last == "A" ? "B" : "A")",
                 ]
                 for cookie in cookies {
-                    let answer = try await http("GET", app.appBase + route, headers: [
-                        ("Cookie", cookie), ("Cache-Control", text), ("Origin", text), ("Accept", text),
-                    ])
+                    let answer = try await http(
+                        "GET", app.appBase + route,
+                        headers: [
+                            ("Cookie", cookie), ("Cache-Control", text), ("Origin", text), ("Accept", text),
+                        ])
                     #expect(answer.status < 500, "\(route) with cookie \(cookie.prefix(120)) answered \(answer.status)")
                     if route.hasPrefix("/api/") { #expect(answer.status == 401) }
                 }
-                let post = try await http("POST", app.appBase + "/playlists/from-top", headers: [
-                    ("Cookie", "encore_session=\(realCookie)"), ("Content-Type", "application/x-www-form-urlencoded"),
-                ], body: text)
+                let post = try await http(
+                    "POST", app.appBase + "/playlists/from-top",
+                    headers: [
+                        ("Cookie", "encore_session=\(realCookie)"), ("Content-Type", "application/x-www-form-urlencoded"),
+                    ], body: text)
                 #expect(post.status == 403 || post.status == 400, "form \(text.prefix(120)) answered \(post.status)")
             }
             #expect(app.emulator.counters.requests["POST /v1/me/playlists 201"] == nil)
@@ -83,8 +90,9 @@ struct HostileInputTests {
 
     static let rawText = Gen<[UInt8]?>.element(of: rawFragments).map { $0 ?? [] }.array(of: 1...10).map { Array($0.joined()) }
 
-    @Test("raw invalid UTF-8 and control bytes on the wire: a 4xx with a message (or a closed connection), never a 500",
-          .timeLimit(.minutes(2)))
+    @Test(
+        "raw invalid UTF-8 and control bytes on the wire: a 4xx with a message (or a closed connection), never a 500",
+        .timeLimit(.minutes(2)))
     func rawBytes() async throws {
         try await AppHarness.run { app in
             let signedIn = app.browser()
@@ -95,7 +103,8 @@ struct HostileInputTests {
                 let requests: [[UInt8]] = [
                     RawWire.request(target: Array(route.utf8) + Array("?".utf8) + bytes, headers: []),
                     RawWire.request(target: Array(route.utf8), headers: [Array("Cookie: encore_session=".utf8) + bytes]),
-                    RawWire.request(target: Array(route.utf8), headers: [Array("Cookie: encore_session=\(cookie)".utf8), Array("Cache-Control: ".utf8) + bytes]),
+                    RawWire.request(
+                        target: Array(route.utf8), headers: [Array("Cookie: encore_session=\(cookie)".utf8), Array("Cache-Control: ".utf8) + bytes]),
                     RawWire.request(target: Array("/login?next=/".utf8) + bytes, headers: []),
                 ]
                 for request in requests {
@@ -110,8 +119,9 @@ struct HostileInputTests {
         }
     }
 
-    @Test("oversized requests are refused with a 4xx and a message (or a closed connection), and the server keeps serving",
-          .timeLimit(.minutes(2)))
+    @Test(
+        "oversized requests are refused with a 4xx and a message (or a closed connection), and the server keeps serving",
+        .timeLimit(.minutes(2)))
     func oversized() async throws {
         try await AppHarness.run { app in
             let signedIn = app.browser()
@@ -124,11 +134,14 @@ struct HostileInputTests {
                 ("a 1 MiB header", RawWire.request(target: Array("/".utf8), headers: [Array("X-Big: ".utf8) + megabyte])),
                 ("a 1 MiB cookie", RawWire.request(target: Array("/api/me".utf8), headers: [Array("Cookie: encore_session=".utf8) + megabyte])),
                 ("10,000 headers", RawWire.request(target: Array("/".utf8), headers: (0..<10_000).map { Array("X-H\($0): v".utf8) })),
-                ("a 16 MiB form", RawWire.request(
-                    method: "POST", target: Array("/playlists/from-top".utf8),
-                    headers: [Array("Cookie: encore_session=\(cookie)".utf8), Array("Content-Type: application/x-www-form-urlencoded".utf8)],
-                    body: [UInt8](repeating: UInt8(ascii: "a"), count: 16 << 20)
-                )),
+                (
+                    "a 16 MiB form",
+                    RawWire.request(
+                        method: "POST", target: Array("/playlists/from-top".utf8),
+                        headers: [Array("Cookie: encore_session=\(cookie)".utf8), Array("Content-Type: application/x-www-form-urlencoded".utf8)],
+                        body: [UInt8](repeating: UInt8(ascii: "a"), count: 16 << 20)
+                    )
+                ),
             ]
             for (name, request) in cases {
                 let answer = await RawWire.exchange(port: port, request)

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+
 @testable import EncoreServer
 
 /// Collects what a ``LogBuffer`` writes, batch by batch.

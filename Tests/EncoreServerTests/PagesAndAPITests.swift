@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Pages and the JSON API", .timeLimit(.minutes(3)))
@@ -59,12 +60,14 @@ struct PagesAndAPITests {
         }
     }
 
-    @Test("bad parameters get 400 naming the parameter", arguments: [
-        ("/api/top/tracks?limit=0", "limit"), ("/api/top/tracks?limit=51", "limit"), ("/api/top/tracks?limit=ten", "limit"),
-        ("/api/top/tracks?offset=-1", "offset"), ("/api/top/artists?time_range=forever", "time_range"),
-        ("/api/top/tracks?limit=5&limit=6", "limit"), ("/top/tracks?time_range=%FF", "time_range"),
-        ("/top/artists?limit=99999999999999999999", "limit"),
-    ])
+    @Test(
+        "bad parameters get 400 naming the parameter",
+        arguments: [
+            ("/api/top/tracks?limit=0", "limit"), ("/api/top/tracks?limit=51", "limit"), ("/api/top/tracks?limit=ten", "limit"),
+            ("/api/top/tracks?offset=-1", "offset"), ("/api/top/artists?time_range=forever", "time_range"),
+            ("/api/top/tracks?limit=5&limit=6", "limit"), ("/top/tracks?time_range=%FF", "time_range"),
+            ("/top/artists?limit=99999999999999999999", "limit"),
+        ])
     func badParameters(path: String, parameter: String) async throws {
         try await AppHarness.run { app in
             let browser = app.browser()
@@ -122,8 +125,9 @@ struct PagesAndAPITests {
         }
     }
 
-    @Test("every form without the right CSRF token is refused with 403 and changes nothing",
-          arguments: ["/playlists/from-top", "/logout"])
+    @Test(
+        "every form without the right CSRF token is refused with 403 and changes nothing",
+        arguments: ["/playlists/from-top", "/logout"])
     func csrf(path: String) async throws {
         try await AppHarness.run { app in
             let browser = app.browser()

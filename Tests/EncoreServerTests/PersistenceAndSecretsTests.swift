@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
-@testable import SpotifyEmulator
 import SpotifyWebAPI
 import SpotifyWebAPITesting
 import Testing
+
 @testable import EncoreServer
+@testable import SpotifyEmulator
 
 @Suite("Persistence and secrets", .timeLimit(.minutes(3)))
 struct PersistenceAndSecretsTests {
@@ -42,7 +43,9 @@ struct PersistenceAndSecretsTests {
         let oldKey = SymmetricKey(size: .bits256), newKey = SymmetricKey(size: .bits256)
         let emulator = SpotifyEmulator(configuration: .init(seed: 7))
         let clock = VirtualClock(start: Date())
-        let cookie: String = try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: oldKey, emulator: emulator, clock: clock)) { app in
+        let cookie: String = try await AppHarness.run(
+            AppHarness.Options(database: .sqliteFile(path: path), key: oldKey, emulator: emulator, clock: clock)
+        ) { app in
             let browser = app.browser()
             try await app.signIn(browser)
             return try #require(browser.sessionCookie)
@@ -74,7 +77,9 @@ struct PersistenceAndSecretsTests {
             let query = try await app.startSignIn(pending)
             return (try #require(browser.sessionCookie), try #require(pending.sessionCookie), query)
         }
-        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)) { app in
+        try await AppHarness.run(
+            AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)
+        ) { app in
             let browser = app.browser()
             browser.setSessionCookie(cookie)
             let me = try await browser.get("/api/me")
@@ -94,7 +99,9 @@ struct PersistenceAndSecretsTests {
             #expect(try await again.get("/api/me").status == 200)
         }
         // The home page of a browser whose grant was lost offers the sign-in button.
-        try await AppHarness.run(AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)) { app in
+        try await AppHarness.run(
+            AppHarness.Options(database: .sqliteFile(path: path), key: SymmetricKey(size: .bits256), emulator: emulator, clock: clock)
+        ) { app in
             let browser = app.browser()
             try await app.signIn(browser)
             try await app.store.deleteGrant(userID: app.stableID("maya"))
@@ -144,7 +151,10 @@ struct PersistenceAndSecretsTests {
             let pending = app.browser()
             _ = try await pending.get("/login")  // a sign-in under way: sealed in the cookie, nothing stored
             let tokens = try #require(try await app.storedTokens("maya"))
-            let secrets = [tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), try #require(browser.sessionCookie), try #require(pending.sessionCookie)]
+            let secrets = [
+                tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), try #require(browser.sessionCookie),
+                try #require(pending.sessionCookie),
+            ]
             var bytes = Data()
             for suffix in ["", "-wal", "-shm"] {
                 if let data = FileManager.default.contents(atPath: path + suffix) { bytes.append(data) }
@@ -175,7 +185,10 @@ struct PersistenceAndSecretsTests {
             app.clock.advance(by: .seconds(3600))
             bodies.append(try await browser.get("/api/me", headers: [("Cache-Control", "no-cache")]).body)
             let tokens = try #require(try await app.storedTokens("maya"))
-            let secrets = [tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), code, state, AppHarness.clientSecret, try #require(browser.sessionCookie)]
+            let secrets = [
+                tokens.accessToken.rawValue, try #require(tokens.refreshToken?.rawValue), code, state, AppHarness.clientSecret,
+                try #require(browser.sessionCookie),
+            ]
             let logs = app.logs.all
             #expect(logs.count > 10)
             for secret in secrets {
@@ -185,8 +198,9 @@ struct PersistenceAndSecretsTests {
         }
     }
 
-    @Test("the secret scan that ends every test finds a token in the logs and a verifier on a page",
-          arguments: ["log", "page"])
+    @Test(
+        "the secret scan that ends every test finds a token in the logs and a verifier on a page",
+        arguments: ["log", "page"])
     func scanFindsLeaks(place: String) async throws {
         try await withKnownIssue("the planted secret is found") {
             try await AppHarness.run(AppHarness.Options(pkceOnly: true)) { app in

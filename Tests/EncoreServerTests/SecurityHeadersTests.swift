@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Security headers")
@@ -21,10 +22,12 @@ struct SecurityHeadersTests {
         #expect(try await headers(strictTransportSecurity: false)[.strictTransportSecurity] == nil)
     }
 
-    @Test("only http and https links reach a page", arguments: [
-        ("https://open.spotify.com/user/maya", true), ("http://open.spotify.com/user/maya", true), ("HTTPS://x.test/", true),
-        ("javascript:alert(1)", false), ("JavaScript:alert(1)", false), ("data:text/html,x", false), ("//evil.test/", false), ("", false),
-    ])
+    @Test(
+        "only http and https links reach a page",
+        arguments: [
+            ("https://open.spotify.com/user/maya", true), ("http://open.spotify.com/user/maya", true), ("HTTPS://x.test/", true),
+            ("javascript:alert(1)", false), ("JavaScript:alert(1)", false), ("data:text/html,x", false), ("//evil.test/", false), ("", false),
+        ])
     func webLinks(link: String, allowed: Bool) {
         #expect((Display.webLink(link) != nil) == allowed)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Sign-in with Spotify", .timeLimit(.minutes(3)))
@@ -49,8 +50,12 @@ struct SignInTests {
         }
     }
 
-    @Test("next is honoured for a same-origin path and ignored otherwise",
-          arguments: [("/top/artists", "/top/artists"), ("//evil.example", "/"), ("https://evil.example/", "/"), ("/%5Cevil.example", "/"), ("javascript:alert(1)", "/")])
+    @Test(
+        "next is honoured for a same-origin path and ignored otherwise",
+        arguments: [
+            ("/top/artists", "/top/artists"), ("//evil.example", "/"), ("https://evil.example/", "/"), ("/%5Cevil.example", "/"),
+            ("javascript:alert(1)", "/"),
+        ])
     func nextParameter(next: String, expected: String) async throws {
         try await AppHarness.run { app in
             let browser = app.browser()
@@ -215,8 +220,9 @@ struct SignInTests {
             var fields = (authorize.queryItems ?? []).map { ($0.name, $0.value ?? "") }
             fields.append(("user", "maya"))
             fields.append(("decision", "cancel"))
-            let cancel = try await http("POST", app.emulatorOrigin + "/authorize/consent",
-                                        headers: [("Content-Type", "application/x-www-form-urlencoded")], body: formBody(fields))
+            let cancel = try await http(
+                "POST", app.emulatorOrigin + "/authorize/consent",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: formBody(fields))
             #expect(cancel.locationParameter("error") == "access_denied")
             let page = try await browser.get("/callback?" + (cancel.locationQuery ?? ""))
             #expect(page.status == 403)

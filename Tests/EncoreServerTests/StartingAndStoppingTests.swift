@@ -1,15 +1,17 @@
 import Foundation
 import Logging
+import SQLKit
 import ServiceLifecycle
 import SpotifyWebAPI
-import SQLKit
 import Testing
+
 @testable import EncoreServer
 
 @Suite("Starting and stopping", .timeLimit(.minutes(1)))
 struct StartingAndStoppingTests {
-    @Test("PostgreSQL: told to stop while its migration waits behind another instance's, the app stops at once and changes nothing",
-          .enabled(if: ScratchPostgres.isAvailable))
+    @Test(
+        "PostgreSQL: told to stop while its migration waits behind another instance's, the app stops at once and changes nothing",
+        .enabled(if: ScratchPostgres.isAvailable))
     func stopWhileMigrationWaits() async throws {
         try await ScratchPostgres.with { url, _ in
             var quiet = Logger(label: "other-instance")
@@ -65,10 +67,12 @@ struct StartingAndStoppingTests {
 
     static func statementsWaitingForLocks(_ engine: PostgresEngine) async throws -> Int {
         try await engine.withDatabase(idempotent: true) { database in
-            try await database.raw("""
+            try await database.raw(
+                """
                 SELECT count(*) AS waiting FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock'
-                """).first()?.decode(column: "waiting", as: Int.self)
+                """
+            ).first()?.decode(column: "waiting", as: Int.self)
         } ?? 0
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import SpotifyWebAPI
 import SpotifyWebAPITesting
 import Testing
+
 @testable import EncoreServer
 
 /// The storage contract, run against every engine.
@@ -96,7 +97,8 @@ struct StoreContractTests {
         try await other.migrate()
 
         let start = clock.now()
-        let record = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
+        let record = SessionRecord(
+            idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
         try await other.insertSession(record)
         #expect(try await caching.session(digest: record.idDigest) == record)
         #expect(try await exact.session(digest: record.idDigest) == record)
@@ -110,7 +112,8 @@ struct StoreContractTests {
         #expect(try await caching.session(digest: record.idDigest) == nil)
 
         // A change made through the caching instance itself is seen at once.
-        let own = SessionRecord(idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
+        let own = SessionRecord(
+            idDigest: Self.unique("s"), userID: "u-cache", createdAt: start, expiresAt: start.addingTimeInterval(50 * 365 * 86_400))
         try await caching.insertSession(own)
         #expect(try await caching.session(digest: own.idDigest) == own)
         try await caching.deleteSession(digest: own.idDigest)
@@ -216,7 +219,9 @@ struct StoreContractTests {
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<10 {
                     group.addTask {
-                        try await store.claimGrantRefresh(userID: user, claim: "r\(index)", now: now.addingTimeInterval(40), until: now.addingTimeInterval(55)).claimed
+                        try await store.claimGrantRefresh(
+                            userID: user, claim: "r\(index)", now: now.addingTimeInterval(40), until: now.addingTimeInterval(55)
+                        ).claimed
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -224,7 +229,9 @@ struct StoreContractTests {
             #expect(wins == 1)
 
             // Only the holder deletes; a missing grant cannot be claimed.
-            #expect(try await store.claimGrantRefresh(userID: user, claim: "e", now: now.addingTimeInterval(60), until: now.addingTimeInterval(75)).claimed)
+            #expect(
+                try await store.claimGrantRefresh(userID: user, claim: "e", now: now.addingTimeInterval(60), until: now.addingTimeInterval(75))
+                    .claimed)
             #expect(try await store.finishGrantRefresh(userID: user, claim: "x", change: .delete) == false)
             #expect(try await store.finishGrantRefresh(userID: user, claim: "e", change: .delete) == true)
             let gone = try await store.claimGrantRefresh(userID: user, claim: "f", now: now.addingTimeInterval(61), until: now.addingTimeInterval(76))

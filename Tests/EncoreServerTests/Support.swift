@@ -1,19 +1,20 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import SQLKit
 import Hummingbird
 import Logging
 import NIOCore
-import NIOPosix
 import NIOFoundationCompat
+import NIOPosix
+import SQLKit
 import ServiceLifecycle
-@testable import SpotifyEmulator
 import SpotifyWebAPI
 import SpotifyWebAPITesting
 import Synchronization
 import Testing
+
 @testable import EncoreServer
+@testable import SpotifyEmulator
 
 /// An HTTP client that does not follow redirects, so tests see each hop as a browser would.
 let testHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
@@ -202,14 +203,16 @@ struct AppHarness: Sendable {
             let (metricsPortStream, metricsPorts) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
             let app: any ApplicationProtocol
             do {
-                app = try await buildApplication(configuration, dependencies: AppDependencies(
-                    clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
-                    onServerRunning: { _, port in
-                        continuation.yield(port)
-                        continuation.finish()
-                    },
-                    onMetricsServerRunning: { port in metricsPorts.yield(port) }
-                ))
+                app = try await buildApplication(
+                    configuration,
+                    dependencies: AppDependencies(
+                        clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
+                        onServerRunning: { _, port in
+                            continuation.yield(port)
+                            continuation.finish()
+                        },
+                        onMetricsServerRunning: { port in metricsPorts.yield(port) }
+                    ))
             } catch {
                 await store.close()
                 throw error
@@ -317,7 +320,9 @@ enum ScratchPostgres {
     static var isAvailable: Bool { serverURL != nil }
 
     /// Runs `body` with the scratch database's URL and a way to run SQL in it; drops it afterwards.
-    static func with<T: Sendable>(_ body: @Sendable (_ url: String, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        _ body: @Sendable (_ url: String, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> T
+    ) async throws -> T {
         guard let serverURL, var components = URLComponents(string: serverURL) else { throw HarnessError("ENCORE_TEST_POSTGRES_URL is not set") }
         let name = "encore_scratch_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         components.path = "/" + name
@@ -334,9 +339,10 @@ enum ScratchPostgres {
         let scratchPool = Task { await scratch.run() }
         let outcome: Result<T, any Error>
         do {
-            outcome = .success(try await body(url) { statement in
-                try await scratch.withDatabase { try await $0.raw("\(unsafeRaw: statement)").run() }
-            })
+            outcome = .success(
+                try await body(url) { statement in
+                    try await scratch.withDatabase { try await $0.raw("\(unsafeRaw: statement)").run() }
+                })
         } catch {
             outcome = .failure(error)
         }
@@ -367,12 +373,14 @@ final class Transcript: Sendable {
             words.append(String(decoding: current, as: UTF8.self))
             let edge: (UInt8) -> Bool = { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "~") }
             if let first = current.firstIndex(where: { !edge($0) }), let last = current.lastIndex(where: { !edge($0) }),
-               first > 0 || last < current.count - 1 {
+                first > 0 || last < current.count - 1
+            {
                 words.append(String(decoding: current[first...last], as: UTF8.self))
             }
         }
         for byte in text.utf8 {
-            let isTokenByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let isTokenByte =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E
             if isTokenByte {
                 current.append(byte)

@@ -1,8 +1,9 @@
 import Foundation
-@testable import SpotifyEmulator
 import SpotifyWebAPI
 import Testing
+
 @testable import EncoreServer
+@testable import SpotifyEmulator
 
 @Suite("Tokens: expiry, refresh, rotation and lost grants", .timeLimit(.minutes(3)))
 struct TokenLifecycleTests {
@@ -99,11 +100,12 @@ struct TokenLifecycleTests {
             let fresh = app.browser()
             for name in ["/healthz", "/login", "another user"] {
                 let begun = ContinuousClock.now
-                let status = switch name {
-                case "/healthz": try await http("GET", base + "/healthz").status
-                case "/login": try await fresh.get("/login").status
-                default: try await jonas.get("/api/me").status
-                }
+                let status =
+                    switch name {
+                    case "/healthz": try await http("GET", base + "/healthz").status
+                    case "/login": try await fresh.get("/login").status
+                    default: try await jonas.get("/api/me").status
+                    }
                 let took = ContinuousClock.now - begun
                 #expect(status == 200 || status == 302, "\(name): \(status)")
                 #expect(took < .milliseconds(1_000), "\(name) took \(took) while a refresh waited on Spotify")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SpotifyEmulator
 
 @Suite("Accounts service: /authorize", .timeLimit(.minutes(3)))
@@ -17,15 +18,17 @@ struct AuthorizeEndpointTests {
         return "\(h.origin)/authorize?" + form(fields)
     }
 
-    @Test("errors Spotify shows as a page, never as a redirect", arguments: [
-        ([("client_id", "nope")], Set<String>(), "INVALID_CLIENT: Invalid client"),
-        ([], Set(["client_id"]), "Missing required parameter: client_id"),
-        ([("redirect_uri", "http://127.0.0.1:9000/other")], Set<String>(), "INVALID_CLIENT: Invalid redirect URI"),
-        ([("redirect_uri", "http://localhost:9000/callback")], Set<String>(), "INVALID_CLIENT: Insecure redirect URI"),
-        ([("redirect_uri", "http://example.com/callback")], Set<String>(), "INVALID_CLIENT: Insecure redirect URI"),
-        ([("response_type", "token")], Set<String>(), "response_type must be code"),
-        ([("scope", "user-top-read made-up-scope")], Set<String>(), "Illegal scope"),
-    ])
+    @Test(
+        "errors Spotify shows as a page, never as a redirect",
+        arguments: [
+            ([("client_id", "nope")], Set<String>(), "INVALID_CLIENT: Invalid client"),
+            ([], Set(["client_id"]), "Missing required parameter: client_id"),
+            ([("redirect_uri", "http://127.0.0.1:9000/other")], Set<String>(), "INVALID_CLIENT: Invalid redirect URI"),
+            ([("redirect_uri", "http://localhost:9000/callback")], Set<String>(), "INVALID_CLIENT: Insecure redirect URI"),
+            ([("redirect_uri", "http://example.com/callback")], Set<String>(), "INVALID_CLIENT: Insecure redirect URI"),
+            ([("response_type", "token")], Set<String>(), "response_type must be code"),
+            ([("scope", "user-top-read made-up-scope")], Set<String>(), "Illegal scope"),
+        ])
     func errorPages(overrides: [(String, String)], dropping: Set<String>, text: String) async throws {
         try await Harness.run(.init()) { h in
             let response = try await http("GET", authorizeURL(h, overrides, dropping: dropping))
@@ -56,12 +59,16 @@ struct AuthorizeEndpointTests {
                 ("client_id", h.client.clientID), ("response_type", "code"), ("redirect_uri", Harness.redirect),
                 ("scope", "user-top-read"), ("state", "abc 123"), ("user", "jonas"),
             ]
-            let agree = try await http("POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(common + [("decision", "agree")]))
+            let agree = try await http(
+                "POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: form(common + [("decision", "agree")]))
             #expect(agree.status == 302)
             #expect(agree.location?.absoluteString.hasPrefix(Harness.redirect + "?") == true)
             #expect(agree.redirectQuery["state"] == "abc 123")
             #expect((agree.redirectQuery["code"]?.count ?? 0) > 20)
-            let cancel = try await http("POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form(common + [("decision", "cancel")]))
+            let cancel = try await http(
+                "POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: form(common + [("decision", "cancel")]))
             #expect(cancel.status == 302)
             #expect(cancel.redirectQuery == ["error": "access_denied", "state": "abc 123"])
         }
@@ -70,10 +77,12 @@ struct AuthorizeEndpointTests {
     @Test("a remembered consent skips the page unless show_dialog=true")
     func rememberedConsent() async throws {
         try await Harness.run(.init()) { h in
-            let agree = try await http("POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form([
-                ("client_id", h.client.clientID), ("response_type", "code"), ("redirect_uri", Harness.redirect),
-                ("scope", "user-top-read user-read-email"), ("user", "priya"), ("decision", "agree"),
-            ]))
+            let agree = try await http(
+                "POST", "\(h.origin)/authorize/consent", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: form([
+                    ("client_id", h.client.clientID), ("response_type", "code"), ("redirect_uri", Harness.redirect),
+                    ("scope", "user-top-read user-read-email"), ("user", "priya"), ("decision", "agree"),
+                ]))
             let cookie = try #require(agree.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
             let again = try await http("GET", authorizeURL(h), headers: [("Cookie", cookie)])
             #expect(again.status == 302)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
 @testable import SpotifyEmulator
 
 /// The client library's flows end to end against the emulator over real HTTP.
@@ -20,7 +21,9 @@ struct ClientFlowTests {
     }
 
     /// Follows /authorize (auto-approved) to the redirect and completes the sign-in.
-    func signIn<Flow: Sendable>(_ flow: Flow, start: (Flow) -> PendingAuthorization, complete: (Flow, AuthorizationCallback, PendingAuthorization) async throws -> UserTokens) async throws -> UserTokens {
+    func signIn<Flow: Sendable>(
+        _ flow: Flow, start: (Flow) -> PendingAuthorization, complete: (Flow, AuthorizationCallback, PendingAuthorization) async throws -> UserTokens
+    ) async throws -> UserTokens {
         let pending = start(flow)
         let hop = try await http("GET", pending.authorizeURL.absoluteString)
         let location = try #require(hop.location)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SpotifyEmulator
 
 @Suite("Faults, controls and counters", .timeLimit(.minutes(3)))
@@ -36,10 +37,16 @@ struct FaultAndControlTests {
     func tokenEndpointDown() async throws {
         try await Harness.run { h in
             h.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/api/token", status: 500))
-            let response = try await http("POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), basic("client-1", "secret-1")], body: "grant_type=client_credentials")
+            let response = try await http(
+                "POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), basic("client-1", "secret-1")],
+                body: "grant_type=client_credentials")
             #expect(response.status == 500)
             h.emulator.clearFaults()
-            #expect(try await http("POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), basic("client-1", "secret-1")], body: "grant_type=client_credentials").status == 200)
+            #expect(
+                try await http(
+                    "POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), basic("client-1", "secret-1")],
+                    body: "grant_type=client_credentials"
+                ).status == 200)
         }
     }
 
@@ -64,22 +71,29 @@ struct FaultAndControlTests {
     func httpControls() async throws {
         try await Harness.run(.init()) { h in
             let json = ("Content-Type", "application/json")
-            let registered = try await http("POST", "\(h.origin)/_emulator/clients", headers: [json], body: #"{"name":"Other","redirect_uris":["http://127.0.0.1:7000/cb"]}"#)
+            let registered = try await http(
+                "POST", "\(h.origin)/_emulator/clients", headers: [json], body: #"{"name":"Other","redirect_uris":["http://127.0.0.1:7000/cb"]}"#)
             #expect(registered.status == 201)
             let clientID = try #require(registered.json["client_id"] as? String)
             #expect(h.emulator.state.client(clientID)?.name == "Other")
             #expect(try await http("PUT", "\(h.origin)/_emulator/auto-approve", headers: [json], body: #"{"user":"sofia"}"#).status == 200)
             #expect(try await http("PUT", "\(h.origin)/_emulator/auto-approve", headers: [json], body: #"{"user":"nobody"}"#).status == 400)
-            let authorize = try await http("GET", "\(h.origin)/authorize?" + form([("client_id", clientID), ("response_type", "code"), ("redirect_uri", "http://127.0.0.1:7000/cb")]))
+            let authorize = try await http(
+                "GET",
+                "\(h.origin)/authorize?" + form([("client_id", clientID), ("response_type", "code"), ("redirect_uri", "http://127.0.0.1:7000/cb")]))
             #expect(authorize.status == 302)
             let before = h.emulator.now
             #expect(try await http("POST", "\(h.origin)/_emulator/clock/advance", headers: [json], body: #"{"seconds":3600}"#).status == 200)
             #expect(h.emulator.now.timeIntervalSince(before) >= 3600)
-            #expect(try await http("POST", "\(h.origin)/_emulator/faults", headers: [json], body: #"{"kind":"status","status":502,"count":1}"#).status == 201)
+            #expect(
+                try await http("POST", "\(h.origin)/_emulator/faults", headers: [json], body: #"{"kind":"status","status":502,"count":1}"#).status
+                    == 201)
             #expect(try await http("GET", "\(h.origin)/v1/me").status == 502)
             let counters = try await http("GET", "\(h.origin)/_emulator/counters").json
             #expect((counters["requests"] as? [String: Int])?["GET /v1/me 502"] == 1)
-            #expect(try await http("PUT", "\(h.origin)/_emulator/settings", headers: [json], body: #"{"dev_mode":true,"refresh_token_policy":"rotate"}"#).status == 200)
+            #expect(
+                try await http("PUT", "\(h.origin)/_emulator/settings", headers: [json], body: #"{"dev_mode":true,"refresh_token_policy":"rotate"}"#)
+                    .status == 200)
             #expect(h.emulator.state.settings.devMode)
             #expect(h.emulator.state.settings.refreshTokenPolicy == .rotate)
             #expect(try await http("POST", "\(h.origin)/_emulator/faults", headers: [json], body: "not json").status == 400)

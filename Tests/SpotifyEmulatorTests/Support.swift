@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOFoundationCompat
+
 @testable import SpotifyEmulator
 
 /// A client that does not follow redirects, so tests see each hop as a browser would.
@@ -68,21 +69,29 @@ struct Harness: Sendable {
         _ body: @Sendable (Harness) async throws -> T
     ) async throws -> T {
         let emulator = SpotifyEmulator(configuration: configuration)
-        let client = emulator.registerClient(clientID: "client-1", clientSecret: "secret-1", name: "Encore Tests", redirectURIs: [redirect, "http://127.0.0.1/loopback"])
+        let client = emulator.registerClient(
+            clientID: "client-1", clientSecret: "secret-1", name: "Encore Tests", redirectURIs: [redirect, "http://127.0.0.1/loopback"])
         return try await emulator.withRunning(logger: quietLogger) { url in
             try await body(Harness(emulator: emulator, origin: url.absoluteString, client: client))
         }
     }
 
     /// Runs /authorize with auto-approve and exchanges the code with the secret; returns the token body.
-    func signIn(scope: String = "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private") async throws -> [String: Any] {
-        let authorize = try await http("GET", "\(origin)/authorize?" + form([
-            ("client_id", client.clientID), ("response_type", "code"), ("redirect_uri", Self.redirect), ("scope", scope), ("state", "st"),
-        ]))
+    func signIn(
+        scope: String = "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private"
+    ) async throws -> [String: Any] {
+        let authorize = try await http(
+            "GET",
+            "\(origin)/authorize?"
+                + form([
+                    ("client_id", client.clientID), ("response_type", "code"), ("redirect_uri", Self.redirect), ("scope", scope), ("state", "st"),
+                ]))
         let code = authorize.redirectQuery["code"] ?? ""
-        let token = try await http("POST", "\(origin)/api/token", headers: [
-            ("Content-Type", "application/x-www-form-urlencoded"), basic(client.clientID, client.clientSecret),
-        ], body: form([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect)]))
+        let token = try await http(
+            "POST", "\(origin)/api/token",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"), basic(client.clientID, client.clientSecret),
+            ], body: form([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect)]))
         return token.json
     }
 

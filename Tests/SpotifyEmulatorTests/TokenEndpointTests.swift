@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import SpotifyEmulator
 
 @Suite("Accounts service: /api/token", .timeLimit(.minutes(3)))
@@ -8,20 +9,25 @@ struct TokenEndpointTests {
     static let formType = ("Content-Type", "application/x-www-form-urlencoded")
 
     func code(_ h: Harness, challenge: String? = nil, redirect: String = Harness.redirect) async throws -> String {
-        var fields = [("client_id", h.client.clientID), ("response_type", "code"), ("redirect_uri", redirect), ("scope", "user-top-read"), ("state", "s")]
+        var fields = [
+            ("client_id", h.client.clientID), ("response_type", "code"), ("redirect_uri", redirect), ("scope", "user-top-read"), ("state", "s"),
+        ]
         if let challenge { fields += [("code_challenge_method", "S256"), ("code_challenge", challenge)] }
         let response = try await http("GET", "\(h.origin)/authorize?" + form(fields))
         return try #require(response.redirectQuery["code"])
     }
 
     func token(_ h: Harness, _ fields: [(String, String)], auth: Bool = true) async throws -> HTTPResult {
-        try await http("POST", "\(h.origin)/api/token", headers: [Self.formType] + (auth ? [basic(h.client.clientID, h.client.clientSecret)] : []), body: form(fields))
+        try await http(
+            "POST", "\(h.origin)/api/token", headers: [Self.formType] + (auth ? [basic(h.client.clientID, h.client.clientSecret)] : []),
+            body: form(fields))
     }
 
     @Test("a code exchanged with Basic credentials gives Spotify's token body")
     func exchange() async throws {
         try await Harness.run { h in
-            let response = try await token(h, [("grant_type", "authorization_code"), ("code", try await code(h)), ("redirect_uri", Harness.redirect)])
+            let response = try await token(
+                h, [("grant_type", "authorization_code"), ("code", try await code(h)), ("redirect_uri", Harness.redirect)])
             #expect(response.status == 200)
             #expect(response.headers["content-type"] == "application/json; charset=utf-8")
             let body = response.json
@@ -43,7 +49,8 @@ struct TokenEndpointTests {
             #expect(reuse.status == 400)
             #expect(reuse.json as NSDictionary == ["error": "invalid_grant", "error_description": "Invalid authorization code"])
 
-            let wrongRedirect = try await token(h, [("grant_type", "authorization_code"), ("code", try await code(h)), ("redirect_uri", "http://127.0.0.1:9000/other")])
+            let wrongRedirect = try await token(
+                h, [("grant_type", "authorization_code"), ("code", try await code(h)), ("redirect_uri", "http://127.0.0.1:9000/other")])
             #expect(wrongRedirect.json["error_description"] as? String == "Invalid redirect URI")
 
             let late = try await code(h)
@@ -61,21 +68,25 @@ struct TokenEndpointTests {
             let publicFields = [("grant_type", "authorization_code"), ("redirect_uri", Harness.redirect), ("client_id", h.client.clientID)]
             let missing = try await token(h, publicFields + [("code", try await code(h, challenge: challenge))], auth: false)
             #expect(missing.json as NSDictionary == ["error": "invalid_request", "error_description": "code_verifier required"])
-            let wrong = try await token(h, publicFields + [("code", try await code(h, challenge: challenge)), ("code_verifier", verifier + "x")], auth: false)
+            let wrong = try await token(
+                h, publicFields + [("code", try await code(h, challenge: challenge)), ("code_verifier", verifier + "x")], auth: false)
             #expect(wrong.json as NSDictionary == ["error": "invalid_grant", "error_description": "code_verifier was incorrect"])
-            let right = try await token(h, publicFields + [("code", try await code(h, challenge: challenge)), ("code_verifier", verifier)], auth: false)
+            let right = try await token(
+                h, publicFields + [("code", try await code(h, challenge: challenge)), ("code_verifier", verifier)], auth: false)
             #expect(right.status == 200)
             let noPKCE = try await token(h, publicFields + [("code", try await code(h))], auth: false)
             #expect(noPKCE.status == 400)
         }
     }
 
-    @Test("client authentication errors", arguments: [
-        ([String: String](), nil as String?, #"{"error":"invalid_client"}"#),
-        (["client_id": "unknown"], nil, #"{"error":"invalid_client","error_description":"Invalid client"}"#),
-        (["client_id": "client-1", "client_secret": "wrong"], nil, #"{"error":"invalid_client","error_description":"Invalid client secret"}"#),
-        ([:], "client-1:wrong", #"{"error":"invalid_client","error_description":"Invalid client secret"}"#),
-    ])
+    @Test(
+        "client authentication errors",
+        arguments: [
+            ([String: String](), nil as String?, #"{"error":"invalid_client"}"#),
+            (["client_id": "unknown"], nil, #"{"error":"invalid_client","error_description":"Invalid client"}"#),
+            (["client_id": "client-1", "client_secret": "wrong"], nil, #"{"error":"invalid_client","error_description":"Invalid client secret"}"#),
+            ([:], "client-1:wrong", #"{"error":"invalid_client","error_description":"Invalid client secret"}"#),
+        ])
     func clientErrors(bodyCredentials: [String: String], basicPair: String?, expected: String) async throws {
         try await Harness.run { h in
             var headers = [Self.formType]
@@ -90,7 +101,9 @@ struct TokenEndpointTests {
     @Test("grant_type problems and non-form bodies")
     func grantTypes() async throws {
         try await Harness.run { h in
-            let json = try await http("POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/json"), basic("client-1", "secret-1")], body: #"{"grant_type":"client_credentials"}"#)
+            let json = try await http(
+                "POST", "\(h.origin)/api/token", headers: [("Content-Type", "application/json"), basic("client-1", "secret-1")],
+                body: #"{"grant_type":"client_credentials"}"#)
             #expect(json.body == #"{"error":"unsupported_grant_type","error_description":"grant_type parameter is missing"}"#)
             let unknown = try await token(h, [("grant_type", "password")])
             #expect(unknown.body == #"{"error":"unsupported_grant_type","error_description":"grant_type password is not supported"}"#)

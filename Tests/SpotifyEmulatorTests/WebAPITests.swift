@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SpotifyEmulator
 
 @Suite("Web API", .timeLimit(.minutes(3)))
@@ -75,7 +76,8 @@ struct WebAPITests {
             for type in ["tracks", "artists"] {
                 var lists: [[String]] = []
                 for range in ["short_term", "medium_term", "long_term"] {
-                    let items = try #require(try await h.get("/me/top/\(type)?limit=50&time_range=\(range)", token: token).json["items"] as? [[String: Any]])
+                    let items = try #require(
+                        try await h.get("/me/top/\(type)?limit=50&time_range=\(range)", token: token).json["items"] as? [[String: Any]])
                     #expect(items.count == 50)
                     lists.append(items.compactMap { $0["id"] as? String })
                 }
@@ -84,13 +86,15 @@ struct WebAPITests {
         }
     }
 
-    @Test("parameter errors", arguments: [
-        ("/me/top/tracks?limit=0", 400, "Invalid limit"), ("/me/top/tracks?limit=51", 400, "Invalid limit"),
-        ("/me/top/tracks?limit=ten", 400, "Invalid limit"), ("/me/top/tracks?offset=-1", 400, "Invalid offset"),
-        ("/me/top/tracks?time_range=forever", 400, "Invalid time range"), ("/me/top/albums", 404, "Service not found"),
-        ("/tracks/short", 400, "Invalid base62 id"), ("/tracks/0000000000000000000000", 404, "Resource not found"),
-        ("/artists/!!!", 400, "Invalid base62 id"), ("/nowhere", 404, "Service not found"),
-    ])
+    @Test(
+        "parameter errors",
+        arguments: [
+            ("/me/top/tracks?limit=0", 400, "Invalid limit"), ("/me/top/tracks?limit=51", 400, "Invalid limit"),
+            ("/me/top/tracks?limit=ten", 400, "Invalid limit"), ("/me/top/tracks?offset=-1", 400, "Invalid offset"),
+            ("/me/top/tracks?time_range=forever", 400, "Invalid time range"), ("/me/top/albums", 404, "Service not found"),
+            ("/tracks/short", 400, "Invalid base62 id"), ("/tracks/0000000000000000000000", 404, "Resource not found"),
+            ("/artists/!!!", 400, "Invalid base62 id"), ("/nowhere", 404, "Service not found"),
+        ])
     func parameterErrors(path: String, status: Int, message: String) async throws {
         try await Harness.run { h in
             let response = try await h.get(path, token: try await h.signIn()["access_token"] as? String)
@@ -163,21 +167,27 @@ struct WebAPITests {
         try await Harness.run { h in
             let token = try #require(try await h.signIn()["access_token"] as? String)
             let auth = ("Authorization", "Bearer \(token)")
-            let created = try await http("POST", h.api + "/me/playlists", headers: [auth, ("Content-Type", "application/json")], body: #"{"name":"My top","public":false}"#)
+            let created = try await http(
+                "POST", h.api + "/me/playlists", headers: [auth, ("Content-Type", "application/json")], body: #"{"name":"My top","public":false}"#)
             #expect(created.status == 201)
             let id = try #require(created.json["id"] as? String)
             #expect(created.json["public"] as? Bool == false)
             let top = try #require(try await h.get("/me/top/tracks?limit=50", token: token).json["items"] as? [[String: Any]])
             let uris = top.compactMap { $0["uri"] as? String }
-            let added = try await http("POST", h.api + "/playlists/\(id)/items", headers: [auth, ("Content-Type", "application/json")], body: String(data: try JSONSerialization.data(withJSONObject: ["uris": uris]), encoding: .utf8))
+            let added = try await http(
+                "POST", h.api + "/playlists/\(id)/items", headers: [auth, ("Content-Type", "application/json")],
+                body: String(data: try JSONSerialization.data(withJSONObject: ["uris": uris]), encoding: .utf8))
             #expect(added.status == 201)
             #expect(added.json["snapshot_id"] is String)
             let items = try await h.get("/playlists/\(id)/items?limit=50", token: token).json
             #expect(items["total"] as? Int == 50)
             #expect((((items["items"] as? [[String: Any]])?.first)?["item"] as? [String: Any])?["uri"] as? String == uris.first)
-            let tooMany = try await http("POST", h.api + "/playlists/\(id)/items", headers: [auth, ("Content-Type", "application/json")], body: String(data: try JSONSerialization.data(withJSONObject: ["uris": Array(repeating: uris[0], count: 101)]), encoding: .utf8))
+            let tooMany = try await http(
+                "POST", h.api + "/playlists/\(id)/items", headers: [auth, ("Content-Type", "application/json")],
+                body: String(data: try JSONSerialization.data(withJSONObject: ["uris": Array(repeating: uris[0], count: 101)]), encoding: .utf8))
             #expect(tooMany.status == 400)
-            let publicAttempt = try await http("POST", h.api + "/me/playlists", headers: [auth, ("Content-Type", "application/json")], body: #"{"name":"Loud"}"#)
+            let publicAttempt = try await http(
+                "POST", h.api + "/me/playlists", headers: [auth, ("Content-Type", "application/json")], body: #"{"name":"Loud"}"#)
             #expect(publicAttempt.status == 403)
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
+@testable import SpotifyWebAPI
 
 @Suite("Authorization URLs, PKCE and state")
 struct AuthorizationTests {
@@ -22,9 +23,11 @@ struct AuthorizationTests {
         #expect(CodeVerifier.random() != CodeVerifier.random())
     }
 
-    @Test("verifiers breaking RFC 7636 are refused", arguments: [
-        String(repeating: "a", count: 42), String(repeating: "a", count: 129), String(repeating: "a", count: 42) + "+",
-    ])
+    @Test(
+        "verifiers breaking RFC 7636 are refused",
+        arguments: [
+            String(repeating: "a", count: 42), String(repeating: "a", count: 129), String(repeating: "a", count: 42) + "+",
+        ])
     func verifierRejects(candidate: String) {
         #expect(CodeVerifier(rawValue: candidate) == nil)
     }
@@ -77,7 +80,8 @@ struct AuthorizationTests {
         for callback in [
             AuthorizationCallback(code: "c", state: "forged", error: nil),
             AuthorizationCallback(code: "c", state: nil, error: nil),
-            AuthorizationCallback(url: URL(string: "http://127.0.0.1:9000/callback?code=c&state=\(pending.state.rawValue)&state=\(pending.state.rawValue)")!),
+            AuthorizationCallback(
+                url: URL(string: "http://127.0.0.1:9000/callback?code=c&state=\(pending.state.rawValue)&state=\(pending.state.rawValue)")!),
         ] {
             let error = await #expect(throws: SpotifyAPIError.self) { try await flow.completeAuthorization(callback, pending: pending) }
             #expect(error?.code == .stateMismatch)
@@ -102,16 +106,18 @@ struct AuthorizationTests {
         let transport = ScriptedTransport { _, _ in .json(200, try Fixture.string("token.authorization-code")) }
         let flow = try AuthorizationCodeFlow(configuration: testConfiguration, transport: transport, clock: clock)
         let pending = flow.startAuthorization()
-        let tokens = try await flow.completeAuthorization(AuthorizationCallback(code: "the-code", state: pending.state.rawValue, error: nil), pending: pending)
+        let tokens = try await flow.completeAuthorization(
+            AuthorizationCallback(code: "the-code", state: pending.state.rawValue, error: nil), pending: pending)
         let request = try #require(transport.requests.first)
         #expect(request.method == .post)
         #expect(request.url == "https://accounts.test/api/token")
         #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
         #expect(request.header("Authorization") == "Basic " + Data("client-abc:s3cr3t-value".utf8).base64EncodedString())
-        #expect(request.formFields == [
-            "grant_type": "authorization_code", "code": "the-code",
-            "redirect_uri": "http://127.0.0.1:9000/callback", "code_verifier": pending.codeVerifier.rawValue,
-        ])
+        #expect(
+            request.formFields == [
+                "grant_type": "authorization_code", "code": "the-code",
+                "redirect_uri": "http://127.0.0.1:9000/callback", "code_verifier": pending.codeVerifier.rawValue,
+            ])
         #expect(tokens.accessToken.rawValue == "BQBLuPRYBQ...BP8stIv5xr-Iwaf4l8eg")
         #expect(tokens.refreshToken?.rawValue == "AQAQfyEFmJJuCvAFh...cG_m-2KTgNDaDMQqjrOa3")
         #expect(tokens.expiresAt == clock.now().addingTimeInterval(3600))

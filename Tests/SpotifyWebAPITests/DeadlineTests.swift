@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
+@testable import SpotifyWebAPI
 
 /// `timeout` is the budget of a whole call: attempts, back-off and Retry-After waits together.
 @Suite("One deadline per call")
@@ -18,7 +19,9 @@ struct DeadlineTests {
     func retryAfterPastDeadline() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport { _, _ in .json(429, "{}", headers: [("Retry-After", "8")]) }
-        let error = await #expect(throws: SpotifyAPIError.self) { try await client(transport, clock: clock, timeout: .seconds(10)).currentUserProfile() }
+        let error = await #expect(throws: SpotifyAPIError.self) {
+            try await client(transport, clock: clock, timeout: .seconds(10)).currentUserProfile()
+        }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfter == .seconds(8))
         // One wait of 8 s fits in 10; the second would not, so it is not taken.
@@ -30,7 +33,9 @@ struct DeadlineTests {
     func attemptsShareTheBudget() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport { _, _ in .json(503, "{}", headers: [("Retry-After", "3")]) }
-        let error = await #expect(throws: SpotifyAPIError.self) { try await client(transport, clock: clock, timeout: .seconds(7)).currentUserProfile() }
+        let error = await #expect(throws: SpotifyAPIError.self) {
+            try await client(transport, clock: clock, timeout: .seconds(7)).currentUserProfile()
+        }
         #expect(error?.code == .server)
         // Dates carry about 0.1 µs of rounding at today's magnitude.
         let timeouts = transport.requests.map { ($0.timeout.timeInterval * 1000).rounded() }

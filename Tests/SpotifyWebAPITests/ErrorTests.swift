@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+
 @testable import SpotifyWebAPI
 
 @Suite("Errors from both services")
@@ -8,7 +9,8 @@ struct ErrorTests {
     @Test("the Web API's error object gives status, message and reason")
     func webAPIShape() {
         let error = SpotifyAPIError.from(
-            response: .json(429, #"{"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}"#, headers: [("Retry-After", "7")]),
+            response: .json(
+                429, #"{"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}"#, headers: [("Retry-After", "7")]),
             service: .webAPI
         )
         #expect(error.code == .rateLimited)
@@ -18,24 +20,29 @@ struct ErrorTests {
         #expect(error.retryAfter == .seconds(7))
     }
 
-    @Test("the accounts service's RFC 6749 error is read by which service answered", arguments: [
-        (#"{"error":"invalid_grant","error_description":"Invalid authorization code"}"#, SpotifyAPIError.Code.invalidGrant),
-        (#"{"error":"invalid_client","error_description":"Invalid client secret"}"#, .invalidClient),
-        (#"{"error":"invalid_client"}"#, .invalidClient),
-        (#"{"error":"unsupported_grant_type","error_description":"grant_type parameter is missing"}"#, .invalidRequest),
-    ])
+    @Test(
+        "the accounts service's RFC 6749 error is read by which service answered",
+        arguments: [
+            (#"{"error":"invalid_grant","error_description":"Invalid authorization code"}"#, SpotifyAPIError.Code.invalidGrant),
+            (#"{"error":"invalid_client","error_description":"Invalid client secret"}"#, .invalidClient),
+            (#"{"error":"invalid_client"}"#, .invalidClient),
+            (#"{"error":"unsupported_grant_type","error_description":"grant_type parameter is missing"}"#, .invalidRequest),
+        ])
     func accountsShape(body: String, code: SpotifyAPIError.Code) {
         let error = SpotifyAPIError.from(response: .json(400, body), service: .accounts)
         #expect(error.code == code)
         #expect(error.service == .accounts)
     }
 
-    @Test("codes follow the status, not the message text", arguments: [
-        (400, SpotifyAPIError.Code.invalidRequest), (401, .unauthorized), (403, .forbidden), (404, .notFound),
-        (429, .rateLimited), (500, .server), (502, .server), (503, .server), (418, .unexpectedStatus),
-    ])
+    @Test(
+        "codes follow the status, not the message text",
+        arguments: [
+            (400, SpotifyAPIError.Code.invalidRequest), (401, .unauthorized), (403, .forbidden), (404, .notFound),
+            (429, .rateLimited), (500, .server), (502, .server), (503, .server), (418, .unexpectedStatus),
+        ])
     func statusCodes(status: Int, code: SpotifyAPIError.Code) {
-        let error = SpotifyAPIError.from(response: .json(status, #"{"error":{"status":\#(status),"message":"Insufficient client scope"}}"#), service: .webAPI)
+        let error = SpotifyAPIError.from(
+            response: .json(status, #"{"error":{"status":\#(status),"message":"Insufficient client scope"}}"#), service: .webAPI)
         #expect(error.code == code)
     }
 
@@ -59,7 +66,8 @@ struct ErrorTests {
 
     @Test("descriptions say what to do and hold no secret")
     func descriptions() {
-        let error = SpotifyAPIError(code: .reauthorizationRequired, service: .accounts, status: 400, message: "Refresh token revoked", reason: "invalid_grant")
+        let error = SpotifyAPIError(
+            code: .reauthorizationRequired, service: .accounts, status: 400, message: "Refresh token revoked", reason: "invalid_grant")
         #expect(error.description.contains("sign in again"))
         #expect(error.shortDescription == "reauthorization_required (400)")
     }

@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
 import PropertyBased
-import Testing
-@testable import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
+@testable import SpotifyWebAPI
 
 /// Whatever Spotify (or something posing as it) sends back, the client answers with a value or
 /// a ``SpotifyAPIError``: no header, status or body may trap.
@@ -17,7 +18,9 @@ struct HostileHeaderTests {
     func absurdRetryAfter() async throws {
         let clock = VirtualClock()
         let gate = RateLimitGate()
-        let transport = ScriptedTransport { _, _ in .json(429, #"{"error":{"status":429,"message":"API rate limit exceeded"}}"#, headers: [("Retry-After", "10000000000")]) }
+        let transport = ScriptedTransport { _, _ in
+            .json(429, #"{"error":{"status":429,"message":"API rate limit exceeded"}}"#, headers: [("Retry-After", "10000000000")])
+        }
         let error = await #expect(throws: SpotifyAPIError.self) { try await client(transport, clock: clock, gate: gate).currentUserProfile() }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfter == .seconds(86_400))
@@ -29,15 +32,21 @@ struct HostileHeaderTests {
         #expect(transport.count == 1)
     }
 
-    @Test("Retry-After values are read as Spotify means them and capped", arguments: [
-        ("0", Duration.zero), ("7", .seconds(7)), (" 12 ", .seconds(12)), ("1.5", .milliseconds(1500)),
-        ("86401", .seconds(86_400)), ("99999999999999999999999", .seconds(86_400)),
-    ])
+    @Test(
+        "Retry-After values are read as Spotify means them and capped",
+        arguments: [
+            ("0", Duration.zero), ("7", .seconds(7)), (" 12 ", .seconds(12)), ("1.5", .milliseconds(1500)),
+            ("86401", .seconds(86_400)), ("99999999999999999999999", .seconds(86_400)),
+        ])
     func readsRetryAfter(text: String, expected: Duration) {
         #expect(SpotifyAPIError.parseRetryAfter(text) == expected)
     }
 
-    @Test("Retry-After values that are not a delay are ignored", arguments: ["", "-1", "nan", "inf", "-inf", "Wed, 21 Oct 2026 07:28:00 GMT", "0x10", "1e3", "1.", ".5", "1.2.3", String(repeating: "9", count: 40)])
+    @Test(
+        "Retry-After values that are not a delay are ignored",
+        arguments: [
+            "", "-1", "nan", "inf", "-inf", "Wed, 21 Oct 2026 07:28:00 GMT", "0x10", "1e3", "1.", ".5", "1.2.3", String(repeating: "9", count: 40),
+        ])
     func ignoresNonsense(text: String) {
         #expect(SpotifyAPIError.parseRetryAfter(text) == nil)
     }
@@ -64,7 +73,9 @@ struct HostileHeaderTests {
     @Test("any status, header and body becomes a value or a SpotifyAPIError")
     func fuzzAnswers() async {
         let text = Gen.character(in: " "..."~").string(of: 0...24)
-        let names = Gen<String?>.element(of: ["Retry-After", "Content-Length", "ETag", "Content-Type", "WWW-Authenticate", "retry-after"]).map { $0 ?? "" }
+        let names = Gen<String?>.element(of: ["Retry-After", "Content-Length", "ETag", "Content-Type", "WWW-Authenticate", "retry-after"]).map {
+            $0 ?? ""
+        }
         let bodies = Gen<String?>.element(of: [
             #"{"error":{"status":429,"message":"x","reason":"QUOTA_EXCEEDED"}}"#, #"{"error":"invalid_grant"}"#, "{", "[]", "null", #"{"id":1}"#,
             "\u{0}\u{1}\u{7f}", String(repeating: "{", count: 2_000), "<html>", "", #"{"id":"x","type":"user","uri":"spotify:user:x"}"#,
@@ -74,7 +85,9 @@ struct HostileHeaderTests {
             let transport = ScriptedTransport { _, _ in TransportResponse(status: status, headers: [(name, value)], body: ByteBuffer(string: body)) }
             var configuration = testConfiguration
             configuration.retry = RetryPolicy(rateLimitBudget: .seconds(30), maxRetries: 1)
-            let spotify = SpotifyClient(configuration: configuration, authorization: StaticAuthorization(), transport: transport, clock: clock, rateLimitGate: RateLimitGate())
+            let spotify = SpotifyClient(
+                configuration: configuration, authorization: StaticAuthorization(), transport: transport, clock: clock, rateLimitGate: RateLimitGate()
+            )
             do {
                 _ = try await spotify.send(SpotifyRequest(path: "me"))
             } catch let error as SpotifyAPIError {

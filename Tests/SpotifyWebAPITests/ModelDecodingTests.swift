@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SpotifyWebAPI
 
 @Suite("Decoding Spotify's payloads")
@@ -42,9 +43,11 @@ struct ModelDecodingTests {
         #expect(dev.popularity == nil)
     }
 
-    @Test("the current user decodes in every shape, keyed by account_id when present", arguments: [
-        "user-private.full", "user-private.devmode-2026", "user-private.no-private-scopes-pre2026",
-    ])
+    @Test(
+        "the current user decodes in every shape, keyed by account_id when present",
+        arguments: [
+            "user-private.full", "user-private.devmode-2026", "user-private.no-private-scopes-pre2026",
+        ])
     func users(fixture: String) throws {
         let user = try decoder.decode(CurrentUser.self, from: Fixture.data(fixture))
         #expect(user.id == "wizzler")
@@ -59,9 +62,11 @@ struct ModelDecodingTests {
         }
     }
 
-    @Test("top-item pages decode with all seven paging fields", arguments: [
-        "top-tracks-page.full", "top-tracks-page.devmode-2026", "top-tracks-page.last-page",
-    ])
+    @Test(
+        "top-item pages decode with all seven paging fields",
+        arguments: [
+            "top-tracks-page.full", "top-tracks-page.devmode-2026", "top-tracks-page.last-page",
+        ])
     func topTracksPages(fixture: String) throws {
         let page = try decoder.decode(Page<Track>.self, from: Fixture.data(fixture))
         #expect(!page.items.isEmpty)
@@ -90,10 +95,10 @@ struct ModelDecodingTests {
     func nullItemsAndUnknownFields() throws {
         let track = try Fixture.string("track.devmode-2026")
         let json = """
-        {"href":"https://api.test/v1/me/tracks","limit":3,"next":null,"offset":0,"previous":null,"total":3,
-         "brand_new_field":{"x":1},
-         "items":[null, {"added_at":"2026-01-02T03:04:05Z","track":\(track),"extra":true}, null]}
-        """
+            {"href":"https://api.test/v1/me/tracks","limit":3,"next":null,"offset":0,"previous":null,"total":3,
+             "brand_new_field":{"x":1},
+             "items":[null, {"added_at":"2026-01-02T03:04:05Z","track":\(track),"extra":true}, null]}
+            """
         let page = try decoder.decode(Page<SavedTrack>.self, from: Data(json.utf8))
         #expect(page.items.count == 1)
         #expect(page.items[0].track.name == "Teeth")
@@ -113,10 +118,10 @@ struct ModelDecodingTests {
         for key in ["items", "tracks"] {
             let entryKey = key == "items" ? "item" : "track"
             let json = """
-            {"id":"p1","name":"Mine","public":false,"collaborative":false,"uri":"spotify:playlist:p1","snapshot_id":"s1",
-             "owner":{"id":"wizzler","display_name":"JM"},
-             "\(key)":{"href":"x","total":2,"items":[{"added_at":"2026-01-02T03:04:05Z","is_local":false,"\(entryKey)":\(track)}, null]}}
-            """
+                {"id":"p1","name":"Mine","public":false,"collaborative":false,"uri":"spotify:playlist:p1","snapshot_id":"s1",
+                 "owner":{"id":"wizzler","display_name":"JM"},
+                 "\(key)":{"href":"x","total":2,"items":[{"added_at":"2026-01-02T03:04:05Z","is_local":false,"\(entryKey)":\(track)}, null]}}
+                """
             let playlist = try decoder.decode(Playlist.self, from: Data(json.utf8))
             #expect(playlist.items?.total == 2)
             #expect(playlist.items?.items?.first?.track?.name == "Teeth")
@@ -124,10 +129,12 @@ struct ModelDecodingTests {
         }
     }
 
-    @Test("token bodies decode, refresh_token present or not", arguments: [
-        ("token.authorization-code", true), ("token.refresh-no-new-refresh-token", false), ("token.refresh-with-new-refresh-token", true),
-        ("token.client-credentials", false),
-    ])
+    @Test(
+        "token bodies decode, refresh_token present or not",
+        arguments: [
+            ("token.authorization-code", true), ("token.refresh-no-new-refresh-token", false), ("token.refresh-with-new-refresh-token", true),
+            ("token.client-credentials", false),
+        ])
     func tokens(fixture: String, hasRefreshToken: Bool) throws {
         let response = try JSONDecoder().decode(TokenResponse.self, from: Fixture.data(fixture))
         #expect(response.expiresIn == 3600)

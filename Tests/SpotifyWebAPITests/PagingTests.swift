@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
+@testable import SpotifyWebAPI
 
 @Suite("Paging")
 struct PagingTests {
@@ -18,14 +19,18 @@ struct PagingTests {
             func link(_ at: Int) -> String { "\"https://api.test/v1/me/top/artists?limit=\(limit)&offset=\(at)&time_range=medium_term\"" }
             let next = offset + limit < total ? link(offset + limit) : "null"
             let previous = offset > 0 ? link(max(0, offset - limit)) : "null"
-            return .json(200, #"{"href":\#(link(offset)),"items":[\#(items.joined(separator: ","))],"limit":\#(limit),"next":\#(next),"offset":\#(offset),"previous":\#(previous),"total":\#(total)}"#)
+            return .json(
+                200,
+                #"{"href":\#(link(offset)),"items":[\#(items.joined(separator: ","))],"limit":\#(limit),"next":\#(next),"offset":\#(offset),"previous":\#(previous),"total":\#(total)}"#
+            )
         }
     }
 
     @Test("iterating follows next to the end")
     func followsNext() async throws {
         let transport = Self.pagedArtists(total: 120)
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         var names: [String] = []
         for try await artist in client.allCurrentUserTopArtists() { names.append(artist.name) }
         #expect(names.count == 120)
@@ -37,7 +42,8 @@ struct PagingTests {
     @Test("collect fetches the rest concurrently and keeps the order")
     func collectInOrder() async throws {
         let transport = Self.pagedArtists(total: 230)
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         let artists = try await client.allCurrentUserTopArtists().collect(maxConcurrentRequests: 3)
         #expect(artists.map(\.id) == (0..<230).map { "a\($0)" })
         #expect(transport.count == 5)
@@ -46,7 +52,8 @@ struct PagingTests {
     @Test("a single page needs one request")
     func singlePage() async throws {
         let transport = Self.pagedArtists(total: 7)
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         #expect(try await client.allCurrentUserTopArtists().collect().count == 7)
         #expect(transport.count == 1)
     }
@@ -54,9 +61,12 @@ struct PagingTests {
     @Test("a next URL on another host is refused, so the token never leaves")
     func foreignNextRefused() async throws {
         let transport = ScriptedTransport { _, _ in
-            .json(200, #"{"href":"x","items":[],"limit":50,"next":"https://evil.test/v1/me/top/artists?offset=50","offset":0,"previous":null,"total":100}"#)
+            .json(
+                200,
+                #"{"href":"x","items":[],"limit":50,"next":"https://evil.test/v1/me/top/artists?offset=50","offset":0,"previous":null,"total":100}"#)
         }
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         let error = await #expect(throws: SpotifyAPIError.self) {
             for try await _ in client.allCurrentUserTopArtists() {}
         }
@@ -67,7 +77,8 @@ struct PagingTests {
     @Test("the top-items request carries limit, offset and time_range")
     func topItemsQuery() async throws {
         let transport = Self.pagedArtists(total: 5)
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         _ = try await client.currentUserTopArtists(timeRange: .shortTerm, limit: 5, offset: 0)
         #expect(transport.requests.first?.url == "https://api.test/v1/me/top/artists?limit=5&offset=0&time_range=short_term")
         #expect(transport.requests.first?.header("Authorization") == "Bearer static-token")
@@ -76,7 +87,8 @@ struct PagingTests {
     @Test("adding 250 items sends three chunks of at most 100, in order")
     func addItemsChunks() async throws {
         let transport = ScriptedTransport { _, call in .json(201, #"{"snapshot_id":"snap-\#(call)"}"#) }
-        let client = SpotifyClient(configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
+        let client = SpotifyClient(
+            configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         let uris = (0..<250).map { "spotify:track:t\($0)" }
         let snapshots = try await client.addItems(uris, to: "pl1")
         #expect(snapshots == ["snap-0", "snap-1", "snap-2"])

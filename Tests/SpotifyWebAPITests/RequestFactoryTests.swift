@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SpotifyWebAPI
 
 @Suite("Request values built by typed factories")
@@ -14,8 +15,9 @@ struct RequestFactoryTests {
         #expect(request.method == .get)
     }
 
-    @Test("an out-of-range limit or offset fails before sending and names the parameter",
-          arguments: [(0, 0, "limit"), (51, 0, "limit"), (20, -1, "offset")])
+    @Test(
+        "an out-of-range limit or offset fails before sending and names the parameter",
+        arguments: [(0, 0, "limit"), (51, 0, "limit"), (20, -1, "offset")])
     func outOfRange(limit: Int, offset: Int, parameter: String) {
         #expect {
             try SpotifyRequest.currentUserTop(.tracks, limit: limit, offset: offset)

@@ -1,16 +1,20 @@
 import Foundation
-import Testing
-@testable import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Testing
+
+@testable import SpotifyWebAPI
 
 @Suite("Retry policy and the shared rate-limit gate")
 struct RetryTests {
     let ok = TransportResponse.json(200, #"{"id":"wizzler","type":"user","uri":"spotify:user:wizzler"}"#)
 
-    func client(_ transport: ScriptedTransport, clock: VirtualClock, gate: RateLimitGate = RateLimitGate(), retry: RetryPolicy = .default) -> SpotifyClient<StaticAuthorization> {
+    func client(
+        _ transport: ScriptedTransport, clock: VirtualClock, gate: RateLimitGate = RateLimitGate(), retry: RetryPolicy = .default
+    ) -> SpotifyClient<StaticAuthorization> {
         var configuration = testConfiguration
         configuration.retry = retry
-        return SpotifyClient(configuration: configuration, authorization: StaticAuthorization(), transport: transport, clock: clock, rateLimitGate: gate)
+        return SpotifyClient(
+            configuration: configuration, authorization: StaticAuthorization(), transport: transport, clock: clock, rateLimitGate: gate)
     }
 
     @Test("429 waits exactly Retry-After, 0 included, then succeeds", arguments: [0, 1, 7])
@@ -29,7 +33,9 @@ struct RetryTests {
     @Test("a wait past the budget fails at once, carrying retryAfter")
     func budgetExceeded() async throws {
         let clock = VirtualClock()
-        let transport = ScriptedTransport { _, _ in .json(429, #"{"error":{"status":429,"message":"API rate limit exceeded"}}"#, headers: [("Retry-After", "31")]) }
+        let transport = ScriptedTransport { _, _ in
+            .json(429, #"{"error":{"status":429,"message":"API rate limit exceeded"}}"#, headers: [("Retry-After", "31")])
+        }
         let error = await #expect(throws: SpotifyAPIError.self) { try await client(transport, clock: clock).currentUserProfile() }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfter == .seconds(31))
@@ -113,7 +119,10 @@ struct RetryTests {
         #expect(lostError?.code == .transport)
         #expect(lost.count == 1)
 
-        let refused = ScriptedTransport { _, call in if call == 0 { throw TransportFailure.connectionFailed }; return created }
+        let refused = ScriptedTransport { _, call in
+            if call == 0 { throw TransportFailure.connectionFailed }
+            return created
+        }
         let playlist = try await client(refused, clock: clock).createPlaylist(name: "n")
         #expect(playlist.id == "p")
         #expect(refused.count == 2)
@@ -145,8 +154,11 @@ struct RetryTests {
         #expect(error?.code == .insufficientScope)
     }
 
-    @Test("a 403 on an either-scope endpoint is insufficientScope only when the token has neither",
-          arguments: [([Scope](), SpotifyAPIError.Code.insufficientScope), ([.playlistModifyPublic], .forbidden), ([.playlistModifyPrivate], .forbidden)])
+    @Test(
+        "a 403 on an either-scope endpoint is insufficientScope only when the token has neither",
+        arguments: [
+            ([Scope](), SpotifyAPIError.Code.insufficientScope), ([.playlistModifyPublic], .forbidden), ([.playlistModifyPrivate], .forbidden),
+        ])
     func alternativeScopes(granted: [Scope], expected: SpotifyAPIError.Code) async throws {
         let transport = ScriptedTransport { _, _ in .json(403, #"{"error":{"status":403,"message":"Forbidden"}}"#) }
         let spotify = SpotifyClient(

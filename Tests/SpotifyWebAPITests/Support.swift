@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Synchronization
+
 @testable import SpotifyWebAPI
 
 /// A transport that answers from a script and records what was sent: for retry arithmetic only.
@@ -12,7 +13,10 @@ final class ScriptedTransport: HTTPTransport {
     init(_ handler: @escaping Handler) { self.handler = handler }
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
-        let call = log.withLock { $0.append(request); return $0.count - 1 }
+        let call = log.withLock {
+            $0.append(request)
+            return $0.count - 1
+        }
         return try handler(request, call)
     }
 

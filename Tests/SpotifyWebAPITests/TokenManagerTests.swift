@@ -1,8 +1,9 @@
 import Foundation
+import SpotifyWebAPITesting
 import Synchronization
 import Testing
+
 @testable import SpotifyWebAPI
-import SpotifyWebAPITesting
 
 /// Counts refreshes and answers like the token endpoint would, suspending meanwhile so
 /// concurrent callers pile up behind the first.
@@ -87,9 +88,11 @@ struct TokenManagerTests {
         #expect(await manager.tokens.accessToken == AccessToken("access-1"))
     }
 
-    @Test("an omitted refresh token keeps the old one; a rotated one replaces it", arguments: [
-        ("token.refresh-no-new-refresh-token", "refresh-1"), ("token.refresh-with-new-refresh-token", "AQBx7...new...Qw"),
-    ])
+    @Test(
+        "an omitted refresh token keeps the old one; a rotated one replaces it",
+        arguments: [
+            ("token.refresh-no-new-refresh-token", "refresh-1"), ("token.refresh-with-new-refresh-token", "AQBx7...new...Qw"),
+        ])
     func keepsNewestRefreshToken(fixture: String, expected: String) async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport { _, _ in .json(200, try Fixture.string(fixture)) }

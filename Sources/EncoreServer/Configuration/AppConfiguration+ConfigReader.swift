@@ -46,12 +46,18 @@ extension AppConfiguration {
         if let url = encore.string(forKey: "database.url", isSecret: true), !url.isEmpty {
             database = try DatabaseLocation(parsing: url)
         }
-        databasePoolSize = try Self.int(encore, "database.pool.size", "ENCORE_DATABASE_POOL_SIZE", in: 1...500, {
-            "\"\($0)\" is not a connection count (1–500)"
-        }) ?? databasePoolSize
-        spotifyConnections = try Self.int(encore, "spotify.connections", "ENCORE_SPOTIFY_CONNECTIONS", in: 1...1000, {
-            "\"\($0)\" is not a connection count (1–1000)"
-        }) ?? spotifyConnections
+        databasePoolSize =
+            try Self.int(
+                encore, "database.pool.size", "ENCORE_DATABASE_POOL_SIZE", in: 1...500,
+                {
+                    "\"\($0)\" is not a connection count (1–500)"
+                }) ?? databasePoolSize
+        spotifyConnections =
+            try Self.int(
+                encore, "spotify.connections", "ENCORE_SPOTIFY_CONNECTIONS", in: 1...1000,
+                {
+                    "\"\($0)\" is not a connection count (1–1000)"
+                }) ?? spotifyConnections
         if let encoded = encore.string(forKey: "secret.key", isSecret: true), !encoded.isEmpty {
             secretKey = try Self.decodeSecretKey(encoded)
         }
@@ -60,13 +66,15 @@ extension AppConfiguration {
                 do {
                     return try Self.decodeSecretKey(String(text))
                 } catch {
-                    throw SpotifyConfigurationError(key: "ENCORE_PREVIOUS_SECRET_KEYS", message: "each key must be 32 random bytes in base64, separated by commas")
+                    throw SpotifyConfigurationError(
+                        key: "ENCORE_PREVIOUS_SECRET_KEYS", message: "each key must be 32 random bytes in base64, separated by commas")
                 }
             }
         }
         if let level = encore.string(forKey: "log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
-                throw SpotifyConfigurationError(key: "ENCORE_LOG_LEVEL", message: "\"\(level)\" is not a level; use trace, debug, info, notice, warning, error or critical")
+                throw SpotifyConfigurationError(
+                    key: "ENCORE_LOG_LEVEL", message: "\"\(level)\" is not a level; use trace, debug, info, notice, warning, error or critical")
             }
             logLevel = parsed
         }
@@ -79,21 +87,36 @@ extension AppConfiguration {
     }
 
     private mutating func readLimits(_ encore: ConfigReader) throws(SpotifyConfigurationError) {
-        cacheTTL = try Self.seconds(encore, "cache.ttl", "ENCORE_CACHE_TTL", in: 0...Double.greatestFiniteMagnitude, {
-            "\"\($0)\" is not a number of seconds (0 turns the cache off)"
-        }) ?? cacheTTL
-        sessionCacheTTL = try Self.seconds(encore, "session.cache.ttl", "ENCORE_SESSION_CACHE_TTL", in: 0...60, {
-            "\"\($0)\" is not a number of seconds from 0 to 60 (a sign-out on another instance takes this long to reach this one)"
-        }) ?? sessionCacheTTL
-        cacheMaxBytes = try Self.int(encore, "cache.max.bytes", "ENCORE_CACHE_MAX_BYTES", in: 0...Int.max, {
-            "\"\($0)\" is not a number of bytes (268435456 is 256 MiB)"
-        }) ?? cacheMaxBytes
-        userRateLimit = try Self.int(encore, "user.rate.limit", "ENCORE_USER_RATE_LIMIT", in: 0...100_000, {
-            "\"\($0)\" is not a number of calls per 30 s (0 turns the limit off)"
-        }) ?? userRateLimit
-        idleTimeout = try Self.seconds(encore, "idle.timeout", "ENCORE_IDLE_TIMEOUT", in: 1...3600, {
-            "\"\($0)\" is not a number of seconds from 1 to 3600"
-        }) ?? idleTimeout
+        cacheTTL =
+            try Self.seconds(
+                encore, "cache.ttl", "ENCORE_CACHE_TTL", in: 0...Double.greatestFiniteMagnitude,
+                {
+                    "\"\($0)\" is not a number of seconds (0 turns the cache off)"
+                }) ?? cacheTTL
+        sessionCacheTTL =
+            try Self.seconds(
+                encore, "session.cache.ttl", "ENCORE_SESSION_CACHE_TTL", in: 0...60,
+                {
+                    "\"\($0)\" is not a number of seconds from 0 to 60 (a sign-out on another instance takes this long to reach this one)"
+                }) ?? sessionCacheTTL
+        cacheMaxBytes =
+            try Self.int(
+                encore, "cache.max.bytes", "ENCORE_CACHE_MAX_BYTES", in: 0...Int.max,
+                {
+                    "\"\($0)\" is not a number of bytes (268435456 is 256 MiB)"
+                }) ?? cacheMaxBytes
+        userRateLimit =
+            try Self.int(
+                encore, "user.rate.limit", "ENCORE_USER_RATE_LIMIT", in: 0...100_000,
+                {
+                    "\"\($0)\" is not a number of calls per 30 s (0 turns the limit off)"
+                }) ?? userRateLimit
+        idleTimeout =
+            try Self.seconds(
+                encore, "idle.timeout", "ENCORE_IDLE_TIMEOUT", in: 1...3600,
+                {
+                    "\"\($0)\" is not a number of seconds from 1 to 3600"
+                }) ?? idleTimeout
     }
 
     /// Without `spotify.client.id` this stays in demo mode.
@@ -125,7 +148,9 @@ extension AppConfiguration {
         _ reader: ConfigReader, _ key: ConfigKey, _ variable: String, in range: ClosedRange<Double>, _ explain: (String) -> String
     ) throws(SpotifyConfigurationError) -> Duration? {
         guard let text = reader.string(forKey: key) else { return nil }
-        guard let value = Double(text), value.isFinite, range.contains(value) else { throw SpotifyConfigurationError(key: variable, message: explain(text)) }
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw SpotifyConfigurationError(key: variable, message: explain(text))
+        }
         return .interval(value)
     }
 
@@ -165,7 +190,8 @@ extension AppConfiguration {
 
     static func decodeSecretKey(_ encoded: String) throws(SpotifyConfigurationError) -> SymmetricKey {
         guard let bytes = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
-            throw SpotifyConfigurationError(key: "ENCORE_SECRET_KEY", message: "must be 32 random bytes in base64; make one with: openssl rand -base64 32")
+            throw SpotifyConfigurationError(
+                key: "ENCORE_SECRET_KEY", message: "must be 32 random bytes in base64; make one with: openssl rand -base64 32")
         }
         return SymmetricKey(data: bytes)
     }

@@ -121,7 +121,8 @@ public struct AppConfiguration: Sendable {
     var imageOrigins: [String] {
         guard let api = spotify?.apiBaseURL else { return extraImageOrigins }
         if api.host == "api.spotify.com" {
-            return ["https://i.scdn.co", "https://mosaic.scdn.co", "https://image-cdn-ak.spotifycdn.com", "https://image-cdn-fa.spotifycdn.com"] + extraImageOrigins
+            return ["https://i.scdn.co", "https://mosaic.scdn.co", "https://image-cdn-ak.spotifycdn.com", "https://image-cdn-fa.spotifycdn.com"]
+                + extraImageOrigins
         }
         return [Self.origin(of: api)].compactMap { $0 } + extraImageOrigins
     }

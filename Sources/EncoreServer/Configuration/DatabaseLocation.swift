@@ -26,11 +26,13 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
             self = .sqliteFile(path: path)
         } else if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
             guard let components = URLComponents(string: value), components.host?.isEmpty == false else {
-                throw SpotifyConfigurationError(key: "ENCORE_DATABASE_URL", message: "the PostgreSQL URL is malformed; use postgres://user:password@host:5432/database")
+                throw SpotifyConfigurationError(
+                    key: "ENCORE_DATABASE_URL", message: "the PostgreSQL URL is malformed; use postgres://user:password@host:5432/database")
             }
             self = .postgres(url: value)
         } else {
-            throw SpotifyConfigurationError(key: "ENCORE_DATABASE_URL", message: "use sqlite://PATH, sqlite::memory: or postgres://user:password@host:5432/database")
+            throw SpotifyConfigurationError(
+                key: "ENCORE_DATABASE_URL", message: "use sqlite://PATH, sqlite::memory: or postgres://user:password@host:5432/database")
         }
     }
 

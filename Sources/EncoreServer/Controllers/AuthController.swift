@@ -23,10 +23,11 @@ struct AuthController {
         let started = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
         var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) ?? PendingSignIns()
         pending.removeStarted(atOrBefore: now.addingTimeInterval(-signInLifetime.timeInterval))
-        pending.add(PendingSignIn(
-            stateDigest: Identifiers.digest(started.state.rawValue), verifier: started.codeVerifier.rawValue,
-            redirectURI: started.redirectURI, returnTo: returnTo, startedAt: now.unixSeconds
-        ))
+        pending.add(
+            PendingSignIn(
+                stateDigest: Identifiers.digest(started.state.rawValue), verifier: started.codeVerifier.rawValue,
+                redirectURI: started.redirectURI, returnTo: returnTo, startedAt: now.unixSeconds
+            ))
         let sealed = try await services.storage { try pending.sealed(cipher: services.cipher) }
         var response = Response.redirecting(to: started.authorizeURL.absoluteString, status: .found)
         response.setCookie(services.cookies.issue(id: context.session?.id, pending: sealed))
@@ -40,7 +41,9 @@ struct AuthController {
         if let error = try? query.single("error") {
             // The sign-in under way stays in the cookie until it expires; it can do no harm.
             services.metrics.signIn(outcome: error == "access_denied" ? "denied" : "error")
-            throw error == "access_denied" ? AppError.accessDenied : AppError.upstream(SpotifyAPIError(code: .accessDenied, service: .accounts, reason: String(error.prefix(64))))
+            throw error == "access_denied"
+                ? AppError.accessDenied
+                : AppError.upstream(SpotifyAPIError(code: .accessDenied, service: .accounts, reason: String(error.prefix(64))))
         }
         let now = services.clock.now()
         let (entry, underWay) = try await acceptedSignIn(state: try? query.single("state"), context: context, now: now)

@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 import Hummingbird
+import NIOCore
 import SpotifyWebAPI
 
 /// The home page: a sign-in button, or the user's profile card, grant expiry and links.
@@ -64,7 +64,8 @@ struct HomeController {
     }
 
     static func card(_ profile: CurrentUser, grantEnd: Date, warning: Bool, csrfToken: String) -> ProfileCard {
-        let grantMessage = warning
+        let grantMessage =
+            warning
             ? "Your Spotify sign-in ends on \(Display.date(grantEnd)) (Spotify ends sign-ins six months after you agree). Sign in again before then to keep using Encore without interruption."
             : "Your Spotify sign-in lasts until \(Display.date(grantEnd)); Spotify ends sign-ins six months after you agree."
         let name = profile.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? profile.id

@@ -19,8 +19,9 @@ struct OperationsController {
         }
         routes.get("/static/encore.css", use: css)
         routes.get("/static/icon.svg") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400"],
-                     body: .init(byteBuffer: ByteBuffer(string: SiteIcon.svg)))
+            Response(
+                status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(string: SiteIcon.svg)))
         }
         routes.get("/favicon.ico") { _, _ in Response.redirecting(to: "/static/icon.svg", status: .movedPermanently) }
         return routes
@@ -30,10 +31,13 @@ struct OperationsController {
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
         do {
             try await services.store.ping()
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         } catch {
-            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
         }
     }
 

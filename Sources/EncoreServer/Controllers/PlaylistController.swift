@@ -64,7 +64,8 @@ struct PlaylistController {
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         // Spotify ids are 22 base62 characters; anything else cannot name a playlist.
-        guard id.utf8.count == 22, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else {
+        guard id.utf8.count == 22, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
+        else {
             throw AppError.notFound
         }
         // Only the session that saved it sees "Saved to Spotify" (checked in constant time).
@@ -76,11 +77,13 @@ struct PlaylistController {
             try await services.users.client(userID: context.userID).playlist(id: id)
         }
         let count = playlist.items?.total ?? 0
-        return services.views.render("playlist", PlaylistView(
-            chrome: services.chrome(sessionID: context.sessionID),
-            name: playlist.name,
-            trackCount: "\(count) track\(count == 1 ? "" : "s")",
-            spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
-        ))
+        return services.views.render(
+            "playlist",
+            PlaylistView(
+                chrome: services.chrome(sessionID: context.sessionID),
+                name: playlist.name,
+                trackCount: "\(count) track\(count == 1 ? "" : "s")",
+                spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
+            ))
     }
 }

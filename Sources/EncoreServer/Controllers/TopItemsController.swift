@@ -98,9 +98,12 @@ struct TopItemsController {
         return TopView(
             title: "Top \(noun)",
             heading: "Your top \(noun)",
-            caption: "\(Display.rangeLabel(query.timeRange)): \(noun) \(rows.isEmpty ? 0 : query.offset + 1)–\(query.offset + rows.count) of \(total)",
+            caption:
+                "\(Display.rangeLabel(query.timeRange)): \(noun) \(rows.isEmpty ? 0 : query.offset + 1)–\(query.offset + rows.count) of \(total)",
             chrome: Chrome(csrfToken: csrfToken, onTracks: kind == .tracks, onArtists: kind == .artists),
-            tabs: TimeRange.allCases.map { TopView.Tab(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == query.timeRange) },
+            tabs: TimeRange.allCases.map {
+                TopView.Tab(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == query.timeRange)
+            },
             rows: rows,
             hasRows: !rows.isEmpty,
             isTracks: kind == .tracks,

@@ -14,7 +14,8 @@ struct ErrorMiddleware: RouterMiddleware {
     let views: ViewRenderer
     let csrf: CSRFTokens
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch {
@@ -34,7 +35,9 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as AppError:
             presentation = error.presentation
             if case .upstream(let upstream) = error {
-                context.logger.warning("Spotify call failed", metadata: ["code": .string(upstream.code.rawValue), "status": .string(upstream.status.map(String.init) ?? "-")])
+                context.logger.warning(
+                    "Spotify call failed",
+                    metadata: ["code": .string(upstream.code.rawValue), "status": .string(upstream.status.map(String.init) ?? "-")])
             }
         case let error as StorageError:
             context.logger.error("storage failed", metadata: ["reason": .string(error.description)])
@@ -45,8 +48,9 @@ struct ErrorMiddleware: RouterMiddleware {
             presentation = Self.presentation(status: error.status)
         default:
             context.logger.error("unexpected error", metadata: ["type": .string(String(reflecting: type(of: error)))])
-            presentation = ErrorPresentation(status: .internalServerError, code: "internal_error", title: "Something went wrong",
-                                             message: "Encore could not finish this request. Please try again.", action: ("Go home", "/"))
+            presentation = ErrorPresentation(
+                status: .internalServerError, code: "internal_error", title: "Something went wrong",
+                message: "Encore could not finish this request. Please try again.", action: ("Go home", "/"))
         }
         var response: Response
         if isAPI {
@@ -55,11 +59,13 @@ struct ErrorMiddleware: RouterMiddleware {
             let chrome = context.session.flatMap { session in
                 session.record.userID.map { _ in Chrome(csrfToken: csrf.token(forSession: session.id)) }
             }
-            response = views.render("error", ErrorView(
-                title: presentation.title, heading: presentation.title, message: presentation.message,
-                retryAfter: presentation.retryAfter.map(String.init),
-                actionHref: presentation.action?.href, actionLabel: presentation.action?.label, chrome: chrome
-            ), status: presentation.status)
+            response = views.render(
+                "error",
+                ErrorView(
+                    title: presentation.title, heading: presentation.title, message: presentation.message,
+                    retryAfter: presentation.retryAfter.map(String.init),
+                    actionHref: presentation.action?.href, actionLabel: presentation.action?.label, chrome: chrome
+                ), status: presentation.status)
         }
         if let retryAfter = presentation.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
@@ -70,17 +76,21 @@ struct ErrorMiddleware: RouterMiddleware {
         case 404:
             return AppError.notFound.presentation
         case 405:
-            return ErrorPresentation(status: status, code: "method_not_allowed", title: "Not allowed",
-                                     message: "This address does not accept that kind of request.", action: ("Go home", "/"))
+            return ErrorPresentation(
+                status: status, code: "method_not_allowed", title: "Not allowed",
+                message: "This address does not accept that kind of request.", action: ("Go home", "/"))
         case 413:
-            return ErrorPresentation(status: status, code: "too_large", title: "Too large",
-                                     message: "The request was larger than Encore accepts.", action: ("Go home", "/"))
+            return ErrorPresentation(
+                status: status, code: "too_large", title: "Too large",
+                message: "The request was larger than Encore accepts.", action: ("Go home", "/"))
         case 400..<500:
-            return ErrorPresentation(status: status, code: "bad_request", title: "That request was not understood",
-                                     message: "Encore could not read this request. Check the address and try again.", action: ("Go home", "/"))
+            return ErrorPresentation(
+                status: status, code: "bad_request", title: "That request was not understood",
+                message: "Encore could not read this request. Check the address and try again.", action: ("Go home", "/"))
         default:
-            return ErrorPresentation(status: .internalServerError, code: "internal_error", title: "Something went wrong",
-                                     message: "Encore could not finish this request. Please try again.", action: ("Go home", "/"))
+            return ErrorPresentation(
+                status: .internalServerError, code: "internal_error", title: "Something went wrong",
+                message: "Encore could not finish this request. Please try again.", action: ("Go home", "/"))
         }
     }
 

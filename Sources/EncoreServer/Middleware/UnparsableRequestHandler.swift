@@ -13,7 +13,8 @@ final class UnparsableRequestHandler: ChannelDuplexHandler, RemovableChannelHand
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    static let message = "Encore could not read this request: it is not valid HTTP (a byte outside what HTTP allows, or a line or header that is too long).\n"
+    static let message =
+        "Encore could not read this request: it is not valid HTTP (a byte outside what HTTP allows, or a line or header that is too long).\n"
 
     /// A request or response under way: a late parse error then belongs to the server, which
     /// knows how to end that exchange.
@@ -44,9 +45,11 @@ final class UnparsableRequestHandler: ChannelDuplexHandler, RemovableChannelHand
             return
         }
         let body = context.channel.allocator.buffer(string: Self.message)
-        let head = HTTPResponse(status: .badRequest, headerFields: [
-            .contentType: "text/plain; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
-        ])
+        let head = HTTPResponse(
+            status: .badRequest,
+            headerFields: [
+                .contentType: "text/plain; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
+            ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -17,9 +17,11 @@ public struct AppMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
-        let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-                                   .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                                   .seconds(2.5), .seconds(5), .seconds(10)]
+        let buckets: [Duration] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2.5), .seconds(5), .seconds(10),
+        ]
         factory.defaultDurationHistogramBuckets = buckets
         self.factory = factory
     }
@@ -28,7 +30,9 @@ public struct AppMetrics: Sendable {
         // Methods come from the client: only the standard ones become label values, so a client
         // inventing methods cannot grow the number of series.
         let method = Self.standardMethods.contains(method) ? method : "OTHER"
-        Counter(label: "encore_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory).increment()
+        Counter(
+            label: "encore_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
+        ).increment()
         Timer(label: "encore_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
             .recordNanoseconds(Int64(duration.timeInterval * 1e9))
     }

@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The token-encryption key kept in a file when `ENCORE_SECRET_KEY` is not set.
@@ -53,7 +54,7 @@ enum SecretKeyFile {
             throw StorageError.keyFile(path: path, reason: PrivateFile.reason(error, path: path))
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
+            let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
         else {
             throw StorageError.keyFile(path: path, reason: "it does not hold a base64 32-byte key")
         }

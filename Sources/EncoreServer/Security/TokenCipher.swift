@@ -31,7 +31,7 @@ struct TokenCipher: Sendable {
     /// - Throws: ``StorageError/undecryptable`` when the key or the place differ, or the value was altered.
     func open(_ sealed: String, boundTo context: String) throws(StorageError) -> Data {
         guard sealed.hasPrefix(Self.prefix), let combined = Data(base64Encoded: String(sealed.dropFirst(Self.prefix.count))),
-              let box = try? AES.GCM.SealedBox(combined: combined)
+            let box = try? AES.GCM.SealedBox(combined: combined)
         else { throw StorageError.undecryptable }
         for key in openingKeys {
             if let plaintext = try? AES.GCM.open(box, using: key, authenticating: Data(context.utf8)) {
@@ -61,7 +61,8 @@ struct TokenCipher: Sendable {
     private static func isBase64URL(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
         default: false
         }
     }

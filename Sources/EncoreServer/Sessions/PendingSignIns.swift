@@ -41,7 +41,7 @@ struct PendingSignIns: Sendable, Equatable {
     static func opening(_ sealed: Substring?, cipher: TokenCipher) -> PendingSignIns? {
         guard let sealed else { return PendingSignIns() }
         guard let data = try? cipher.openURLSafe(sealed, boundTo: context),
-              let decoded = try? JSONDecoder().decode([PendingSignIn].self, from: data)
+            let decoded = try? JSONDecoder().decode([PendingSignIn].self, from: data)
         else { return nil }
         return PendingSignIns(entries: Array(decoded.suffix(limit)))
     }

@@ -35,7 +35,8 @@ struct SessionCookies: Sendable {
     }
 
     func expire() -> Cookie {
-        Cookie(name: Self.name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(
+            name: Self.name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }
 
@@ -51,7 +52,8 @@ struct SessionMiddleware: RouterMiddleware {
     /// …and never longer than this after sign-in (when its record was created).
     let absoluteLifetime: Duration
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         guard let value = Self.cookieValue(in: request), value.utf8.count <= SessionCookies.maxValueLength else {
             return try await next(request, context)

@@ -93,7 +93,8 @@ struct StoredTokenRefresher: TokenRefresher {
         guard saved else {
             // Signed out, or signed in afresh, while Spotify answered: what is stored wins.
             if let record = try await vault.store.grant(userID: userID), let current = try? vault.open(record),
-               !current.needsRefresh(at: clock.now(), leeway: leeway) {
+                !current.needsRefresh(at: clock.now(), leeway: leeway)
+            {
                 return current
             }
             throw SpotifyAPIError(code: .reauthorizationRequired, message: "the grant changed during the refresh")

@@ -83,7 +83,9 @@ final class PostgresEngine: SQLEngine {
         return loopback ? "prefer" : "require"
     }
 
-    init(url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2), transactionTimeout: Duration = .seconds(60)) throws(StorageError) {
+    init(
+        url: String, poolSize: Int, logger: Logger, leaseTimeout: Duration = .seconds(2), transactionTimeout: Duration = .seconds(60)
+    ) throws(StorageError) {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw StorageError.unavailable("the PostgreSQL URL needs a user and a host: postgres://user:password@host:5432/database")
         }

@@ -64,9 +64,11 @@ public final class SQLEncoreStore: EncoreStore {
             // owns the file, so they can only be dead, and waiting out their lease would keep
             // those users from their next refresh for nothing.
             try await engine.withDatabase(idempotent: true) { database in
-                try await database.raw("""
+                try await database.raw(
+                    """
                     UPDATE encore_grants SET refresh_claim = NULL, refresh_claimed_until_ms = NULL WHERE refresh_claim IS NOT NULL
-                    """).run()
+                    """
+                ).run()
             }
         }
     }
@@ -81,19 +83,24 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func insertSession(_ session: SessionRecord) async throws {
         try await engine.withDatabase { database in
-            try await database.raw("""
+            try await database.raw(
+                """
                 INSERT INTO encore_sessions (id_digest, user_id, created_at, expires_at)
                 VALUES (\(bind: session.idDigest), \(bind: session.userID), \(bind: session.createdAt.unixSeconds), \(bind: session.expiresAt.unixSeconds))
-                """).run()
+                """
+            ).run()
         }
     }
 
     public func session(digest: String) async throws -> SessionRecord? {
         if let cached = sessionCache?.get(digest) { return cached }
         let found: SessionRecord? = try await engine.withDatabase(idempotent: true) { database in
-            guard let row = try await database.raw("""
-                SELECT id_digest, user_id, created_at, expires_at FROM encore_sessions WHERE id_digest = \(bind: digest)
-                """).first()
+            guard
+                let row = try await database.raw(
+                    """
+                    SELECT id_digest, user_id, created_at, expires_at FROM encore_sessions WHERE id_digest = \(bind: digest)
+                    """
+                ).first()
             else { return nil }
             return SessionRecord(
                 idDigest: try row.decode(column: "id_digest", as: String.self),
@@ -132,12 +139,14 @@ public final class SQLEncoreStore: EncoreStore {
     public func useSignInState(digest: String, expiresAt: Date) async throws -> Bool {
         try await engine.withDatabase { database in
             // One statement: of two racing callbacks with the same state, exactly one inserts.
-            let inserted = try await database.raw("""
+            let inserted = try await database.raw(
+                """
                 INSERT INTO encore_used_sign_in_states (state_digest, expires_at)
                 VALUES (\(bind: digest), \(bind: expiresAt.unixSeconds))
                 ON CONFLICT (state_digest) DO NOTHING
                 RETURNING state_digest
-                """).all()
+                """
+            ).all()
             return !inserted.isEmpty
         }
     }
@@ -184,11 +193,13 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func claimGrantRefresh(userID: String, claim: String, now: Date, until: Date) async throws -> (grant: GrantRecord?, claimed: Bool) {
         try await engine.withDatabase(idempotent: false) { database in
-            let claimed = try await database.raw("""
+            let claimed = try await database.raw(
+                """
                 UPDATE encore_grants SET refresh_claim = \(bind: claim), refresh_claimed_until_ms = \(bind: until.unixMilliseconds)
                 WHERE user_id = \(bind: userID) AND (refresh_claimed_until_ms IS NULL OR refresh_claimed_until_ms <= \(bind: now.unixMilliseconds))
                 RETURNING user_id, sealed_tokens, granted_at, updated_at
-                """).first()
+                """
+            ).first()
             if let claimed { return (try Self.grantRecord(claimed), true) }
             return (try await Self.selectGrant(userID: userID, suffix: "", on: database), false)
         }
@@ -199,20 +210,26 @@ public final class SQLEncoreStore: EncoreStore {
             let rows: [any SQLRow]
             switch change {
             case .keep:
-                rows = try await database.raw("""
+                rows = try await database.raw(
+                    """
                     UPDATE encore_grants SET refresh_claim = NULL, refresh_claimed_until_ms = NULL
                     WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
-                    """).all()
+                    """
+                ).all()
             case .save(let grant):
-                rows = try await database.raw("""
+                rows = try await database.raw(
+                    """
                     UPDATE encore_grants SET sealed_tokens = \(bind: grant.sealedTokens), updated_at = \(bind: grant.updatedAt.unixSeconds),
                         refresh_claim = NULL, refresh_claimed_until_ms = NULL
                     WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
-                    """).all()
+                    """
+                ).all()
             case .delete:
-                rows = try await database.raw("""
+                rows = try await database.raw(
+                    """
                     DELETE FROM encore_grants WHERE user_id = \(bind: userID) AND refresh_claim = \(bind: claim) RETURNING user_id
-                    """).all()
+                    """
+                ).all()
             }
             return !rows.isEmpty
         }
@@ -223,9 +240,11 @@ public final class SQLEncoreStore: EncoreStore {
         return try await engine.withDatabase(idempotent: true) { database in
             let seconds = now.unixSeconds
             let sessions = try await database.raw("DELETE FROM encore_sessions WHERE expires_at <= \(bind: seconds) RETURNING id_digest").all().count
-            let used = try await database.raw("DELETE FROM encore_used_sign_in_states WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
+            let used = try await database.raw("DELETE FROM encore_used_sign_in_states WHERE expires_at <= \(bind: seconds) RETURNING state_digest")
+                .all().count
             // Left by versions that stored sign-ins under way; nothing writes this table now.
-            let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest").all().count
+            let pending = try await database.raw("DELETE FROM encore_pending_sign_ins WHERE expires_at <= \(bind: seconds) RETURNING state_digest")
+                .all().count
             return sessions + used + pending
         }
     }
@@ -235,9 +254,12 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     private static func selectGrant(userID: String, suffix: String, on database: any SQLDatabase) async throws -> GrantRecord? {
-        guard let row = try await database.raw("""
-            SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)\(unsafeRaw: suffix)
-            """).first()
+        guard
+            let row = try await database.raw(
+                """
+                SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)\(unsafeRaw: suffix)
+                """
+            ).first()
         else { return nil }
         return try grantRecord(row)
     }
@@ -252,13 +274,15 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     private static func upsert(_ grant: GrantRecord, on database: any SQLDatabase) async throws {
-        try await database.raw("""
+        try await database.raw(
+            """
             INSERT INTO encore_grants (user_id, sealed_tokens, granted_at, updated_at)
             VALUES (\(bind: grant.userID), \(bind: grant.sealedTokens), \(bind: grant.grantedAt.unixSeconds), \(bind: grant.updatedAt.unixSeconds))
             ON CONFLICT (user_id) DO UPDATE SET
                 sealed_tokens = excluded.sealed_tokens, granted_at = excluded.granted_at, updated_at = excluded.updated_at,
                 refresh_claim = NULL, refresh_claimed_until_ms = NULL
-            """).run()
+            """
+        ).run()
     }
 }
 

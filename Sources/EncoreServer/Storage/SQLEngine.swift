@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SQLKit
+import Synchronization
 
 /// The differences between the SQL engines, written down once.
 struct StorageDialect: Sendable {

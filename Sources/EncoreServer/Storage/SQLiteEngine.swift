@@ -3,10 +3,11 @@ import Logging
 import NIOPosix
 import SQLKit
 import SQLiteKit
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SQLite through one connection, for a single Encore process.

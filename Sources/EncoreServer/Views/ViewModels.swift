@@ -123,7 +123,8 @@ enum Display {
     /// a page must never turn into a link however Spotify (or something posing as it) spells it.
     static func webLink(_ candidate: String?) -> String? {
         guard let candidate, let scheme = URLComponents(string: candidate)?.scheme?.lowercased(),
-              scheme == "https" || scheme == "http" else { return nil }
+            scheme == "https" || scheme == "http"
+        else { return nil }
         return candidate
     }
 

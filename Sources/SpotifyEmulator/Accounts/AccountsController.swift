@@ -56,18 +56,22 @@ struct AccountsController: Sendable {
         var challenge: String?
         if query["code_challenge_method"] != nil || query["code_challenge"] != nil {
             guard query["code_challenge_method"] == "S256", let value = query["code_challenge"],
-                  value.utf8.count == 43, value.utf8.allSatisfy(RedirectMatching.isBase64URL)
+                value.utf8.count == 43, value.utf8.allSatisfy(RedirectMatching.isBase64URL)
             else {
-                return .redirect(RedirectMatching.redirect(
-                    redirect, [("error", "invalid_request"), ("error_description", "code_challenge_method must be S256 with a valid code_challenge")], state: stateValue
-                ))
+                return .redirect(
+                    RedirectMatching.redirect(
+                        redirect,
+                        [("error", "invalid_request"), ("error_description", "code_challenge_method must be S256 with a valid code_challenge")],
+                        state: stateValue
+                    ))
             }
             challenge = value
         }
-        return .valid(AuthorizeRequest(
-            client: client, redirectURI: redirect, scopes: scopes, state: stateValue, codeChallenge: challenge,
-            showDialog: query["show_dialog"] == "true"
-        ))
+        return .valid(
+            AuthorizeRequest(
+                client: client, redirectURI: redirect, scopes: scopes, state: stateValue, codeChallenge: challenge,
+                showDialog: query["show_dialog"] == "true"
+            ))
     }
 
     @Sendable func authorize(request: Request, context: BasicRequestContext) async throws -> Response {
@@ -82,7 +86,8 @@ struct AccountsController: Sendable {
             return approve(authorization, userID: user)
         }
         if !authorization.showDialog, let user = request.cookies[Self.userCookie]?.value, catalog.user(id: user) != nil,
-           state.hasConsent(userID: user, clientID: authorization.client.clientID, scopes: authorization.scopes) {
+            state.hasConsent(userID: user, clientID: authorization.client.clientID, scopes: authorization.scopes)
+        {
             return approve(authorization, userID: user)
         }
         return consentPage(authorization, query: query, signedIn: request.cookies[Self.userCookie]?.value)
@@ -93,7 +98,8 @@ struct AccountsController: Sendable {
         let hidden = ["client_id", "response_type", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "show_dialog"]
             .compactMap { key in query[key].map { "<input type=\"hidden\" name=\"\(key)\" value=\"\(escape($0))\">" } }
             .joined(separator: "\n")
-        let scopeList = authorization.scopes.isEmpty
+        let scopeList =
+            authorization.scopes.isEmpty
             ? "<li>Access your public information</li>"
             : authorization.scopes.map { "<li>\(escape(ScopeDescriptions.all[$0] ?? $0))</li>" }.joined()
         let selected = signedIn.flatMap { catalog.user(id: $0) }?.id ?? catalog.users.first?.id
@@ -101,21 +107,21 @@ struct AccountsController: Sendable {
             "<label><input type=\"radio\" name=\"user\" value=\"\(escape(user.id))\"\(user.id == selected ? " checked" : "")> \(escape(user.displayName)) <span class=\"note\">(\(escape(user.id)))</span></label>"
         }.joined(separator: "\n")
         let body = """
-        <h1><span class="app">\(escape(authorization.client.name))</span> wants to access your Spotify account</h1>
-        <p>It will be able to:</p>
-        <ul>\(scopeList)</ul>
-        <form method="post" action="/authorize/consent">
-        \(hidden)
-        <fieldset><legend>Sign in as</legend>
-        \(users)
-        </fieldset>
-        <div class="actions">
-        <button class="agree" type="submit" name="decision" value="agree">Agree</button>
-        <button class="cancel" type="submit" name="decision" value="cancel">Cancel</button>
-        </div>
-        </form>
-        <p class="note">Spotify emulator — offline, seeded data.</p>
-        """
+            <h1><span class="app">\(escape(authorization.client.name))</span> wants to access your Spotify account</h1>
+            <p>It will be able to:</p>
+            <ul>\(scopeList)</ul>
+            <form method="post" action="/authorize/consent">
+            \(hidden)
+            <fieldset><legend>Sign in as</legend>
+            \(users)
+            </fieldset>
+            <div class="actions">
+            <button class="agree" type="submit" name="decision" value="agree">Agree</button>
+            <button class="cancel" type="submit" name="decision" value="cancel">Cancel</button>
+            </div>
+            </form>
+            <p class="note">Spotify emulator — offline, seeded data.</p>
+            """
         return SpotifyResponses.page(title: "Authorize \(authorization.client.name) — Spotify", body: body)
     }
 
@@ -137,14 +143,15 @@ struct AccountsController: Sendable {
     }
 
     private func approve(_ authorization: AuthorizeRequest, userID: String) -> Response {
-        let code = state.issueCode(AuthorizationCodeRecord(
-            clientID: authorization.client.clientID,
-            userID: userID,
-            redirectURI: authorization.redirectURI,
-            scopes: authorization.scopes,
-            codeChallenge: authorization.codeChallenge,
-            issuedAt: state.now()
-        ))
+        let code = state.issueCode(
+            AuthorizationCodeRecord(
+                clientID: authorization.client.clientID,
+                userID: userID,
+                redirectURI: authorization.redirectURI,
+                scopes: authorization.scopes,
+                codeChallenge: authorization.codeChallenge,
+                issuedAt: state.now()
+            ))
         return RedirectMatching.redirect(
             authorization.redirectURI, [("code", code)], state: authorization.state,
             headers: [.setCookie: "\(Self.userCookie)=\(userID); Path=/; HttpOnly; SameSite=Lax"]
@@ -166,8 +173,8 @@ struct AccountsController: Sendable {
         var secret = form["client_secret"]
         if let header = request.headers[.authorization] {
             guard header.lowercased().hasPrefix("basic "),
-                  let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-                  let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+                let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+                let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
             else {
                 return SpotifyResponses.oauthError("invalid_client", "Invalid client")
             }
@@ -200,9 +207,10 @@ struct AccountsController: Sendable {
         case "client_credentials":
             guard confidential else { return SpotifyResponses.oauthError("invalid_client", "Invalid client secret") }
             let issued = state.issueAppToken(clientID: client.clientID)
-            return SpotifyResponses.json(JSONValue.object([
-                ("access_token", .string(issued.accessToken)), ("token_type", "bearer"), ("expires_in", .int(issued.expiresIn)),
-            ]).serialized)
+            return SpotifyResponses.json(
+                JSONValue.object([
+                    ("access_token", .string(issued.accessToken)), ("token_type", "bearer"), ("expires_in", .int(issued.expiresIn)),
+                ]).serialized)
         default:
             return SpotifyResponses.oauthError("unsupported_grant_type", "grant_type \(grantType) is not supported")
         }
@@ -268,8 +276,8 @@ enum RedirectMatching {
     static func matches(registered: String, requested: String) -> Bool {
         if registered == requested { return true }
         guard let r = URLComponents(string: registered), let q = URLComponents(string: requested),
-              r.scheme?.lowercased() == "http", r.port == nil, q.scheme?.lowercased() == "http",
-              let host = r.host, host == q.host, host == "127.0.0.1" || host == "[::1]" || host == "::1"
+            r.scheme?.lowercased() == "http", r.port == nil, q.scheme?.lowercased() == "http",
+            let host = r.host, host == q.host, host == "127.0.0.1" || host == "[::1]" || host == "::1"
         else { return false }
         return r.path == q.path && r.query == q.query
     }

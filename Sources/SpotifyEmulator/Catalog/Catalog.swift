@@ -50,7 +50,10 @@ struct Catalog: Sendable {
     }
 
     static let timeRanges = ["short_term", "medium_term", "long_term"]
-    static let markets = ["AR", "AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IT", "JP", "MX", "NL", "NO", "NZ", "PL", "PT", "SE", "US", "ZA"]
+    static let markets = [
+        "AR", "AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IT", "JP", "MX", "NL", "NO", "NZ", "PL", "PT", "SE", "US",
+        "ZA",
+    ]
 
     let seed: UInt64
     let artists: [Artist]
@@ -95,19 +98,22 @@ struct Catalog: Sendable {
                 let genre = Names.genres.randomElement(using: &random)!
                 if !genres.contains(genre) { genres.append(genre) }
             }
-            artists.append(Artist(
-                id: Base62.id(using: &random),
-                name: name,
-                genres: genres,
-                popularity: Int.random(in: 12...95, using: &random),
-                followers: Int.random(in: 800...25_000_000, using: &random)
-            ))
+            artists.append(
+                Artist(
+                    id: Base62.id(using: &random),
+                    name: name,
+                    genres: genres,
+                    popularity: Int.random(in: 12...95, using: &random),
+                    followers: Int.random(in: 800...25_000_000, using: &random)
+                ))
         }
         return artists
     }
 
     /// One album of an artist, its tracks appended to `tracks`.
-    private static func makeAlbum(by artistIndex: Int, index albumIndex: Int, artists: [Artist], tracks: inout [Track], random: inout SeededGenerator) -> Album {
+    private static func makeAlbum(
+        by artistIndex: Int, index albumIndex: Int, artists: [Artist], tracks: inout [Track], random: inout SeededGenerator
+    ) -> Album {
         let albumType = ["album", "album", "single", "album", "compilation"].randomElement(using: &random)!
         let trackCount = albumType == "single" ? Int.random(in: 1...3, using: &random) : Int.random(in: 6...13, using: &random)
         let year = Int.random(in: 1968...2026, using: &random)
@@ -132,17 +138,18 @@ struct Catalog: Sendable {
                 if !trackArtists.contains(featured) { trackArtists.append(featured) }
             }
             album.trackIndices.append(tracks.count)
-            tracks.append(Track(
-                id: Base62.id(using: &random),
-                name: Names.track(using: &random),
-                albumIndex: albumIndex,
-                artistIndices: trackArtists,
-                durationMs: Int.random(in: 128_000...372_000, using: &random),
-                explicit: Int.random(in: 0..<7, using: &random) == 0,
-                isrc: Names.isrc(year: year, using: &random),
-                popularity: max(0, min(100, artists[artistIndex].popularity + Int.random(in: -15...10, using: &random))),
-                trackNumber: number
-            ))
+            tracks.append(
+                Track(
+                    id: Base62.id(using: &random),
+                    name: Names.track(using: &random),
+                    albumIndex: albumIndex,
+                    artistIndices: trackArtists,
+                    durationMs: Int.random(in: 128_000...372_000, using: &random),
+                    explicit: Int.random(in: 0..<7, using: &random) == 0,
+                    isrc: Names.isrc(year: year, using: &random),
+                    popularity: max(0, min(100, artists[artistIndex].popularity + Int.random(in: -15...10, using: &random))),
+                    trackNumber: number
+                ))
         }
         if album.name.isEmpty { album.name = tracks[album.trackIndices[0]].name }
         return album
@@ -160,7 +167,8 @@ struct Catalog: Sendable {
         var topTracks: [String: [Int]] = [:]
         var topArtists: [String: [Int]] = [:]
         for (rangeIndex, range) in timeRanges.enumerated() {
-            (topTracks[range], topArtists[range]) = topLists(rangeIndex: rangeIndex, favourites: favourites, artists: artists, tracks: tracks, random: &random)
+            (topTracks[range], topArtists[range]) = topLists(
+                rangeIndex: rangeIndex, favourites: favourites, artists: artists, tracks: tracks, random: &random)
         }
         // Histories end on a fixed day so the data is the same whenever it is generated.
         let end: Int64 = 1_795_000_000_000

@@ -42,87 +42,88 @@ final class RenderedCatalog: Sendable {
         let origin: String
         var apiBase: String { origin + "/v1" }
 
-    func simplifiedArtist(_ index: Int) -> JSONValue {
-        let artist = catalog.artists[index]
-        return .object([
-            ("external_urls", .object([("spotify", .string("https://open.spotify.com/artist/\(artist.id)"))])),
-            ("href", .string("\(apiBase)/artists/\(artist.id)")),
-            ("id", .string(artist.id)),
-            ("name", .string(artist.name)),
-            ("type", "artist"),
-            ("uri", .string("spotify:artist:\(artist.id)")),
-        ])
-    }
-    func images(_ key: String) -> JSONValue {
-        .array([640, 300, 64].map { size in
-            .object([("height", .int(size)), ("url", .string("\(origin)/image/\(key)-\(size)")), ("width", .int(size))])
-        })
-    }
-    func album(_ index: Int, devMode: Bool) -> JSONValue {
-        let album = catalog.albums[index]
-        var fields: [(String, JSONValue)] = [
-            ("album_type", .string(album.albumType)),
-            ("artists", .array(album.artistIndices.map(simplifiedArtist))),
-        ]
-        if !devMode { fields.append(("available_markets", .array(Catalog.markets.map(JSONValue.string)))) }
-        fields += [
-            ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
-            ("href", .string("\(apiBase)/albums/\(album.id)")),
-            ("id", .string(album.id)),
-            ("images", images("album-\(album.id)")),
-            ("name", .string(album.name)),
-            ("release_date", .string(album.releaseDate)),
-            ("release_date_precision", "day"),
-            ("total_tracks", .int(album.trackIndices.count)),
-            ("type", "album"),
-            ("uri", .string("spotify:album:\(album.id)")),
-        ]
-        return .object(fields)
-    }
-    func track(_ index: Int, devMode: Bool) -> [String] {
-        let track = catalog.tracks[index]
-        var fields: [(String, JSONValue)] = [
-            ("album", album(track.albumIndex, devMode: devMode)),
-            ("artists", .array(track.artistIndices.map(simplifiedArtist))),
-        ]
-        if !devMode { fields.append(("available_markets", .array(Catalog.markets.map(JSONValue.string)))) }
-        fields += [
-            ("disc_number", 1),
-            ("duration_ms", .int(track.durationMs)),
-            ("explicit", .bool(track.explicit)),
-            ("external_ids", .object([("isrc", .string(track.isrc))])),
-            ("external_urls", .object([("spotify", .string("https://open.spotify.com/track/\(track.id)"))])),
-            ("href", .string("\(apiBase)/tracks/\(track.id)")),
-            ("id", .string(track.id)),
-            ("is_local", false),
-            ("name", .string(track.name)),
-        ]
-        if !devMode { fields.append(("popularity", .int(track.popularity))) }
-        fields += [
-            ("preview_url", .null),
-            ("track_number", .int(track.trackNumber)),
-            ("type", "track"),
-            ("uri", .string("spotify:track:\(track.id)")),
-        ]
-        return RenderedCatalog.template(JSONValue.object(fields).serialized)
-    }
-    func artist(_ index: Int, devMode: Bool) -> [String] {
-        let artist = catalog.artists[index]
-        var fields: [(String, JSONValue)] = [
-            ("external_urls", .object([("spotify", .string("https://open.spotify.com/artist/\(artist.id)"))])),
-        ]
-        if !devMode { fields.append(("followers", .object([("href", .null), ("total", .int(artist.followers))]))) }
-        fields += [
-            ("genres", .array(artist.genres.map(JSONValue.string))),
-            ("href", .string("\(apiBase)/artists/\(artist.id)")),
-            ("id", .string(artist.id)),
-            ("images", images("artist-\(artist.id)")),
-            ("name", .string(artist.name)),
-        ]
-        if !devMode { fields.append(("popularity", .int(artist.popularity))) }
-        fields += [("type", "artist"), ("uri", .string("spotify:artist:\(artist.id)"))]
-        return RenderedCatalog.template(JSONValue.object(fields).serialized)
-    }
+        func simplifiedArtist(_ index: Int) -> JSONValue {
+            let artist = catalog.artists[index]
+            return .object([
+                ("external_urls", .object([("spotify", .string("https://open.spotify.com/artist/\(artist.id)"))])),
+                ("href", .string("\(apiBase)/artists/\(artist.id)")),
+                ("id", .string(artist.id)),
+                ("name", .string(artist.name)),
+                ("type", "artist"),
+                ("uri", .string("spotify:artist:\(artist.id)")),
+            ])
+        }
+        func images(_ key: String) -> JSONValue {
+            .array(
+                [640, 300, 64].map { size in
+                    .object([("height", .int(size)), ("url", .string("\(origin)/image/\(key)-\(size)")), ("width", .int(size))])
+                })
+        }
+        func album(_ index: Int, devMode: Bool) -> JSONValue {
+            let album = catalog.albums[index]
+            var fields: [(String, JSONValue)] = [
+                ("album_type", .string(album.albumType)),
+                ("artists", .array(album.artistIndices.map(simplifiedArtist))),
+            ]
+            if !devMode { fields.append(("available_markets", .array(Catalog.markets.map(JSONValue.string)))) }
+            fields += [
+                ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
+                ("href", .string("\(apiBase)/albums/\(album.id)")),
+                ("id", .string(album.id)),
+                ("images", images("album-\(album.id)")),
+                ("name", .string(album.name)),
+                ("release_date", .string(album.releaseDate)),
+                ("release_date_precision", "day"),
+                ("total_tracks", .int(album.trackIndices.count)),
+                ("type", "album"),
+                ("uri", .string("spotify:album:\(album.id)")),
+            ]
+            return .object(fields)
+        }
+        func track(_ index: Int, devMode: Bool) -> [String] {
+            let track = catalog.tracks[index]
+            var fields: [(String, JSONValue)] = [
+                ("album", album(track.albumIndex, devMode: devMode)),
+                ("artists", .array(track.artistIndices.map(simplifiedArtist))),
+            ]
+            if !devMode { fields.append(("available_markets", .array(Catalog.markets.map(JSONValue.string)))) }
+            fields += [
+                ("disc_number", 1),
+                ("duration_ms", .int(track.durationMs)),
+                ("explicit", .bool(track.explicit)),
+                ("external_ids", .object([("isrc", .string(track.isrc))])),
+                ("external_urls", .object([("spotify", .string("https://open.spotify.com/track/\(track.id)"))])),
+                ("href", .string("\(apiBase)/tracks/\(track.id)")),
+                ("id", .string(track.id)),
+                ("is_local", false),
+                ("name", .string(track.name)),
+            ]
+            if !devMode { fields.append(("popularity", .int(track.popularity))) }
+            fields += [
+                ("preview_url", .null),
+                ("track_number", .int(track.trackNumber)),
+                ("type", "track"),
+                ("uri", .string("spotify:track:\(track.id)")),
+            ]
+            return RenderedCatalog.template(JSONValue.object(fields).serialized)
+        }
+        func artist(_ index: Int, devMode: Bool) -> [String] {
+            let artist = catalog.artists[index]
+            var fields: [(String, JSONValue)] = [
+                ("external_urls", .object([("spotify", .string("https://open.spotify.com/artist/\(artist.id)"))]))
+            ]
+            if !devMode { fields.append(("followers", .object([("href", .null), ("total", .int(artist.followers))]))) }
+            fields += [
+                ("genres", .array(artist.genres.map(JSONValue.string))),
+                ("href", .string("\(apiBase)/artists/\(artist.id)")),
+                ("id", .string(artist.id)),
+                ("images", images("artist-\(artist.id)")),
+                ("name", .string(artist.name)),
+            ]
+            if !devMode { fields.append(("popularity", .int(artist.popularity))) }
+            fields += [("type", "artist"), ("uri", .string("spotify:artist:\(artist.id)"))]
+            return RenderedCatalog.template(JSONValue.object(fields).serialized)
+        }
     }
 
     /// Splits written JSON where the origin goes.
@@ -157,9 +158,13 @@ final class RenderedCatalog: Sendable {
         fields += [
             ("href", .string("\(apiBase)/users/\(user.id)")),
             ("id", .string(user.id)),
-            ("images", .array([300, 64].map { size in
-                .object([("height", .int(size)), ("url", .string("\(origin)/image/user-\(user.id)-\(size)")), ("width", .int(size))])
-            })),
+            (
+                "images",
+                .array(
+                    [300, 64].map { size in
+                        .object([("height", .int(size)), ("url", .string("\(origin)/image/user-\(user.id)-\(size)")), ("width", .int(size))])
+                    })
+            ),
         ]
         if privateScope { fields.append(("product", .string(user.product))) }
         fields += [("type", "user"), ("uri", .string("spotify:user:\(user.id)"))]

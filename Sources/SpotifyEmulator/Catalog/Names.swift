@@ -84,6 +84,7 @@ enum Names {
         let countries = ["US", "GB", "SE", "DE", "FR", "JP", "QZ"]
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         let registrant = String((0..<3).map { _ in letters.randomElement(using: &random)! })
-        return countries.randomElement(using: &random)! + registrant + String(format: "%02d%05d", year % 100, Int.random(in: 0..<100_000, using: &random))
+        return countries.randomElement(using: &random)! + registrant
+            + String(format: "%02d%05d", year % 100, Int.random(in: 0..<100_000, using: &random))
     }
 }

@@ -38,13 +38,17 @@ struct EmulatorMiddleware: RouterMiddleware {
 
     /// Headers go out, then the body write fails and the server closes the connection.
     private static func truncatedAnswer() -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: "4096"], body: ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: "{\"items\":["))
-            throw DroppedConnection()
-        })
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: "4096"],
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{\"items\":["))
+                throw DroppedConnection()
+            })
     }
 
-    private func inject(_ fault: FaultRule, request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func inject(
+        _ fault: FaultRule, request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let retryAfter: HTTPFields = fault.retryAfter.map { [.retryAfter: String($0)] } ?? [:]
         let delay = Duration.milliseconds(fault.latencyMs ?? (fault.kind == .latency || fault.kind == .delayedAnswer ? 1000 : 0))
         switch fault.kind {
@@ -55,18 +59,21 @@ struct EmulatorMiddleware: RouterMiddleware {
         }
         switch fault.kind {
         case .rateLimit:
-            return SpotifyResponses.webAPIError(.tooManyRequests, "API rate limit exceeded", extraHeaders: [.retryAfter: String(fault.retryAfter ?? 1)])
+            return SpotifyResponses.webAPIError(
+                .tooManyRequests, "API rate limit exceeded", extraHeaders: [.retryAfter: String(fault.retryAfter ?? 1)])
         case .quotaExceeded:
-            return SpotifyResponses.webAPIError(.tooManyRequests, "Too many requests", reason: "QUOTA_EXCEEDED", extraHeaders: [.retryAfter: String(fault.retryAfter ?? 30)])
+            return SpotifyResponses.webAPIError(
+                .tooManyRequests, "Too many requests", reason: "QUOTA_EXCEEDED", extraHeaders: [.retryAfter: String(fault.retryAfter ?? 30)])
         case .status:
             let status = HTTPResponse.Status(code: fault.status ?? 503)
-            let message = switch status.code {
-            case 500: "Server error"
-            case 502: "Bad gateway"
-            case 503: "Service unavailable"
-            case 504: "Gateway timeout"
-            default: status.reasonPhrase
-            }
+            let message =
+                switch status.code {
+                case 500: "Server error"
+                case 502: "Bad gateway"
+                case 503: "Service unavailable"
+                case 504: "Gateway timeout"
+                default: status.reasonPhrase
+                }
             return SpotifyResponses.webAPIError(status, message, extraHeaders: retryAfter)
         case .latency:
             try await Task.sleep(for: delay)

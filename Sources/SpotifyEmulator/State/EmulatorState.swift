@@ -142,7 +142,8 @@ final class EmulatorState: Sendable {
             if now >= EmulatorState.grantEnd(grant.consentedAt) { return .expired }
             let ttl = storage.settings.tokenTTL
             storage.accessTokens[access] = AccessTokenRecord(
-                userID: grant.userID, clientID: clientID, scopes: Set(grant.scopes), expiresAt: now.addingTimeInterval(TimeInterval(ttl)), grantID: record.grantID
+                userID: grant.userID, clientID: clientID, scopes: Set(grant.scopes), expiresAt: now.addingTimeInterval(TimeInterval(ttl)),
+                grantID: record.grantID
             )
             var issued = IssuedTokens(accessToken: access, refreshToken: nil, scopes: grant.scopes, expiresIn: ttl)
             if storage.settings.refreshTokenPolicy == .rotate {
@@ -161,7 +162,8 @@ final class EmulatorState: Sendable {
         let access = Base62.secureToken(prefix: "BQ", length: 120)
         return storage.withLock { storage in
             let ttl = storage.settings.tokenTTL
-            storage.accessTokens[access] = AccessTokenRecord(userID: nil, clientID: clientID, scopes: [], expiresAt: now.addingTimeInterval(TimeInterval(ttl)))
+            storage.accessTokens[access] = AccessTokenRecord(
+                userID: nil, clientID: clientID, scopes: [], expiresAt: now.addingTimeInterval(TimeInterval(ttl)))
             storage.counters.tokenGrants["client_credentials", default: 0] += 1
             return IssuedTokens(accessToken: access, refreshToken: nil, scopes: [], expiresIn: ttl)
         }

@@ -44,19 +44,19 @@ enum SpotifyResponses {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         headers.append(contentsOf: extra)
         let html = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <link rel="icon" href="data:,"><title>\(escapeHTML(title))</title>
-        <style>
-        body{font-family:system-ui,sans-serif;background:#121212;color:#fff;display:flex;justify-content:center;padding:2rem 1rem;margin:0}
-        main{max-width:28rem;width:100%;background:#181818;border-radius:12px;padding:2rem}
-        h1{font-size:1.4rem;margin-top:0} .app{color:#1ed760} ul{padding-left:1.2rem;line-height:1.6}
-        label{display:block;margin:.4rem 0} .actions{display:flex;gap:1rem;margin-top:1.5rem}
-        button{font-size:1rem;border-radius:999px;padding:.7rem 1.6rem;border:0;cursor:pointer}
-        .agree{background:#1ed760;color:#000;font-weight:700} .cancel{background:transparent;color:#fff;border:1px solid #888}
-        .note{color:#aaa;font-size:.85rem}
-        </style></head><body><main>\(body)</main></body></html>
-        """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,"><title>\(escapeHTML(title))</title>
+            <style>
+            body{font-family:system-ui,sans-serif;background:#121212;color:#fff;display:flex;justify-content:center;padding:2rem 1rem;margin:0}
+            main{max-width:28rem;width:100%;background:#181818;border-radius:12px;padding:2rem}
+            h1{font-size:1.4rem;margin-top:0} .app{color:#1ed760} ul{padding-left:1.2rem;line-height:1.6}
+            label{display:block;margin:.4rem 0} .actions{display:flex;gap:1rem;margin-top:1.5rem}
+            button{font-size:1rem;border-radius:999px;padding:.7rem 1.6rem;border:0;cursor:pointer}
+            .agree{background:#1ed760;color:#000;font-weight:700} .cancel{background:transparent;color:#fff;border:1px solid #888}
+            .note{color:#aaa;font-size:.85rem}
+            </style></head><body><main>\(body)</main></body></html>
+            """
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -112,4 +112,3 @@ enum FormFields {
 
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
-

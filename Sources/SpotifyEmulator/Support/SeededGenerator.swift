@@ -22,9 +22,10 @@ enum Base62 {
     }
 
     static func isValidID(_ value: Substring) -> Bool {
-        value.utf8.count == 22 && value.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
-        }
+        value.utf8.count == 22
+            && value.utf8.allSatisfy { byte in
+                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+            }
     }
 
     /// A random opaque string for codes and tokens, from the system's secure generator.

@@ -31,13 +31,13 @@ enum CoverImages {
         let r = 18 + Int((hash >> 29) % 22)
         let isUser = key.hasPrefix("user-")
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="300" height="300">\
-        <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">\
-        <stop offset="0" stop-color="hsl(\(hue1),70%,55%)"/><stop offset="1" stop-color="hsl(\(hue2),65%,30%)"/>\
-        </linearGradient></defs>\
-        <rect width="100" height="100" fill="url(#g)"/>\
-        \(isUser ? "<circle cx=\"50\" cy=\"40\" r=\"18\" fill=\"rgba(255,255,255,.8)\"/><ellipse cx=\"50\" cy=\"88\" rx=\"32\" ry=\"24\" fill=\"rgba(255,255,255,.8)\"/>" : "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"\(r)\" fill=\"rgba(255,255,255,.25)\"/><rect x=\"\(100 - cx)\" y=\"\(100 - cy)\" width=\"\(r)\" height=\"\(r)\" fill=\"rgba(0,0,0,.2)\" transform=\"rotate(\(hue1 % 90) 50 50)\"/>")\
-        </svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="300" height="300">\
+            <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">\
+            <stop offset="0" stop-color="hsl(\(hue1),70%,55%)"/><stop offset="1" stop-color="hsl(\(hue2),65%,30%)"/>\
+            </linearGradient></defs>\
+            <rect width="100" height="100" fill="url(#g)"/>\
+            \(isUser ? "<circle cx=\"50\" cy=\"40\" r=\"18\" fill=\"rgba(255,255,255,.8)\"/><ellipse cx=\"50\" cy=\"88\" rx=\"32\" ry=\"24\" fill=\"rgba(255,255,255,.8)\"/>" : "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"\(r)\" fill=\"rgba(255,255,255,.25)\"/><rect x=\"\(100 - cx)\" y=\"\(100 - cy)\" width=\"\(r)\" height=\"\(r)\" fill=\"rgba(0,0,0,.2)\" transform=\"rotate(\(hue1 % 90) 50 50)\"/>")\
+            </svg>
+            """
     }
 }

@@ -67,7 +67,7 @@ extension WebAPIController {
         } else {
             let body = try await request.body.collect(upTo: 256 * 1024)
             guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],
-                  let list = object["uris"] as? [String]
+                let list = object["uris"] as? [String]
             else {
                 return SpotifyResponses.webAPIError(.badRequest, "Missing uris")
             }
@@ -122,7 +122,8 @@ extension WebAPIController {
         // The owner is the same for every entry: write it once.
         let addedBy = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
         return Self.offsetPage(playlist.items, base: "\(apiBase)/playlists/\(playlist.id)/items", limit: limit, offset: offset) { entry in
-            let trackJSON = entry.uri.split(separator: ":").last.flatMap { catalog.trackIndexByID[String($0)] }
+            let trackJSON =
+                entry.uri.split(separator: ":").last.flatMap { catalog.trackIndexByID[String($0)] }
                 .map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
             return "{\"added_at\":\"" + WebAPIController.iso8601(milliseconds: Int64(entry.addedAt.timeIntervalSince1970 * 1000), fractional: false)
                 + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + trackJSON + ",\"track\":" + trackJSON + "}"
@@ -134,7 +135,8 @@ extension WebAPIController {
         let origin = self.origin.value
         let apiBase = origin + "/v1"
         let owner = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin) } ?? .null
-        let items: JSONValue = includeItems
+        let items: JSONValue =
+            includeItems
             ? .raw(itemsPage(playlist, limit: 100, offset: 0))
             : .object([("href", .string("\(apiBase)/playlists/\(playlist.id)/items")), ("total", .int(playlist.items.count))])
         return JSONValue.object([

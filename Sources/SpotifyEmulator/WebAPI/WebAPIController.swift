@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// The Web API under `/v1`, answering in Spotify's shapes from the seeded catalog.
 struct WebAPIController: Sendable {
@@ -87,7 +88,10 @@ struct WebAPIController: Sendable {
             )
         } else {
             let slice = indices[offset..<min(offset + limit, indices.count)]
-            let items = slice.map { type == "tracks" ? renderedCatalog.track($0, devMode: devMode, origin: origin) : renderedCatalog.artist($0, devMode: devMode, origin: origin) }
+            let items = slice.map {
+                type == "tracks"
+                    ? renderedCatalog.track($0, devMode: devMode, origin: origin) : renderedCatalog.artist($0, devMode: devMode, origin: origin)
+            }
             body = Self.page(
                 href: href(limit, offset), items: items, limit: limit,
                 next: offset + limit < indices.count ? href(limit, offset + limit) : nil,
@@ -131,12 +135,14 @@ struct WebAPIController: Sendable {
             let album = catalog.albums[catalog.tracks[play.track].albumIndex]
             body += "{\"track\":" + renderedCatalog.track(play.track, devMode: devMode, origin: origin)
             body += ",\"played_at\":\"" + Self.iso8601(milliseconds: play.playedAtMs) + "\""
-            body += ",\"context\":" + JSONValue.object([
-                ("type", "album"),
-                ("href", .string("\(apiBase)/albums/\(album.id)")),
-                ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
-                ("uri", .string("spotify:album:\(album.id)")),
-            ]).serialized + "}"
+            body +=
+                ",\"context\":"
+                + JSONValue.object([
+                    ("type", "album"),
+                    ("href", .string("\(apiBase)/albums/\(album.id)")),
+                    ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
+                    ("uri", .string("spotify:album:\(album.id)")),
+                ]).serialized + "}"
         }
         body += "],\"next\":"
         if hasOlder, let oldest = plays.last { body += "\"\(base)?before=\(oldest.playedAtMs)&limit=\(limit)\"" } else { body += "null" }
@@ -160,7 +166,8 @@ struct WebAPIController: Sendable {
         let apiBase = origin + "/v1"
         let devMode = state.settings.devMode
         let body = Self.offsetPage(user.savedTracks, base: "\(apiBase)/me/tracks", limit: limit, offset: offset) { saved in
-            "{\"added_at\":\"" + Self.iso8601(milliseconds: saved.addedAt * 1000, fractional: false) + "\",\"track\":" + renderedCatalog.track(saved.track, devMode: devMode, origin: origin) + "}"
+            "{\"added_at\":\"" + Self.iso8601(milliseconds: saved.addedAt * 1000, fractional: false) + "\",\"track\":"
+                + renderedCatalog.track(saved.track, devMode: devMode, origin: origin) + "}"
         }
         return Self.conditional(body, request: request)
     }
@@ -187,7 +194,9 @@ struct WebAPIController: Sendable {
         FormFields.parse(Substring(request.uri.query ?? ""))
     }
 
-    static func intParameter(_ query: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>, message: String) throws(ErrorResponse) -> Int {
+    static func intParameter(
+        _ query: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>, message: String
+    ) throws(ErrorResponse) -> Int {
         guard let text = query[name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw ErrorResponse(SpotifyResponses.webAPIError(.badRequest, message))
@@ -243,7 +252,9 @@ struct WebAPIController: Sendable {
             hash = hash &* 0x0000_0100_0000_01B3
         }
         let etag = "\"" + String(hash, radix: 16) + "\""
-        if let candidates = request.headers[.ifNoneMatch], candidates.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+        if let candidates = request.headers[.ifNoneMatch],
+            candidates.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+        {
             return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "private, max-age=0"])
         }
         return SpotifyResponses.json(body, extraHeaders: [.eTag: etag])
@@ -275,5 +286,3 @@ final class OriginBox: Sendable {
 
     func set(_ origin: String) { storage.withLock { $0 = origin } }
 }
-
-import Synchronization

@@ -53,12 +53,14 @@ public struct AuthorizationCodeFlow: TokenRefresher {
         logger: Logger = Logger(label: "SpotifyWebAPI")
     ) throws(SpotifyConfigurationError) {
         guard let redirectURI = configuration.redirectURI else {
-            throw SpotifyConfigurationError(key: "redirect.uri", message: "the authorization code flow needs a redirect URI, e.g. http://127.0.0.1:9000/callback")
+            throw SpotifyConfigurationError(
+                key: "redirect.uri", message: "the authorization code flow needs a redirect URI, e.g. http://127.0.0.1:9000/callback")
         }
         switch clientAuthentication {
         case .clientSecret:
             guard let secret = configuration.clientSecret else {
-                throw SpotifyConfigurationError(key: "client.secret", message: "clientAuthentication .clientSecret needs a client secret; use .pkceOnly for a public client")
+                throw SpotifyConfigurationError(
+                    key: "client.secret", message: "clientAuthentication .clientSecret needs a client secret; use .pkceOnly for a public client")
             }
             credentials = .basic(clientID: configuration.clientID, secret: secret)
         case .pkceOnly:

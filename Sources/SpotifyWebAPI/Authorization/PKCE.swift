@@ -16,7 +16,7 @@ public struct CodeVerifier: Sendable, Hashable, Codable, CustomStringConvertible
     /// Wraps an existing verifier, or returns `nil` when it breaks RFC 7636's length or alphabet.
     public init?(rawValue: String) {
         guard (43...128).contains(rawValue.utf8.count),
-              rawValue.utf8.allSatisfy({ SecureRandom.unreserved.contains($0) })
+            rawValue.utf8.allSatisfy({ SecureRandom.unreserved.contains($0) })
         else { return nil }
         self.rawValue = rawValue
     }

@@ -57,9 +57,8 @@ extension Sequence<UInt8> {
     }
 }
 
-extension Array<UInt8> {
+extension [UInt8] {
     var base64String: String {
         Data(self).base64EncodedString()
     }
 }
-

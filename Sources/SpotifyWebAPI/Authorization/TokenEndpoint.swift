@@ -59,7 +59,8 @@ struct TokenEndpoint: Sendable {
         do {
             return (try JSONDecoder().decode(TokenResponse.self, from: response.body), clock.now())
         } catch {
-            throw SpotifyAPIError(code: .decoding, service: .accounts, status: response.status, message: "token response was not in the expected shape")
+            throw SpotifyAPIError(
+                code: .decoding, service: .accounts, status: response.status, message: "token response was not in the expected shape")
         }
     }
 }

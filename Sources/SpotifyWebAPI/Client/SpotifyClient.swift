@@ -144,9 +144,10 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     /// A 403 for an endpoint whose scopes the token lacks says so.
     private func diagnose(_ error: SpotifyAPIError, of request: SpotifyRequest) async -> SpotifyAPIError {
         guard error.status == 403, !request.requiredScopes.isEmpty || !request.alternativeScopes.isEmpty,
-              let granted = await authorization.grantedScopes
+            let granted = await authorization.grantedScopes
         else { return error }
-        let lacking = !request.requiredScopes.isSubset(of: granted)
+        let lacking =
+            !request.requiredScopes.isSubset(of: granted)
             || (!request.alternativeScopes.isEmpty && request.alternativeScopes.isDisjoint(with: granted))
         guard lacking else { return error }
         var diagnosed = error
@@ -175,7 +176,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         case DecodingError.keyNotFound(let key, let context):
             "missing \(path(context.codingPath + [key]))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             "bad value at \(path(context.codingPath))"
         default:
             "not JSON"

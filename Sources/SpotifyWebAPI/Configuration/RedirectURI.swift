@@ -16,7 +16,7 @@ public struct RedirectURI: Sendable, Hashable, CustomStringConvertible {
             SpotifyConfigurationError(key: "redirect.uri", message: message)
         }
         guard let components = URLComponents(string: string), let scheme = components.scheme?.lowercased(),
-              let url = components.url
+            let url = components.url
         else {
             throw fail("\"\(string)\" is not an absolute URI; use for example http://127.0.0.1:9000/callback")
         }

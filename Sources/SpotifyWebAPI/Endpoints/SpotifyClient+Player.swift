@@ -25,11 +25,12 @@ extension SpotifyClient where Authorization: UserAuthorization {
         case .before(let date): query.append(("before", String(Int64(date.timeIntervalSince1970 * 1000))))
         case nil: break
         }
-        return try await send(SpotifyRequest(
-            path: "me/player/recently-played",
-            query: query,
-            requiredScopes: [.userReadRecentlyPlayed],
-            endpointName: "GET /me/player/recently-played"
-        ))
+        return try await send(
+            SpotifyRequest(
+                path: "me/player/recently-played",
+                query: query,
+                requiredScopes: [.userReadRecentlyPlayed],
+                endpointName: "GET /me/player/recently-played"
+            ))
     }
 }

@@ -7,7 +7,8 @@ extension SpotifyClient where Authorization: UserAuthorization {
     ///   - isPublic: `false` for a private playlist (needs `playlist-modify-private`).
     ///   - collaborative: Needs `isPublic == false`.
     ///   - description: Shown under the name.
-    public func createPlaylist(name: String, isPublic: Bool = false, collaborative: Bool = false, description: String? = nil) async throws -> Playlist {
+    public func createPlaylist(name: String, isPublic: Bool = false, collaborative: Bool = false, description: String? = nil) async throws -> Playlist
+    {
         guard !name.isEmpty else {
             throw SpotifyAPIError(code: .invalidRequest, message: "a playlist needs a name")
         }
@@ -15,13 +16,14 @@ extension SpotifyClient where Authorization: UserAuthorization {
             throw SpotifyAPIError(code: .invalidRequest, message: "a collaborative playlist must be private")
         }
         let body = try Self.json(CreatePlaylistBody(name: name, isPublic: isPublic, collaborative: collaborative, description: description))
-        return try await send(SpotifyRequest(
-            method: .post,
-            path: "me/playlists",
-            jsonBody: body,
-            requiredScopes: [isPublic ? .playlistModifyPublic : .playlistModifyPrivate],
-            endpointName: "POST /me/playlists"
-        ))
+        return try await send(
+            SpotifyRequest(
+                method: .post,
+                path: "me/playlists",
+                jsonBody: body,
+                requiredScopes: [isPublic ? .playlistModifyPublic : .playlistModifyPrivate],
+                endpointName: "POST /me/playlists"
+            ))
     }
 }
 
@@ -45,13 +47,14 @@ extension SpotifyClient where Authorization: UserAuthorization {
         while offset < uris.count {
             let chunk = Array(uris[offset..<min(offset + 100, uris.count)])
             let body = try Self.json(AddItemsBody(uris: chunk, position: position.map { $0 + offset }))
-            let snapshot: PlaylistSnapshot = try await send(SpotifyRequest(
-                method: .post,
-                path: "playlists/\(Self.segment(playlistID))/items",
-                jsonBody: body,
-                alternativeScopes: [.playlistModifyPublic, .playlistModifyPrivate],
-                endpointName: "POST /playlists/{id}/items"
-            ))
+            let snapshot: PlaylistSnapshot = try await send(
+                SpotifyRequest(
+                    method: .post,
+                    path: "playlists/\(Self.segment(playlistID))/items",
+                    jsonBody: body,
+                    alternativeScopes: [.playlistModifyPublic, .playlistModifyPrivate],
+                    endpointName: "POST /playlists/{id}/items"
+                ))
             snapshots.append(snapshot.snapshotID)
             offset += chunk.count
         }
@@ -64,12 +67,13 @@ extension SpotifyClient where Authorization: UserAuthorization {
     public func playlistItems(id: String, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
         try Self.checkLimit(limit, range: 1...50)
         try Self.checkOffset(offset)
-        return try await send(SpotifyRequest(
-            path: "playlists/\(Self.segment(id))/items",
-            query: [("limit", String(limit)), ("offset", String(offset))],
-            requiredScopes: [.playlistReadPrivate],
-            endpointName: "GET /playlists/{id}/items"
-        ))
+        return try await send(
+            SpotifyRequest(
+                path: "playlists/\(Self.segment(id))/items",
+                query: [("limit", String(limit)), ("offset", String(offset))],
+                requiredScopes: [.playlistReadPrivate],
+                endpointName: "GET /playlists/{id}/items"
+            ))
     }
 }
 
@@ -77,11 +81,12 @@ extension SpotifyClient {
     /// A playlist: `GET /playlists/{id}`. No scope: an app token may read a public playlist.
     /// Reference: [Get Playlist](https://developer.spotify.com/documentation/web-api/reference/get-playlist).
     public func playlist(id: String, market: String? = nil) async throws -> Playlist {
-        try await send(SpotifyRequest(
-            path: "playlists/\(Self.segment(id))",
-            query: market.map { [("market", $0)] } ?? [],
-            endpointName: "GET /playlists/{id}"
-        ))
+        try await send(
+            SpotifyRequest(
+                path: "playlists/\(Self.segment(id))",
+                query: market.map { [("market", $0)] } ?? [],
+                endpointName: "GET /playlists/{id}"
+            ))
     }
 }
 

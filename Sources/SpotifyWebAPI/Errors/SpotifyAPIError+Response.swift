@@ -77,7 +77,7 @@ extension SpotifyAPIError {
     /// "User not registered in the Developer Dashboard".
     private static func plainText(_ body: ByteBuffer) -> String? {
         guard body.readableBytes > 0, body.readableBytes <= 1024,
-              let text = body.getString(at: body.readerIndex, length: body.readableBytes)
+            let text = body.getString(at: body.readerIndex, length: body.readableBytes)
         else { return nil }
         let printable = String(text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
             .trimmingCharacters(in: .whitespaces)

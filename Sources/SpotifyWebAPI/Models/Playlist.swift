@@ -48,7 +48,8 @@ public struct Playlist: Codable, Sendable, Hashable {
         images = try container.decodeIfPresent([SpotifyImage].self, forKey: .images)
         snapshotID = try container.decodeIfPresent(String.self, forKey: .snapshotID)
         uri = try container.decode(String.self, forKey: .uri)
-        items = try container.decodeIfPresent(PlaylistItems.self, forKey: .items)
+        items =
+            try container.decodeIfPresent(PlaylistItems.self, forKey: .items)
             ?? container.decodeIfPresent(PlaylistItems.self, forKey: .tracks)
     }
 

@@ -47,12 +47,13 @@ struct StatusCommand: AsyncParsableCommand {
             guard let credentials = try CredentialsFile().load() else { throw CLIFailure.signInNeeded() }
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withFullDate]
-            print("""
-            Signed in as \(credentials.displayName ?? credentials.userID) (\(credentials.userID))
-            Scopes:      \(credentials.tokens.scopes.map { $0.rawValue }.sorted().joined(separator: " "))
-            Sign-in ends \(formatter.string(from: credentials.tokens.grantExpiresAt)) (Spotify ends sign-ins six months after you agree)
-            Spotify:     \(credentials.apiURL.absoluteString)
-            """)
+            print(
+                """
+                Signed in as \(credentials.displayName ?? credentials.userID) (\(credentials.userID))
+                Scopes:      \(credentials.tokens.scopes.map { $0.rawValue }.sorted().joined(separator: " "))
+                Sign-in ends \(formatter.string(from: credentials.tokens.grantExpiresAt)) (Spotify ends sign-ins six months after you agree)
+                Spotify:     \(credentials.apiURL.absoluteString)
+                """)
         }
     }
 }

@@ -24,7 +24,8 @@ struct CLIFailure: Error {
         case let error as SpotifyAPIError:
             switch error.code {
             case .transport, .timeout:
-                return CLIFailure(cause: "could not reach Spotify (\(error.shortDescription))", hint: "check your network connection and try again", code: 4)
+                return CLIFailure(
+                    cause: "could not reach Spotify (\(error.shortDescription))", hint: "check your network connection and try again", code: 4)
             case .rateLimited:
                 let wait = error.retryAfter.map { " in \($0.secondsRoundedUp) s" } ?? " later"
                 return CLIFailure(cause: "Spotify is limiting requests", hint: "try again\(wait)", code: 3)

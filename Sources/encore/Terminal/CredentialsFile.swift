@@ -1,9 +1,10 @@
 import Foundation
 import SpotifyWebAPI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What `encore login` saves: the tokens and where they came from.
@@ -49,7 +50,8 @@ struct CredentialsFile: Sendable {
             throw CLIFailure(cause: "\(path) is not a regular file", hint: "remove it and run `encore login`", code: 2)
         }
         guard status.st_mode & 0o077 == 0 else {
-            throw CLIFailure(cause: "\(path) can be read by other users, so it was not used", hint: "run `chmod 600 \(path)`, or `encore login` again", code: 2)
+            throw CLIFailure(
+                cause: "\(path) can be read by other users, so it was not used", hint: "run `chmod 600 \(path)`, or `encore login` again", code: 2)
         }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {

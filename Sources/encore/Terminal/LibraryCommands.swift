@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import SpotifyWebAPI
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `encore recent`: the last plays.
@@ -56,7 +57,10 @@ struct SavedCommand: AsyncParsableCommand {
             progress.finish()
             let formatter = ISO8601DateFormatter()
             let text = try Output.render(saved, format: format, headers: ["Added", "Title", "Artists", "Album"]) { _, item in
-                [formatter.string(from: item.addedAt), item.track.name, item.track.artists.map(\.name).joined(separator: ", "), item.track.album?.name ?? ""]
+                [
+                    formatter.string(from: item.addedAt), item.track.name, item.track.artists.map(\.name).joined(separator: ", "),
+                    item.track.album?.name ?? "",
+                ]
             }
             if let output {
                 do {
@@ -114,7 +118,8 @@ struct PlaylistCommand: AsyncParsableCommand {
                 let session = try SignedInSession.load()
                 let top = try await session.client.currentUserTopTracks(timeRange: range.timeRange, limit: page.limit)
                 let title = name ?? "Encore · Top tracks (\(range.rawValue) term)"
-                let playlist = try await session.client.createPlaylist(name: title, isPublic: false, description: "Saved by encore from your top tracks.")
+                let playlist = try await session.client.createPlaylist(
+                    name: title, isPublic: false, description: "Saved by encore from your top tracks.")
                 let uris = top.items.map(\.uri)
                 if !uris.isEmpty { _ = try await session.client.addItems(uris, to: playlist.id) }
                 print("Saved \(uris.count) tracks to “\(playlist.name)”: \(playlist.externalURLs?.spotify ?? playlist.uri)")

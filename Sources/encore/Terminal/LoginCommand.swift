@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import Synchronization
 import SpotifyWebAPI
+import Synchronization
 
 /// `encore login`: PKCE sign-in through a one-shot loopback listener, or a pasted redirect URL.
 struct LoginCommand: AsyncParsableCommand {
@@ -12,16 +12,16 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Sign in with Spotify and keep the tokens for the other commands.",
         discussion: """
-        Listens once on 127.0.0.1 at the redirect URI's port (SPOTIFY_REDIRECT_URI, default 9000),
-        prints the sign-in address and opens it in your browser. On a machine whose browser cannot
-        reach that port (SSH, headless), sign in elsewhere and paste the address you were sent to.
-        Credentials go to $XDG_CONFIG_HOME/encore/credentials.json (else ~/.config/encore/), mode 0600.
+            Listens once on 127.0.0.1 at the redirect URI's port (SPOTIFY_REDIRECT_URI, default 9000),
+            prints the sign-in address and opens it in your browser. On a machine whose browser cannot
+            reach that port (SSH, headless), sign in elsewhere and paste the address you were sent to.
+            Credentials go to $XDG_CONFIG_HOME/encore/credentials.json (else ~/.config/encore/), mode 0600.
 
-        Examples:
-          encore login
-          encore login --no-browser --port 8888
-          encore login --accounts-url http://127.0.0.1:9100 --api-url http://127.0.0.1:9100/v1 --client-id demo
-        """
+            Examples:
+              encore login
+              encore login --no-browser --port 8888
+              encore login --accounts-url http://127.0.0.1:9100 --api-url http://127.0.0.1:9100/v1 --client-id demo
+            """
     )
 
     @OptionGroup var spotify: SpotifyOptions
@@ -40,19 +40,21 @@ struct LoginCommand: AsyncParsableCommand {
         try await runReportingFailures {
             let configuration = try spotify.configuration(redirectPort: port)
             guard let redirect = configuration.redirectURI, redirect.isLoopback, let listenPort = redirect.url.port else {
-                throw CLIFailure(cause: "the redirect URI must be http://127.0.0.1:PORT/callback for the terminal", hint: "pass --port or set SPOTIFY_REDIRECT_URI", code: 1)
+                throw CLIFailure(
+                    cause: "the redirect URI must be http://127.0.0.1:PORT/callback for the terminal",
+                    hint: "pass --port or set SPOTIFY_REDIRECT_URI", code: 1)
             }
             let flow = try AuthorizationCodeFlow(configuration: configuration, clientAuthentication: .pkceOnly)
             let pending = flow.startAuthorization(scopes: Self.scopes(configured: configuration.scopes))
             let message = """
-            Sign in to Spotify at:
+                Sign in to Spotify at:
 
-              \(pending.authorizeURL.absoluteString)
+                  \(pending.authorizeURL.absoluteString)
 
-            Waiting for Spotify to send you back to \(redirect.url.absoluteString).
-            If your browser runs on another machine, paste here the address it was sent to:
+                Waiting for Spotify to send you back to \(redirect.url.absoluteString).
+                If your browser runs on another machine, paste here the address it was sent to:
 
-            """
+                """
             FileHandle.standardError.write(Data(message.utf8))
             if !noBrowser { BrowserOpener.open(pending.authorizeURL.absoluteString) }
 
@@ -60,10 +62,11 @@ struct LoginCommand: AsyncParsableCommand {
             let tokens = try await flow.completeAuthorization(AuthorizationCallback(url: callbackURL), pending: pending)
             let client = SpotifyClient(configuration: configuration, authorization: TokenManager(tokens: tokens, refresher: flow, leeway: .zero))
             let profile = try await client.currentUserProfile()
-            try CredentialsFile().save(StoredCredentials(
-                clientID: configuration.clientID, accountsURL: configuration.accountsBaseURL, apiURL: configuration.apiBaseURL,
-                userID: profile.stableID, displayName: profile.displayName, tokens: tokens
-            ))
+            try CredentialsFile().save(
+                StoredCredentials(
+                    clientID: configuration.clientID, accountsURL: configuration.accountsBaseURL, apiURL: configuration.apiBaseURL,
+                    userID: profile.stableID, displayName: profile.displayName, tokens: tokens
+                ))
             print("Signed in as \(profile.displayName ?? profile.id).")
         }
     }
@@ -98,7 +101,8 @@ struct LoginCommand: AsyncParsableCommand {
                     return
                 }
                 if !text.isEmpty {
-                    FileHandle.standardError.write(Data("That is not the address Spotify sent you to; paste the whole address (it contains state=).\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("That is not the address Spotify sent you to; paste the whole address (it contains state=).\n".utf8))
                 }
             }
         }

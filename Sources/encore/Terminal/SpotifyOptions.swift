@@ -23,7 +23,9 @@ struct SpotifyOptions: ParsableArguments {
         overrides["SPOTIFY_CLIENT_ID"] = clientID
         let loaded = try AppConfiguration.load(overrides: overrides).configuration
         guard var spotify = loaded.spotify else {
-            throw CLIFailure(cause: "no Spotify client id is configured", hint: "set SPOTIFY_CLIENT_ID (or pass --client-id); for the emulator see `encore emulator --help`", code: 1)
+            throw CLIFailure(
+                cause: "no Spotify client id is configured",
+                hint: "set SPOTIFY_CLIENT_ID (or pass --client-id); for the emulator see `encore emulator --help`", code: 1)
         }
         // The terminal is a public client: PKCE only, the secret is never needed.
         spotify.clientSecret = nil

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Columns of text that fit the terminal: widths measured in terminal cells (wide characters
@@ -62,8 +63,8 @@ struct TextTable {
         if scalar.properties.isEmojiPresentation { return 2 }
         switch scalar.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x20000...0x2FFFD, 0x30000...0x3FFFD:
             return 2
         default:
             return 1
@@ -107,9 +108,11 @@ enum CSV {
     }
 
     static func field(_ raw: String) -> String {
-        var value = String(String.UnicodeScalarView(raw.unicodeScalars.map { scalar in
-            TextTable.isControl(scalar) && scalar != "\n" && scalar != "\r" && scalar != "\t" ? "\u{FFFD}" : scalar
-        }))
+        var value = String(
+            String.UnicodeScalarView(
+                raw.unicodeScalars.map { scalar in
+                    TextTable.isControl(scalar) && scalar != "\n" && scalar != "\r" && scalar != "\t" ? "\u{FFFD}" : scalar
+                }))
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), Double(value) == nil {
             value = "'" + value
         }

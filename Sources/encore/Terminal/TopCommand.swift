@@ -10,11 +10,11 @@ struct TopCommand: AsyncParsableCommand {
         commandName: "top",
         abstract: "Show your top tracks or artists.",
         discussion: """
-        Examples:
-          encore top tracks
-          encore top artists --range long --limit 10
-          encore top tracks --all --format csv > top.csv
-        """
+            Examples:
+              encore top tracks
+              encore top artists --range long --limit 10
+              encore top tracks --all --format csv > top.csv
+            """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -59,18 +59,26 @@ struct TopCommand: AsyncParsableCommand {
             }
             switch kind {
             case .tracks:
-                let tracks = all
+                let tracks =
+                    all
                     ? try await spotify.allCurrentUserTopTracks(timeRange: range.timeRange).collect()
                     : try await spotify.currentUserTopTracks(timeRange: range.timeRange, limit: page.limit).items
                 try Output.emit(tracks, format: format, headers: ["#", "Title", "Artists", "Album", "Length"]) { index, track in
-                    [String(index + 1), track.name, track.artists.map(\.name).joined(separator: ", "), track.album?.name ?? "", Self.duration(track.durationMs)]
+                    [
+                        String(index + 1), track.name, track.artists.map(\.name).joined(separator: ", "), track.album?.name ?? "",
+                        Self.duration(track.durationMs),
+                    ]
                 }
             case .artists:
-                let artists = all
+                let artists =
+                    all
                     ? try await spotify.allCurrentUserTopArtists(timeRange: range.timeRange).collect()
                     : try await spotify.currentUserTopArtists(timeRange: range.timeRange, limit: page.limit).items
                 try Output.emit(artists, format: format, headers: ["#", "Artist", "Genres", "Followers"]) { index, artist in
-                    [String(index + 1), artist.name, (artist.genres ?? []).prefix(3).joined(separator: ", "), artist.followers.map { String($0.total) } ?? ""]
+                    [
+                        String(index + 1), artist.name, (artist.genres ?? []).prefix(3).joined(separator: ", "),
+                        artist.followers.map { String($0.total) } ?? "",
+                    ]
                 }
             }
         }
