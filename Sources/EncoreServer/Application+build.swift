@@ -217,7 +217,7 @@ struct StoreService: Service {
         // with it. Seen in about one stop in three when a keep-alive query had run in the last
         // few seconds (never with keep-alives off); its connections are closed within
         // milliseconds all the same, so a second is enough and the rest of the wait bought nothing.
-        let pool = (store as? SQLEncoreStore).map { sql in Task { await sql.run() } }
+        let pool = Task { await store.run() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -232,12 +232,10 @@ struct StoreService: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
-        if let pool {
-            pool.cancel()
-            let stopped = try? await withAbandoningDeadline(.seconds(1)) { _ in await pool.value }
-            if case .timedOut? = stopped {
-                logger.notice("the PostgreSQL connection pool did not report stopping within 1 s; shutting down without it")
-            }
+        pool.cancel()
+        let stopped = try? await withAbandoningDeadline(.seconds(1)) { _ in await pool.value }
+        if case .timedOut? = stopped {
+            logger.notice("the PostgreSQL connection pool did not report stopping within 1 s; shutting down without it")
         }
         await store.close()
     }

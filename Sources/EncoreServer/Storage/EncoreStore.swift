@@ -38,7 +38,7 @@ public struct GrantRecord: Sendable, Equatable {
     }
 }
 
-/// What a locked read of a grant decided to do with it.
+/// What a finished refresh does with the grant it claimed.
 public enum GrantChange: Sendable, Equatable {
     /// Leave the row as it is.
     case keep
@@ -48,7 +48,7 @@ public enum GrantChange: Sendable, Equatable {
     case delete
 }
 
-/// Encore's storage: sessions, pending sign-ins and grants.
+/// Encore's storage: sessions, used sign-in states and grants.
 ///
 /// One contract, several engines (SQLite file or memory, PostgreSQL); the contract test suite
 /// runs against each. Every method throws ``StorageError/unavailable(_:)`` when the database does
@@ -58,6 +58,9 @@ public protocol EncoreStore: Sendable {
     func migrate() async throws
     /// Answers when the database does.
     func ping() async throws
+    /// Runs the store's background work (a connection pool) until cancelled; returns at once
+    /// when there is none.
+    func run() async
 
     func insertSession(_ session: SessionRecord) async throws
     func session(digest: String) async throws -> SessionRecord?
@@ -75,13 +78,6 @@ public protocol EncoreStore: Sendable {
     func grant(userID: String) async throws -> GrantRecord?
     func saveGrant(_ grant: GrantRecord) async throws
     func deleteGrant(userID: String) async throws
-    /// Reads a grant while holding a lock on it across all instances, and applies the change
-    /// the body returns before the lock is released.
-    func withLockedGrant<T: Sendable>(
-        userID: String,
-        _ body: @escaping @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
-    ) async throws -> T
-
     /// Claims the right to refresh a user's grant until `until`, unless a live claim of another
     /// holder has it; one short statement, no lock held afterwards.
     /// - Returns: The grant as stored (`nil` when it is gone) and whether `claim` now holds it.

@@ -14,7 +14,7 @@ public final class SQLEncoreStore: EncoreStore {
 
     init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock()) {
         self.engine = engine
-        if engine.dialect.name == StorageDialect.sqlite.name {
+        if engine.dialect.ownedByOneProcess {
             self.sessionCache = SessionCache()
         } else if sessionCacheTTL > .zero {
             self.sessionCache = SessionCache(ttl: sessionCacheTTL, clock: clock)
@@ -52,9 +52,8 @@ public final class SQLEncoreStore: EncoreStore {
     /// The engine's name: `sqlite` or `postgresql`.
     public var engineName: String { engine.dialect.name }
 
-    /// Runs the engine's background work (PostgreSQL's connection pool); returns at once for SQLite.
     public func run() async {
-        if let postgres = engine as? PostgresEngine { await postgres.run() }
+        await engine.run()
     }
 
     public func migrate() async throws {
@@ -155,7 +154,7 @@ public final class SQLEncoreStore: EncoreStore {
 
     public func grant(userID: String) async throws -> GrantRecord? {
         try await engine.withDatabase(idempotent: true) { database in
-            try await Self.selectGrant(userID: userID, suffix: "", on: database)
+            try await Self.selectGrant(userID: userID, on: database)
         }
     }
 
@@ -171,26 +170,6 @@ public final class SQLEncoreStore: EncoreStore {
         }
     }
 
-    public func withLockedGrant<T: Sendable>(
-        userID: String,
-        _ body: @escaping @Sendable (GrantRecord?) async throws -> (result: T, change: GrantChange)
-    ) async throws -> T {
-        let suffix = engine.dialect.rowLockSuffix
-        return try await engine.withTransaction { database in
-            let current = try await Self.selectGrant(userID: userID, suffix: suffix, on: database)
-            let (result, change) = try await body(current)
-            switch change {
-            case .keep:
-                break
-            case .save(let grant):
-                try await Self.upsert(grant, on: database)
-            case .delete:
-                try await database.raw("DELETE FROM encore_grants WHERE user_id = \(bind: userID)").run()
-            }
-            return result
-        }
-    }
-
     public func claimGrantRefresh(userID: String, claim: String, now: Date, until: Date) async throws -> (grant: GrantRecord?, claimed: Bool) {
         try await engine.withDatabase(idempotent: false) { database in
             let claimed = try await database.raw(
@@ -201,7 +180,7 @@ public final class SQLEncoreStore: EncoreStore {
                 """
             ).first()
             if let claimed { return (try Self.grantRecord(claimed), true) }
-            return (try await Self.selectGrant(userID: userID, suffix: "", on: database), false)
+            return (try await Self.selectGrant(userID: userID, on: database), false)
         }
     }
 
@@ -253,11 +232,11 @@ public final class SQLEncoreStore: EncoreStore {
         await engine.close()
     }
 
-    private static func selectGrant(userID: String, suffix: String, on database: any SQLDatabase) async throws -> GrantRecord? {
+    private static func selectGrant(userID: String, on database: any SQLDatabase) async throws -> GrantRecord? {
         guard
             let row = try await database.raw(
                 """
-                SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)\(unsafeRaw: suffix)
+                SELECT user_id, sealed_tokens, granted_at, updated_at FROM encore_grants WHERE user_id = \(bind: userID)
                 """
             ).first()
         else { return nil }

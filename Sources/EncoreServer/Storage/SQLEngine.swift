@@ -6,24 +6,24 @@ import Synchronization
 struct StorageDialect: Sendable {
     /// The engine's name, for logs and `/healthz`.
     var name: String
-    /// Appended to the grant `SELECT` inside a transaction to hold the row until commit.
-    /// SQLite needs none: its write transaction (`BEGIN IMMEDIATE`) already excludes other writers.
-    var rowLockSuffix: String
     /// Run first inside the migration transaction so instances starting together take turns.
     var migrationLock: String?
     /// Whether one process owns the database (SQLite): at start-up nothing another process
     /// claimed can still be in progress.
     var ownedByOneProcess: Bool
 
-    static let sqlite = StorageDialect(name: "sqlite", rowLockSuffix: "", migrationLock: nil, ownedByOneProcess: true)
+    static let sqlite = StorageDialect(name: "sqlite", migrationLock: nil, ownedByOneProcess: true)
     static let postgres = StorageDialect(
-        name: "postgresql", rowLockSuffix: " FOR UPDATE", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false
+        name: "postgresql", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false
     )
 }
 
 /// One database engine: how to get a connection and run a transaction on it.
 protocol SQLEngine: Sendable {
     var dialect: StorageDialect { get }
+    /// Runs the engine's background work (PostgreSQL's connection pool) until cancelled;
+    /// returns at once when there is none.
+    func run() async
     /// Runs statements outside a transaction.
     ///
     /// - Parameter idempotent: whether running `body` twice does no harm (reads, updates,

@@ -75,6 +75,9 @@ final class SQLiteEngine: SQLEngine {
         }
     }
 
+    /// SQLite has no background work: its connections are opened on demand.
+    func run() async {}
+
     func close() async {
         try? await connection.close()
     }
