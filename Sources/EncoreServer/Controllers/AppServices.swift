@@ -35,16 +35,11 @@ struct AppServices: Sendable {
         do {
             let deadline = clock.now().addingTimeInterval(spotify.timeout.timeInterval)
             return try await SpotifyDeadline.run(until: deadline) { try await storage(body) }
-        } catch let error as SpotifyAPIError where error.requiresSignIn {
-            users.forget(userID: userID)
-            try? await store.deleteGrant(userID: userID)
-            try? await store.deleteSessions(userID: userID)
-            throw AppError.reauthorizationRequired
-        } catch let error as SpotifyAPIError {
+        } catch let error as SpotifyAPIError where !error.requiresSignIn {
             throw AppError.upstream(error)
-        } catch AppError.reauthorizationRequired {
-            users.forget(userID: userID)
-            try? await store.deleteSessions(userID: userID)
+        } catch is SpotifyAPIError, AppError.reauthorizationRequired {
+            // Spotify refused the grant, or it is gone from storage: end it everywhere.
+            try? await users.endGrant(userID: userID)
             throw AppError.reauthorizationRequired
         }
     }

@@ -128,11 +128,7 @@ struct AuthController {
         // with the grant again — the next request of each is refused at its session.
         try await services.storage {
             try await services.store.deleteSession(digest: session.record.idDigest)
-            if let userID = session.record.userID {
-                services.users.forget(userID: userID)
-                try await services.store.deleteGrant(userID: userID)
-                try await services.store.deleteSessions(userID: userID)
-            }
+            if let userID = session.record.userID { try await services.users.endGrant(userID: userID) }
         }
         var response = Response.redirecting(to: "/")
         response.setCookie(services.cookies.expire())

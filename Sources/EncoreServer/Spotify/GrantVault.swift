@@ -38,23 +38,28 @@ struct GrantVault: Sendable {
     }
 
     /// The user's tokens; `nil` when there is no grant, or one that no configured key opens.
+    func tokens(userID: String, logger: Logger) async throws -> UserTokens? {
+        guard let record = try await store.grant(userID: userID) else { return nil }
+        return try await openOrDiscard(record, logger: logger)
+    }
+
+    /// The tokens in a record; `nil` when no configured key opens it.
     ///
     /// A grant sealed under a key that is no longer configured (`ENCORE_SECRET_KEY` changed
     /// without the old one in `ENCORE_PREVIOUS_SECRET_KEYS`) can never be used again: it is
     /// deleted, with a warning, and the person is asked to sign in again instead of meeting a
     /// storage error on every request.
-    func tokens(userID: String, logger: Logger) async throws -> UserTokens? {
-        guard let record = try await store.grant(userID: userID) else { return nil }
+    func openOrDiscard(_ record: GrantRecord, logger: Logger) async throws -> UserTokens? {
         do {
             return try open(record)
         } catch StorageError.undecryptable {
-            try await store.deleteGrant(userID: userID)
-            warnUndecryptable(userID: userID, logger: logger)
+            try await store.deleteGrant(userID: record.userID)
+            warnUndecryptable(userID: record.userID, logger: logger)
             return nil
         }
     }
 
-    func warnUndecryptable(userID: String, logger: Logger) {
+    private func warnUndecryptable(userID: String, logger: Logger) {
         logger.warning(
             "deleted a stored grant that no configured key opens (was ENCORE_SECRET_KEY changed without ENCORE_PREVIOUS_SECRET_KEYS?); the user signs in again",
             metadata: ["user": .string(pseudonyms(userID))]

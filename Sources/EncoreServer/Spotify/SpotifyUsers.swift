@@ -123,6 +123,16 @@ final class SpotifyUsers: Sendable {
         cache.removeAll(userID: userID)
     }
 
+    /// Ends a user's grant everywhere: the stored grant and every session of theirs go, and
+    /// this process forgets their client and cached answers (other instances notice at their
+    /// next look-up). The one place a grant is deleted on purpose; a key that no longer opens a
+    /// grant, and a lease-held refresh that Spotify refuses, delete it where they find it.
+    func endGrant(userID: String) async throws {
+        forget(userID: userID)
+        try await vault.store.deleteGrant(userID: userID)
+        try await vault.store.deleteSessions(userID: userID)
+    }
+
     /// Drops a user's in-memory client and cached answers (after sign-out or a lost grant).
     func forget(userID: String) {
         _ = state.withLock { $0.entries.removeValue(forKey: userID) }

@@ -65,13 +65,10 @@ struct StoredTokenRefresher: TokenRefresher {
 
     /// A grant no configured key opens is deleted, and the person signs in again.
     private func open(_ record: GrantRecord) async throws -> UserTokens {
-        do {
-            return try vault.open(record)
-        } catch StorageError.undecryptable {
-            try await vault.store.deleteGrant(userID: userID)
-            vault.warnUndecryptable(userID: userID, logger: logger)
+        guard let tokens = try await vault.openOrDiscard(record, logger: logger) else {
             throw SpotifyAPIError(code: .reauthorizationRequired, message: "the stored grant cannot be decrypted")
         }
+        return tokens
     }
 
     /// Spotify is called with the claim held and nothing else: no transaction, no connection.
