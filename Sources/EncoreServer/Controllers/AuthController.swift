@@ -121,8 +121,8 @@ struct AuthController {
             response.setCookie(services.cookies.expire())
             return response
         }
-        let form = try await FormFields(request, context: context)
-        try services.checkCSRF(token: form["csrf_token"], sessionID: session.id, request: request)
+        let form = try await request.form(CSRFForm.self, context: context)
+        try services.checkCSRF(token: form.csrfToken, sessionID: session.id, request: request)
         // Signing out deletes the grant, so every other session of this person (other browsers,
         // other instances) could only fail later: they end now, and no instance calls Spotify
         // with the grant again — the next request of each is refused at its session.
@@ -151,40 +151,5 @@ enum SecureCompare {
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
-    }
-}
-
-/// The fields of a small `application/x-www-form-urlencoded` body; a repeated field counts as absent.
-struct FormFields {
-    private var values: [String: String] = [:]
-    private var repeated: Set<String> = []
-
-    init(_ request: Request, context: some RequestContext) async throws {
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw error
-        } catch {
-            throw AppError.badParameter(name: "form", message: "could not be read")
-        }
-        let text = String(buffer: body)
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let rawName = parts.first else { continue }
-            let name = Self.decode(rawName)
-            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            if values[name] != nil { repeated.insert(name) }
-            values[name] = value
-        }
-    }
-
-    subscript(_ name: String) -> String? {
-        repeated.contains(name) ? nil : values[name]
-    }
-
-    private static func decode(_ text: Substring) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
     }
 }

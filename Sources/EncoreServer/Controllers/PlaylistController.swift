@@ -16,10 +16,10 @@ struct PlaylistController {
     /// Creates the playlist (`POST /v1/me/playlists`), adds the tracks
     /// (`POST /v1/playlists/{id}/items`) and sends the browser to a page linking it.
     @Sendable func createFromTop(_ request: Request, context: SignedInContext) async throws -> Response {
-        let form = try await FormFields(request, context: context)
-        try services.checkCSRF(token: form["csrf_token"], sessionID: context.sessionID, request: request)
+        let form = try await request.form(SaveTopTracksForm.self, context: context)
+        try services.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
         let range: TimeRange
-        if let value = form["time_range"] {
+        if let value = form.timeRange {
             guard let parsed = TimeRange(rawValue: value) else {
                 throw AppError.badParameter(name: "time_range", message: "must be short_term, medium_term or long_term")
             }
@@ -28,7 +28,7 @@ struct PlaylistController {
             range = .mediumTerm
         }
         let limit: Int
-        if let value = form["limit"] {
+        if let value = form.limit {
             guard let parsed = Int(value), (1...50).contains(parsed) else {
                 throw AppError.badParameter(name: "limit", message: "must be a whole number between 1 and 50")
             }
@@ -37,17 +37,11 @@ struct PlaylistController {
             limit = 20
         }
         let userID = context.userID
+        let name = "Encore · Top tracks · \(Display.rangeLabel(range)) · \(Display.date(services.clock.now()))"
         let playlist = try await services.spotify(userID: userID) {
-            let spotify = try await services.users.client(userID: userID)
-            let top = try await spotify.currentUserTopTracks(timeRange: range, limit: limit)
-            let name = "Encore · Top tracks · \(Display.rangeLabel(range)) · \(Display.date(services.clock.now()))"
-            let playlist = try await spotify.createPlaylist(
-                name: name, isPublic: false,
-                description: "Your \(top.items.count) most played tracks (\(Display.rangeLabel(range).lowercased())), saved by Encore."
-            )
-            let uris = top.items.map(\.uri).filter { $0.hasPrefix("spotify:track:") }
-            if !uris.isEmpty { _ = try await spotify.addItems(uris, to: playlist.id) }
-            return playlist
+            try await services.users.client(userID: userID).saveTopTracksAsPlaylist(timeRange: range, limit: limit, name: name) { count in
+                "Your \(count) most played tracks (\(Display.rangeLabel(range).lowercased())), saved by Encore."
+            }.playlist
         }
         context.logger.info("playlist created", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         return .redirecting(to: "/playlists/\(playlist.id)?saved=\(Self.savedProof(playlist.id, sessionID: context.sessionID, csrf: services.csrf))")

@@ -90,6 +90,30 @@ extension SpotifyClient {
     }
 }
 
+extension SpotifyClient where Authorization: UserAuthorization {
+    /// Saves the user's top tracks for a range as a new private playlist: their top tracks,
+    /// then `POST /me/playlists`, then the tracks added in order. Scopes `user-top-read` and
+    /// `playlist-modify-private`.
+    ///
+    /// Only tracks are added (a local file's `spotify:local:` URI cannot be). A failure after
+    /// the playlist is created throws, and the playlist stays, possibly empty.
+    /// - Parameters:
+    ///   - timeRange: The period of the top list.
+    ///   - limit: How many top tracks, 1…50.
+    ///   - name: The playlist's name.
+    ///   - description: The description, given how many tracks were found.
+    /// - Returns: The playlist and how many tracks it got.
+    public func saveTopTracksAsPlaylist(
+        timeRange: TimeRange, limit: Int = 20, name: String, description: (_ trackCount: Int) -> String? = { _ in nil }
+    ) async throws -> (playlist: Playlist, trackCount: Int) {
+        let top = try await currentUserTopTracks(timeRange: timeRange, limit: limit)
+        let uris = top.items.map(\.uri).filter { $0.hasPrefix("spotify:track:") }
+        let playlist = try await createPlaylist(name: name, isPublic: false, description: description(uris.count))
+        if !uris.isEmpty { try await addItems(uris, to: playlist.id) }
+        return (playlist, uris.count)
+    }
+}
+
 private struct CreatePlaylistBody: Encodable {
     var name: String
     var isPublic: Bool

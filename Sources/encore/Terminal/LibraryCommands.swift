@@ -116,13 +116,11 @@ struct PlaylistCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingFailures {
                 let session = try SignedInSession.load()
-                let top = try await session.client.currentUserTopTracks(timeRange: range.timeRange, limit: page.limit)
                 let title = name ?? "Encore · Top tracks (\(range.rawValue) term)"
-                let playlist = try await session.client.createPlaylist(
-                    name: title, isPublic: false, description: "Saved by encore from your top tracks.")
-                let uris = top.items.map(\.uri)
-                if !uris.isEmpty { _ = try await session.client.addItems(uris, to: playlist.id) }
-                print("Saved \(uris.count) tracks to “\(playlist.name)”: \(playlist.externalURLs?.spotify ?? playlist.uri)")
+                let (playlist, count) = try await session.client.saveTopTracksAsPlaylist(timeRange: range.timeRange, limit: page.limit, name: title) {
+                    _ in "Saved by encore from your top tracks."
+                }
+                print("Saved \(count) tracks to “\(playlist.name)”: \(playlist.externalURLs?.spotify ?? playlist.uri)")
             }
         }
     }
