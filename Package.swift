@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // What tests of code built on SpotifyWebAPI need: a clock whose time moves when told to.
@@ -102,6 +103,7 @@ let package = Package(
             dependencies: [
                 "SpotifyWebAPI",
                 "SpotifyWebAPITesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]

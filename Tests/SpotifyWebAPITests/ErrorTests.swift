@@ -48,7 +48,7 @@ struct ErrorTests {
 
     @Test("a plain-text 403 keeps its text")
     func plainText() {
-        let response = TransportResponse(status: 403, body: ByteBuffer(string: "User not registered in the Developer Dashboard"))
+        let response = TransportResponse.raw(status: 403, body: "User not registered in the Developer Dashboard")
         let error = SpotifyAPIError.from(response: response, service: .webAPI)
         #expect(error.code == .forbidden)
         #expect(error.message == "User not registered in the Developer Dashboard")

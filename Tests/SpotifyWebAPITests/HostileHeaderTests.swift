@@ -82,7 +82,7 @@ struct HostileHeaderTests {
         ]).map { $0 ?? "" }
         await propertyCheck(count: 400, input: Gen.int(in: 100...999), names, text, bodies) { status, name, value, body in
             let clock = VirtualClock()
-            let transport = ScriptedTransport { _, _ in TransportResponse(status: status, headers: [(name, value)], body: ByteBuffer(string: body)) }
+            let transport = ScriptedTransport { _, _ in TransportResponse.raw(status: status, headers: [(name, value)], body: body) }
             var configuration = testConfiguration
             configuration.retry = RetryPolicy(rateLimitBudget: .seconds(30), maxRetries: 1)
             let spotify = SpotifyClient(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import Synchronization
 
@@ -25,13 +26,28 @@ final class ScriptedTransport: HTTPTransport {
 }
 
 extension TransportResponse {
+    /// A response as a transport would hand it over; header names HTTP does not allow are dropped,
+    /// as ``AsyncHTTPClientTransport`` drops them.
+    static func raw(status: Int, headers: [(name: String, value: String)] = [], body: String = "") -> TransportResponse {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return TransportResponse(head: HTTPResponse(status: .init(code: status), headerFields: fields), body: ByteBuffer(string: body))
+    }
+
     static func json(_ status: Int, _ body: String, headers: [(name: String, value: String)] = []) -> TransportResponse {
-        TransportResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: ByteBuffer(string: body))
+        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return TransportResponse(head: HTTPResponse(status: .init(code: status), headerFields: fields), body: ByteBuffer(string: body))
     }
 }
 
 extension TransportRequest {
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    var method: HTTPRequest.Method { head.method }
+    func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { head.headerFields[$0] } }
     var bodyString: String { body.map { String(buffer: $0) } ?? "" }
     var formFields: [String: String] {
         var fields: [String: String] = [:]

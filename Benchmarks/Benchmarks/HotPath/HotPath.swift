@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Benchmark
 import EncoreServer
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -173,7 +174,9 @@ struct InMemoryTransport: HTTPTransport {
         return ByteBuffer(string: #"{"href":"https://api.bench/v1/me/top/tracks","items":["# + items + #"],"limit":20,"next":null,"offset":0,"previous":null,"total":20}"#)
     }()
 
+    static let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json; charset=utf-8", .eTag: "\"abc\""])
+
     func send(_ request: TransportRequest) async throws -> TransportResponse {
-        TransportResponse(status: 200, headers: [("Content-Type", "application/json; charset=utf-8"), ("ETag", "\"abc\"")], body: Self.page)
+        TransportResponse(head: Self.head, body: Self.page)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -28,18 +29,18 @@ struct TokenEndpoint: Sendable {
         credentials: TokenEndpointCredentials
     ) async throws -> (response: TokenResponse, receivedAt: Date) {
         var fields = form
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ]
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"]
         switch credentials {
         case .basic(let clientID, let secret):
             let encoded = Array("\(clientID):\(secret.rawValue)".utf8).base64String
-            headers.append(("Authorization", "Basic \(encoded)"))
+            headers[.authorization] = "Basic \(encoded)"
         case .publicClient(let clientID):
             fields.append(("client_id", clientID))
         }
-        let url = configuration.accountsBaseURL.appendingPathComponentString("api/token")
+        guard let origin = RequestOrigin(configuration.accountsBaseURL.absoluteString) else {
+            throw SpotifyAPIError(code: .invalidRequest, service: .accounts, message: "the accounts base URL has no scheme or host")
+        }
+        let head = origin.head(.post, "/api/token", headers)
         let body = ByteBuffer(string: FormEncoding.encode(fields))
         // A refresh started by a Web API call fits in that call's deadline.
         let deadline = SpotifyDeadline.effective(now: clock.now(), timeout: configuration.timeout)
@@ -50,7 +51,7 @@ struct TokenEndpoint: Sendable {
             prepare: {},
             attempt: { _, timeout in
                 let started = clock.now()
-                let response = try await transport.send(TransportRequest(method: .post, url: url, headers: headers, body: body, timeout: timeout))
+                let response = try await transport.send(TransportRequest(head: head, body: body, timeout: timeout))
                 logger.debug("POST /api/token → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
                 return response
             },

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -27,7 +28,8 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     let gate: RateLimitGate
     let logger: Logger
     let metrics: SpotifyClientMetrics
-    let apiBase: String
+    /// The API base split once; `nil` when the configured URL has no scheme or host.
+    let origin: RequestOrigin?
 
     /// Creates a client. Cheap: share the transport and gate, create clients per user freely.
     /// - Parameters:
@@ -56,9 +58,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         self.clock = clock
         self.gate = rateLimitGate
         self.logger = logger
-        var base = configuration.apiBaseURL.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        self.apiBase = base
+        self.origin = RequestOrigin(configuration.apiBaseURL.absoluteString)
     }
 
     /// Sends a request and decodes a 2xx body as `T`.
@@ -90,7 +90,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     /// The steps of one call, composed: the executor owns the gate, retries, waits and the
     /// deadline; this adds the token, one exchange, the refresh after a 401 and the scope check.
     private func send(_ request: SpotifyRequest, by deadline: Date) async throws -> SpotifyResponse {
-        let url = try resolve(request)
+        let pathAndQuery = try resolve(request)
         let executor = CallExecutor(
             policy: configuration.retry, clock: clock, gate: gate, service: .webAPI,
             onRateLimitWait: { [metrics] in metrics.rateLimitWait($0) }
@@ -100,7 +100,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
             idempotent: request.method.isIdempotent,
             deadline: deadline,
             prepare: { try await authorization.accessToken() },
-            attempt: { token, timeout in try await exchange(request, url: url, token: token, timeout: timeout) },
+            attempt: { token, timeout in try await exchange(request, pathAndQuery: pathAndQuery, token: token, timeout: timeout) },
             settle: { response, token in
                 if response.status == 401, !refreshedAfter401 {
                     refreshedAfter401 = true
@@ -113,23 +113,22 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         return SpotifyResponse(
             status: response.status,
             body: response.body,
-            etag: response.header("ETag"),
-            contentType: response.header("Content-Type")
+            etag: response.head.headerFields[.eTag],
+            contentType: response.head.headerFields[.contentType]
         )
     }
 
     /// One attempt on the wire, with its debug line and metrics.
-    private func exchange(_ request: SpotifyRequest, url: String, token: AccessToken, timeout: Duration) async throws -> TransportResponse {
-        var headers: [(name: String, value: String)] = [
-            ("Authorization", "Bearer \(token.rawValue)"),
-            ("Accept", "application/json"),
-        ]
-        if request.jsonBody != nil { headers.append(("Content-Type", "application/json")) }
-        if let etag = request.ifNoneMatch { headers.append(("If-None-Match", etag)) }
+    private func exchange(_ request: SpotifyRequest, pathAndQuery: String, token: AccessToken, timeout: Duration) async throws -> TransportResponse {
+        var fields: HTTPFields = [.authorization: "Bearer \(token.rawValue)", .accept: "application/json"]
+        if request.jsonBody != nil { fields[.contentType] = "application/json" }
+        if let etag = request.ifNoneMatch { fields[.ifNoneMatch] = etag }
+        guard let origin else { throw SpotifyAPIError(code: .invalidRequest, message: "the API base URL has no scheme or host") }
+        let head = origin.head(request.method, pathAndQuery, fields)
         let started = clock.now()
         do {
             let response = try await transport.send(
-                TransportRequest(method: request.method, url: url, headers: headers, body: request.jsonBody, timeout: timeout)
+                TransportRequest(head: head, body: request.jsonBody, timeout: timeout)
             )
             logger.debug("\(request.endpointName) → \(response.status) in \(clock.now().millisecondsSince(started)) ms")
             metrics.exchange(endpoint: request.endpointName, outcome: String(response.status), started: started, ended: clock.now())
@@ -160,14 +159,14 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     private func resolve(_ request: SpotifyRequest) throws(SpotifyAPIError) -> String {
         switch request.target {
         case .path(let path):
-            var url = apiBase + "/" + path
-            if !request.query.isEmpty { url += "?" + FormEncoding.encode(request.query) }
-            return url
+            var pathAndQuery = "/" + path
+            if !request.query.isEmpty { pathAndQuery += "?" + FormEncoding.encode(request.query) }
+            return pathAndQuery
         case .absolute(let url):
-            guard url.hasPrefix(apiBase + "/") || url.hasPrefix(apiBase + "?") else {
+            guard let pathAndQuery = origin?.pathAndQuery(ofAbsolute: url) else {
                 throw SpotifyAPIError(code: .invalidRequest, message: "refusing to follow a URL outside the API base")
             }
-            return url
+            return pathAndQuery
         }
     }
 

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 
 /// One Web API call: what to send, and what it needs.
@@ -11,7 +12,7 @@ public struct SpotifyRequest: Sendable {
     }
 
     /// The method.
-    public var method: HTTPMethod
+    public var method: HTTPRequest.Method
     /// The path or URL.
     public var target: Target
     /// Query parameters, encoded when sent.
@@ -29,7 +30,7 @@ public struct SpotifyRequest: Sendable {
 
     /// Creates a request.
     public init(
-        method: HTTPMethod = .get,
+        method: HTTPRequest.Method = .get,
         path: String,
         query: [(String, String)] = [],
         jsonBody: ByteBuffer? = nil,

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOFoundationCompat
 
@@ -7,7 +8,7 @@ extension SpotifyAPIError {
     /// service that answered: `{"error":{"status","message","reason"}}` from the Web API,
     /// `{"error","error_description"}` from the accounts service, or plain text.
     static func from(response: TransportResponse, service: Service) -> SpotifyAPIError {
-        let retryAfter = response.header("Retry-After").flatMap(parseRetryAfter)
+        let retryAfter = response.head.headerFields[.retryAfter].flatMap(parseRetryAfter)
         var message: String?
         var reason: String?
         switch service {

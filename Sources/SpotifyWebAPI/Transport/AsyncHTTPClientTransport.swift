@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -56,13 +57,13 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// after the headers would wait for ever).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         var headers = HTTPHeaders()
-        headers.reserveCapacity(request.headers.count)
-        for field in request.headers {
-            headers.add(name: field.name, value: field.value)
+        headers.reserveCapacity(request.head.headerFields.count)
+        for field in request.head.headerFields {
+            headers.add(name: field.name.rawName, value: field.value)
         }
         do {
             let outgoing = try HTTPClient.Request(
-                url: request.url, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue), headers: headers,
+                url: request.url, method: NIOHTTP1.HTTPMethod(rawValue: request.head.method.rawValue), headers: headers,
                 body: request.body.map { .byteBuffer($0) }
             )
             let task = client.execute(
@@ -74,11 +75,20 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             } onCancel: {
                 task.cancel()
             }
+            // HTTPResponse.Status traps outside 100…999; a status line such as "000" is no answer.
+            guard (100...999).contains(response.status.code) else { throw TransportFailure.connectionLost }
+            var fields = HTTPFields()
+            fields.reserveCapacity(response.headers.count)
+            for (name, value) in response.headers {
+                // A name HTTP does not allow is dropped rather than failing the whole answer.
+                if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+            }
             return TransportResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                head: HTTPResponse(status: .init(code: Int(response.status.code)), headerFields: fields),
                 body: response.body ?? ByteBuffer()
             )
+        } catch let failure as TransportFailure {
+            throw failure
         } catch is ResponseAccumulator.ResponseTooBigError {
             throw TransportFailure.responseTooLarge(limit: maxResponseBytes)
         } catch let error as HTTPClientError {
