@@ -183,14 +183,25 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
             absoluteLifetime: services.configuration.sessionAbsoluteLifetime
         ))
 
-    router.addRoutes(HomeController(services: services).routes())
-    router.addRoutes(AuthController(services: services).routes())
-    router.addRoutes(OperationsController(services: services).routes())
+    let spotify = services.spotifyAccess, pages = services.pages
+    router.addRoutes(
+        HomeController(spotify: spotify, pages: pages, clock: services.clock, grantWarning: services.configuration.grantWarning).routes())
+    router.addRoutes(
+        AuthController(
+            services: .init(
+                users: services.users, store: services.store, storage: services.storageGuard, cookies: services.cookies, cipher: services.cipher,
+                pages: pages, clock: services.clock, metrics: services.metrics,
+                signInLifetime: services.configuration.signInLifetime, sessionLifetime: services.configuration.sessionLifetime
+            )
+        ).routes())
+    router.addRoutes(
+        OperationsController(store: services.store, appMetrics: services.metrics, metricsElsewhere: services.configuration.metricsAddress != nil)
+            .routes())
     let signedIn = router.group(context: SignedInContext.self)
-    let topItems = TopItemsController(services: services)
+    let topItems = TopItemsController(spotify: spotify, pages: pages)
     signedIn.addRoutes(topItems.pageRoutes())
     signedIn.addRoutes(topItems.apiRoutes())
-    signedIn.addRoutes(PlaylistController(services: services).routes())
+    signedIn.addRoutes(PlaylistController(spotify: spotify, pages: pages, clock: services.clock).routes())
     return router
 }
 

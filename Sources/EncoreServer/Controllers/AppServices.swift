@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import SpotifyWebAPI
 
-/// What the controllers share: storage, the per-user Spotify clients, views and security helpers.
+/// Everything the app is built from; only ``buildRouter(_:)`` sees all of it, and hands each
+/// controller the few parts it uses.
 struct AppServices: Sendable {
     let configuration: AppConfiguration
     let spotify: SpotifyClientConfiguration
@@ -18,8 +19,18 @@ struct AppServices: Sendable {
     let metrics: AppMetrics
     let logger: Logger
 
-    /// Runs a storage call, turning a database failure into a 503 for the person waiting.
-    func storage<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    var storageGuard: StorageGuard { StorageGuard(logger: logger) }
+    var spotifyAccess: SpotifyAccess {
+        SpotifyAccess(users: users, timeout: spotify.timeout, clock: clock, storage: storageGuard)
+    }
+    var pages: Pages { Pages(views: views, csrf: csrf) }
+}
+
+/// Turns a database failure into a 503 for the person waiting, logging why.
+struct StorageGuard: Sendable {
+    let logger: Logger
+
+    func callAsFunction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StorageError {
@@ -27,14 +38,23 @@ struct AppServices: Sendable {
             throw AppError.storage
         }
     }
+}
 
-    /// Calls Spotify for a user; a lost grant is deleted and the user asked to sign in again.
+/// What the pages and the JSON API ask of Spotify for a signed-in user.
+struct SpotifyAccess: Sendable {
+    let users: SpotifyUsers
+    /// `SPOTIFY_TIMEOUT`: the budget of all of one request's calls to Spotify.
+    let timeout: Duration
+    let clock: any SpotifyClock
+    let storage: StorageGuard
+
+    /// Calls Spotify for a user; a lost grant is ended and the user asked to sign in again.
     ///
     /// Everything `body` asks of Spotify, however many calls, shares one `SPOTIFY_TIMEOUT`.
-    func spotify<T: Sendable>(userID: String, _ body: () async throws -> T) async throws -> T {
+    func callAsFunction<T: Sendable>(userID: String, _ body: (SpotifyUsers) async throws -> T) async throws -> T {
         do {
-            let deadline = clock.now().addingTimeInterval(spotify.timeout.timeInterval)
-            return try await SpotifyDeadline.run(until: deadline) { try await storage(body) }
+            let deadline = clock.now().addingTimeInterval(timeout.timeInterval)
+            return try await SpotifyDeadline.run(until: deadline) { try await storage { try await body(users) } }
         } catch let error as SpotifyAPIError where !error.requiresSignIn {
             throw AppError.upstream(error)
         } catch is SpotifyAPIError, AppError.reauthorizationRequired {
@@ -43,6 +63,17 @@ struct AppServices: Sendable {
             throw AppError.reauthorizationRequired
         }
     }
+
+    /// A signed-in user's client, for calls that go past the cache (writes, one-off reads).
+    func client(userID: String) async throws -> SpotifyClient<TokenManager> {
+        try await users.client(userID: userID)
+    }
+}
+
+/// Rendering pages and checking the forms they carry.
+struct Pages: Sendable {
+    let views: ViewRenderer
+    let csrf: CSRFTokens
 
     /// Checks the CSRF token of a form, and that a browser-sent Origin is this site.
     func checkCSRF(token: String?, sessionID: String, request: Request) throws {
@@ -55,6 +86,10 @@ struct AppServices: Sendable {
 
     func chrome(sessionID: String) -> Chrome {
         Chrome(csrfToken: csrf.token(forSession: sessionID))
+    }
+
+    func csrfToken(sessionID: String) -> String {
+        csrf.token(forSession: sessionID)
     }
 }
 

@@ -5,7 +5,21 @@ import SpotifyWebAPI
 
 /// Sign-in with Spotify (`/login`, `/callback`) and sign-out (`/logout`).
 struct AuthController {
-    let services: AppServices
+    /// What sign-in and sign-out use, and nothing else.
+    struct Dependencies: Sendable {
+        let users: SpotifyUsers
+        let store: any EncoreStore
+        let storage: StorageGuard
+        let cookies: SessionCookies
+        let cipher: TokenCipher
+        let pages: Pages
+        let clock: any SpotifyClock
+        let metrics: AppMetrics
+        let signInLifetime: Duration
+        let sessionLifetime: Duration
+    }
+
+    let services: Dependencies
 
     func routes() -> RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -61,7 +75,7 @@ struct AuthController {
         let newID = Identifiers.random()
         let record = SessionRecord(
             idDigest: Identifiers.digest(newID), userID: userID, createdAt: now,
-            expiresAt: now.addingTimeInterval(services.configuration.sessionLifetime.timeInterval)
+            expiresAt: now.addingTimeInterval(services.sessionLifetime.timeInterval)
         )
         try await services.storage {
             try await services.store.insertSession(record)
@@ -122,7 +136,7 @@ struct AuthController {
             return response
         }
         let form = try await request.form(CSRFForm.self, context: context)
-        try services.checkCSRF(token: form.csrfToken, sessionID: session.id, request: request)
+        try services.pages.checkCSRF(token: form.csrfToken, sessionID: session.id, request: request)
         // Signing out deletes the grant, so every other session of this person (other browsers,
         // other instances) could only fail later: they end now, and no instance calls Spotify
         // with the grant again — the next request of each is refused at its session.
@@ -135,7 +149,7 @@ struct AuthController {
         return response
     }
 
-    private var signInLifetime: Duration { services.configuration.signInLifetime }
+    private var signInLifetime: Duration { services.signInLifetime }
 
     private func rejected(_ reason: AppError.BadStateReason) -> AppError {
         services.metrics.signIn(outcome: "bad_state")

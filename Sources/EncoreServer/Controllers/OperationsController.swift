@@ -6,7 +6,10 @@ import NIOCore
 
 /// `/healthz`, `/metrics` and the bundled stylesheet.
 struct OperationsController {
-    let services: AppServices
+    let store: any EncoreStore
+    let appMetrics: AppMetrics
+    /// Whether `/metrics` is served on an address of its own (and so not here).
+    let metricsElsewhere: Bool
     private static let stylesheet = ByteBuffer(string: Stylesheet.css)
     private static let stylesheetTag = "\"" + Data(SHA256.hash(data: Data(Stylesheet.css.utf8)).prefix(9)).base64URLEncoded + "\""
 
@@ -14,7 +17,7 @@ struct OperationsController {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("/healthz", use: health)
         // With a metrics address of its own, the public port does not show them at all.
-        if services.configuration.metricsAddress == nil {
+        if !metricsElsewhere {
             routes.get("/metrics", use: metrics)
         }
         routes.get("/static/encore.css", use: css)
@@ -30,7 +33,7 @@ struct OperationsController {
     /// 200 `ok` when the database answers, 503 otherwise.
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
         do {
-            try await services.store.ping()
+            try await store.ping()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
@@ -42,7 +45,7 @@ struct OperationsController {
     }
 
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Self.exposition(services.metrics)
+        Self.exposition(appMetrics)
     }
 
     static func exposition(_ metrics: AppMetrics) -> Response {

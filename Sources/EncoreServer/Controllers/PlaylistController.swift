@@ -4,7 +4,9 @@ import SpotifyWebAPI
 
 /// "Save as playlist": a private playlist of the user's top tracks.
 struct PlaylistController {
-    let services: AppServices
+    let spotify: SpotifyAccess
+    let pages: Pages
+    let clock: any SpotifyClock
 
     func routes() -> RouteCollection<SignedInContext> {
         let routes = RouteCollection(context: SignedInContext.self)
@@ -17,7 +19,7 @@ struct PlaylistController {
     /// (`POST /v1/playlists/{id}/items`) and sends the browser to a page linking it.
     @Sendable func createFromTop(_ request: Request, context: SignedInContext) async throws -> Response {
         let form = try await request.form(SaveTopTracksForm.self, context: context)
-        try services.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
+        try pages.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
         let range: TimeRange
         if let value = form.timeRange {
             guard let parsed = TimeRange(rawValue: value) else {
@@ -37,14 +39,14 @@ struct PlaylistController {
             limit = 20
         }
         let userID = context.userID
-        let name = "Encore · Top tracks · \(Display.rangeLabel(range)) · \(Display.date(services.clock.now()))"
-        let playlist = try await services.spotify(userID: userID) {
-            try await services.users.client(userID: userID).saveTopTracksAsPlaylist(timeRange: range, limit: limit, name: name) { count in
+        let name = "Encore · Top tracks · \(Display.rangeLabel(range)) · \(Display.date(clock.now()))"
+        let playlist = try await spotify(userID: userID) { users in
+            try await users.client(userID: userID).saveTopTracksAsPlaylist(timeRange: range, limit: limit, name: name) { count in
                 "Your \(count) most played tracks (\(Display.rangeLabel(range).lowercased())), saved by Encore."
             }.playlist
         }
-        context.logger.info("playlist created", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
-        return .redirecting(to: "/playlists/\(playlist.id)?saved=\(Self.savedProof(playlist.id, sessionID: context.sessionID, csrf: services.csrf))")
+        context.logger.info("playlist created", metadata: ["user": .string(spotify.users.vault.pseudonyms(userID))])
+        return .redirecting(to: "/playlists/\(playlist.id)?saved=\(Self.savedProof(playlist.id, sessionID: context.sessionID, csrf: pages.csrf))")
     }
 
     /// Proof that this session created the playlist: an HMAC of the session and the playlist id
@@ -64,17 +66,17 @@ struct PlaylistController {
         }
         // Only the session that saved it sees "Saved to Spotify" (checked in constant time).
         let proof = (try? QueryReader(request).single("saved")) ?? nil
-        guard let proof, SecureCompare.equal(proof, Self.savedProof(id, sessionID: context.sessionID, csrf: services.csrf)) else {
+        guard let proof, SecureCompare.equal(proof, Self.savedProof(id, sessionID: context.sessionID, csrf: pages.csrf)) else {
             throw AppError.notFound
         }
-        let playlist = try await services.spotify(userID: context.userID) {
-            try await services.users.client(userID: context.userID).playlist(id: id)
+        let playlist = try await spotify(userID: context.userID) { users in
+            try await users.client(userID: context.userID).playlist(id: id)
         }
         let count = playlist.items?.total ?? 0
-        return services.views.render(
+        return pages.views.render(
             "playlist",
             PlaylistView(
-                chrome: services.chrome(sessionID: context.sessionID),
+                chrome: pages.chrome(sessionID: context.sessionID),
                 name: playlist.name,
                 trackCount: "\(count) track\(count == 1 ? "" : "s")",
                 spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
