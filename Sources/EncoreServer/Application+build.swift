@@ -189,7 +189,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.addRoutes(
         AuthController(
             services: .init(
-                users: services.users, store: services.store, storage: services.storageGuard, cookies: services.cookies, cipher: services.cipher,
+                users: services.users, store: services.store, cookies: services.cookies, cipher: services.cipher,
                 pages: pages, clock: services.clock, metrics: services.metrics,
                 signInLifetime: services.configuration.signInLifetime, sessionLifetime: services.configuration.sessionLifetime
             )

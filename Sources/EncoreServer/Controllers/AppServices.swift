@@ -19,25 +19,10 @@ struct AppServices: Sendable {
     let metrics: AppMetrics
     let logger: Logger
 
-    var storageGuard: StorageGuard { StorageGuard(logger: logger) }
     var spotifyAccess: SpotifyAccess {
-        SpotifyAccess(users: users, timeout: spotify.timeout, clock: clock, storage: storageGuard)
+        SpotifyAccess(users: users, timeout: spotify.timeout, clock: clock)
     }
     var pages: Pages { Pages(views: views, csrf: csrf) }
-}
-
-/// Turns a database failure into a 503 for the person waiting, logging why.
-struct StorageGuard: Sendable {
-    let logger: Logger
-
-    func callAsFunction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as StorageError {
-            logger.error("storage failed", metadata: ["reason": .string(error.description)])
-            throw AppError.storage
-        }
-    }
 }
 
 /// What the pages and the JSON API ask of Spotify for a signed-in user.
@@ -46,7 +31,6 @@ struct SpotifyAccess: Sendable {
     /// `SPOTIFY_TIMEOUT`: the budget of all of one request's calls to Spotify.
     let timeout: Duration
     let clock: any SpotifyClock
-    let storage: StorageGuard
 
     /// Calls Spotify for a user; a lost grant is ended and the user asked to sign in again.
     ///
@@ -54,7 +38,8 @@ struct SpotifyAccess: Sendable {
     func callAsFunction<T: Sendable>(userID: String, _ body: (SpotifyUsers) async throws -> T) async throws -> T {
         do {
             let deadline = clock.now().addingTimeInterval(timeout.timeInterval)
-            return try await SpotifyDeadline.run(until: deadline) { try await storage { try await body(users) } }
+            // A storage failure goes on to ErrorMiddleware, which logs it and answers 503.
+            return try await SpotifyDeadline.run(until: deadline) { try await body(users) }
         } catch let error as SpotifyAPIError where !error.requiresSignIn {
             throw AppError.upstream(error)
         } catch is SpotifyAPIError, AppError.reauthorizationRequired {

@@ -9,7 +9,6 @@ struct AuthController {
     struct Dependencies: Sendable {
         let users: SpotifyUsers
         let store: any EncoreStore
-        let storage: StorageGuard
         let cookies: SessionCookies
         let cipher: TokenCipher
         let pages: Pages
@@ -42,7 +41,7 @@ struct AuthController {
                 stateDigest: Identifiers.digest(started.state.rawValue), verifier: started.codeVerifier.rawValue,
                 redirectURI: started.redirectURI, returnTo: returnTo, startedAt: now.unixSeconds
             ))
-        let sealed = try await services.storage { try pending.sealed(cipher: services.cipher) }
+        let sealed = try pending.sealed(cipher: services.cipher)
         var response = Response.redirecting(to: started.authorizeURL.absoluteString, status: .found)
         response.setCookie(services.cookies.issue(id: context.session?.id, pending: sealed))
         return response
@@ -64,12 +63,12 @@ struct AuthController {
         guard let code = try? query.single("code"), !code.isEmpty, code.utf8.count <= 2048 else {
             throw AppError.badParameter(name: "code", message: "is missing from Spotify's answer")
         }
-        guard try await services.storage({ try await services.store.useSignInState(digest: entry.stateDigest, expiresAt: expiry(of: entry)) }) else {
+        guard try await services.store.useSignInState(digest: entry.stateDigest, expiresAt: expiry(of: entry)) else {
             throw rejected(.unknownOrUsed)
         }
         let (tokens, profile) = try await exchange(code: code, for: entry)
         let userID = profile.stableID
-        try await services.storage { try await services.users.install(tokens, userID: userID) }
+        try await services.users.install(tokens, userID: userID)
 
         // A new session id at sign-in, so an id planted before sign-in is worth nothing after it.
         let newID = Identifiers.random()
@@ -77,16 +76,14 @@ struct AuthController {
             idDigest: Identifiers.digest(newID), userID: userID, createdAt: now,
             expiresAt: now.addingTimeInterval(services.sessionLifetime.timeInterval)
         )
-        try await services.storage {
-            try await services.store.insertSession(record)
-            if let previous = context.session { try await services.store.deleteSession(digest: previous.record.idDigest) }
-        }
+        try await services.store.insertSession(record)
+        if let previous = context.session { try await services.store.deleteSession(digest: previous.record.idDigest) }
         services.metrics.signIn(outcome: "ok")
         context.logger.info("signed in", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         // Another tab's sign-in under way can still finish.
         var pending = underWay
         _ = pending.take(stateDigest: entry.stateDigest)
-        let stillPending = try await services.storage { try pending.sealed(cipher: services.cipher) }
+        let stillPending = try pending.sealed(cipher: services.cipher)
         var response = Response.redirecting(to: entry.returnTo ?? "/")
         response.setCookie(services.cookies.issue(id: newID, pending: stillPending))
         return response
@@ -140,10 +137,8 @@ struct AuthController {
         // Signing out deletes the grant, so every other session of this person (other browsers,
         // other instances) could only fail later: they end now, and no instance calls Spotify
         // with the grant again — the next request of each is refused at its session.
-        try await services.storage {
-            try await services.store.deleteSession(digest: session.record.idDigest)
-            if let userID = session.record.userID { try await services.users.endGrant(userID: userID) }
-        }
+        try await services.store.deleteSession(digest: session.record.idDigest)
+        if let userID = session.record.userID { try await services.users.endGrant(userID: userID) }
         var response = Response.redirecting(to: "/")
         response.setCookie(services.cookies.expire())
         return response

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import SpotifyWebAPI
 
 /// Every way a request can fail, with the status and the plain words a person sees.
@@ -142,5 +143,19 @@ extension AppError {
                 status: .badGateway, code: "spotify_error", title: "Spotify is having trouble",
                 message: "Encore could not get a good answer from Spotify. Please try again in a moment.", retryAfter: retryAfter)
         }
+    }
+}
+
+extension AppError: HTTPResponseError {
+    var status: HTTPResponse.Status { presentation.status }
+
+    /// The error as JSON (`{"error", "message", "retry_after"?}`) with `Retry-After` where there
+    /// is a wait: what `/api/` answers, and what any route answers where no page can be drawn.
+    /// Pages get the same words in HTML from ``ErrorMiddleware``, which holds the templates.
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let presentation = presentation
+        var response = ErrorMiddleware.json(presentation)
+        if let retryAfter = presentation.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }

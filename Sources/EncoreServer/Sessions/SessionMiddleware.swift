@@ -64,10 +64,9 @@ struct SessionMiddleware: RouterMiddleware {
             let record: SessionRecord?
             do {
                 record = try await store.session(digest: Identifiers.digest(id))
-            } catch let error as StorageError {
-                throw error  // logged with its reason by ErrorMiddleware
             } catch {
-                throw AppError.storage
+                // Whatever the store throws is a storage failure; ErrorMiddleware logs it, 503.
+                throw error as? StorageError ?? StorageError.failed("session lookup: \(type(of: error))")
             }
             let now = clock.now()
             let absoluteEnd = record.map { $0.createdAt.addingTimeInterval(absoluteLifetime.timeInterval) } ?? .distantPast
