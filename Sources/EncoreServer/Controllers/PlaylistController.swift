@@ -72,14 +72,6 @@ struct PlaylistController {
         let playlist = try await spotify(userID: context.userID) { users in
             try await users.client(userID: context.userID).playlist(id: id)
         }
-        let count = playlist.items?.total ?? 0
-        return pages.views.render(
-            "playlist",
-            PlaylistView(
-                chrome: pages.chrome(sessionID: context.sessionID),
-                name: playlist.name,
-                trackCount: "\(count) track\(count == 1 ? "" : "s")",
-                spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
-            ))
+        return pages.views.render("playlist", PlaylistView(playlist, chrome: pages.chrome(sessionID: context.sessionID)))
     }
 }

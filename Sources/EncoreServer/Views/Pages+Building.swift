@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 import SpotifyWebAPI
 
-// Building the home page's profile card: its wording about the grant, and the details shown.
+// Building the home page's profile card (its wording about the grant, and the details shown)
+// and the saved-playlist page.
 
 extension CurrentUser {
     /// The profile in a stored answer of `GET /me`.
@@ -39,6 +40,19 @@ extension ProfileCard {
             grantRole: warning ? "alert" : "status",
             csrfToken: csrfToken,
             ranges: Display.ranges(selected: .mediumTerm)
+        )
+    }
+}
+
+extension PlaylistView {
+    /// The page for a playlist the user just saved: its name, size and link.
+    init(_ playlist: Playlist, chrome: Chrome) {
+        let count = playlist.items?.total ?? 0
+        self.init(
+            chrome: chrome,
+            name: playlist.name,
+            trackCount: "\(count) track\(count == 1 ? "" : "s")",
+            spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
         )
     }
 }
