@@ -81,16 +81,14 @@ struct AuthController {
         services.metrics.signIn(outcome: "ok")
         context.logger.info("signed in", metadata: ["user": .string(services.users.vault.pseudonyms(userID))])
         // Another tab's sign-in under way can still finish.
-        var pending = underWay
-        _ = pending.take(stateDigest: entry.stateDigest)
-        let stillPending = try pending.sealed(cipher: services.cipher)
+        let stillPending = try underWay.sealed(cipher: services.cipher)
         var response = Response.redirecting(to: entry.returnTo ?? "/")
         response.setCookie(services.cookies.issue(id: newID, pending: stillPending))
         return response
     }
 
     /// The sign-in under way in this browser's cookie that `state` names, still within its ten
-    /// minutes, and the cookie's list of sign-ins. Single use is the store's part (the cookie
+    /// minutes, and the cookie's other sign-ins. Single use is the store's part (the cookie
     /// alone cannot give it: an old copy of the cookie could be replayed).
     private func acceptedSignIn(state: String?, context: AppRequestContext, now: Date) async throws -> (PendingSignIn, PendingSignIns) {
         guard let state, !state.isEmpty else { throw rejected(.missing) }
@@ -100,10 +98,9 @@ struct AuthController {
             context.logger.warning("a sign-in under way could not be decrypted with any configured key; asked the person to start again")
             throw rejected(.unknownOrUsed)
         }
-        let all = pending
         guard let entry = pending.take(stateDigest: Identifiers.digest(state)) else { throw rejected(.unknownOrUsed) }
         guard expiry(of: entry) > now else { throw rejected(.expired) }
-        return (entry, all)
+        return (entry, pending)
     }
 
     private func expiry(of entry: PendingSignIn) -> Date {

@@ -59,15 +59,13 @@ struct TopItemsController {
         return routes
     }
 
-    typealias Kind = TopItemsType
-
     /// Spotify's paging object, byte for byte as Spotify sent it.
-    private func api(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
+    private func api(_ kind: TopItemsType, _ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = try Query(kind, request)
         return Self.json(try await fetch(query, request: request, userID: context.userID))
     }
 
-    private func page(_ kind: Kind, _ request: Request, _ context: SignedInContext) async throws -> Response {
+    private func page(_ kind: TopItemsType, _ request: Request, _ context: SignedInContext) async throws -> Response {
         let query = try Query(kind, request)
         let answer = try await fetchAnswer(query, request: request, userID: context.userID)
         // Rendered once per stored answer (its slot is per cache key, and the key holds the kind

@@ -153,9 +153,6 @@ extension AppError: HTTPResponseError {
     /// is a wait: what `/api/` answers, and what any route answers where no page can be drawn.
     /// Pages get the same words in HTML from ``ErrorMiddleware``, which holds the templates.
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let presentation = presentation
-        var response = ErrorMiddleware.json(presentation)
-        if let retryAfter = presentation.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
-        return response
+        ErrorMiddleware.json(presentation)
     }
 }

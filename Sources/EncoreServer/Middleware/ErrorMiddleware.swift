@@ -66,8 +66,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     retryAfter: presentation.retryAfter.map(String.init),
                     actionHref: presentation.action?.href, actionLabel: presentation.action?.label, chrome: chrome
                 ), status: presentation.status)
+            if let retryAfter = presentation.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         }
-        if let retryAfter = presentation.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 
@@ -94,7 +94,8 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    /// The JSON body of an error under `/api/`: `{"error", "message", "retry_after"?}`.
+    /// The JSON body of an error under `/api/`: `{"error", "message", "retry_after"?}`, with
+    /// `Retry-After` where there is a wait.
     struct Body: Encodable {
         var error: String
         var message: String
@@ -109,11 +110,9 @@ struct ErrorMiddleware: RouterMiddleware {
         let body = Body(error: presentation.code, message: presentation.message, retryAfter: presentation.retryAfter)
         // Three plain fields cannot fail to encode; the fallback only keeps this path total.
         let bytes = (try? encoder.encode(body)) ?? Data(#"{"error":"internal_error"}"#.utf8)
-        return Response(
-            status: presentation.status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if let retryAfter = presentation.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: presentation.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     private static let encoder: JSONEncoder = {

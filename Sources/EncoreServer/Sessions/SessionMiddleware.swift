@@ -7,7 +7,7 @@ import SpotifyWebAPI
 /// then, while sign-ins are under way, a `.` and those sign-ins sealed (``PendingSignIns``).
 struct SessionCookies: Sendable {
     static let name = "encore_session"
-    /// Longer values are not read: three sealed sign-ins take about 1.2 KB.
+    /// Longer values are not read: three sealed sign-ins stay under 1.6 KB (the sign-in tests check it).
     static let maxValueLength = 3_000
     let secure: Bool
     let lifetime: Duration

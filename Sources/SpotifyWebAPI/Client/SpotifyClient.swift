@@ -200,14 +200,6 @@ extension SpotifyClient {
         }
     }
 
-    static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50) throws(SpotifyAPIError) {
-        try SpotifyRequest.checkLimit(limit, range: range)
-    }
-
-    static func checkOffset(_ offset: Int) throws(SpotifyAPIError) {
-        try SpotifyRequest.checkOffset(offset)
-    }
-
     /// A walking sequence over a paged endpoint.
     func paged<Item: Codable & Sendable>(
         _ makeRequest: @escaping @Sendable (_ offset: Int, _ limit: Int) -> SpotifyRequest,

@@ -6,8 +6,8 @@ extension SpotifyClient where Authorization: UserAuthorization {
     ///   - offset: 0 or more.
     ///   - market: An ISO 3166-1 alpha-2 country code for track relinking.
     public func savedTracks(limit: Int = 20, offset: Int = 0, market: String? = nil) async throws -> Page<SavedTrack> {
-        try Self.checkLimit(limit)
-        try Self.checkOffset(offset)
+        try SpotifyRequest.checkLimit(limit)
+        try SpotifyRequest.checkOffset(offset)
         return try await send(Self.savedTracksRequest(limit: limit, offset: offset, market: market))
     }
 

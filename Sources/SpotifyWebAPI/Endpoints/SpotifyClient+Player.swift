@@ -18,7 +18,7 @@ extension SpotifyClient where Authorization: UserAuthorization {
     ///   - limit: 1…50, default 20.
     ///   - cursor: Plays after or before a moment (exclusive); Spotify takes one or the other.
     public func recentlyPlayed(limit: Int = 20, cursor: PlayedCursor? = nil) async throws -> CursorPage<PlayHistory> {
-        try Self.checkLimit(limit)
+        try SpotifyRequest.checkLimit(limit)
         var query = [("limit", String(limit))]
         switch cursor {
         case .after(let date): query.append(("after", String(Int64(date.timeIntervalSince1970 * 1000))))

@@ -65,8 +65,8 @@ extension SpotifyClient where Authorization: UserAuthorization {
     /// since February 2026 only for playlists the user owns or collaborates on (otherwise 403).
     /// Reference: [Get Playlist Items](https://developer.spotify.com/documentation/web-api/reference/get-playlists-tracks).
     public func playlistItems(id: String, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
-        try Self.checkLimit(limit, range: 1...50)
-        try Self.checkOffset(offset)
+        try SpotifyRequest.checkLimit(limit, range: 1...50)
+        try SpotifyRequest.checkOffset(offset)
         return try await send(
             SpotifyRequest(
                 path: "playlists/\(Self.segment(id))/items",
