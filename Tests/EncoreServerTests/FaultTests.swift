@@ -117,9 +117,14 @@ struct FaultTests {
 
     @Test("Spotify answering after the deadline gives a quick 504, and the next request works")
     func latencyPastDeadline() async throws {
-        // 600 ms: the whole budget of each request's work against Spotify, sign-in's included,
-        // which on a loaded CI machine could pass 300 ms without any fault.
-        try await Self.signedIn(AppHarness.Options(cacheTTL: .zero, spotifyTimeout: .milliseconds(600))) { app, browser in
+        // 600 ms: the whole budget of each request's work against Spotify, sign-in's included.
+        // With every suite running at once on two cores a sign-in alone can pass it (a 504, as
+        // it should): the sign-in is tried again, up to three times, before the faults begin.
+        try await AppHarness.run(AppHarness.Options(cacheTTL: .zero, spotifyTimeout: .milliseconds(600))) { app in
+            let browser = app.browser()
+            var signedIn = false
+            for _ in 0..<3 where !signedIn { signedIn = try await app.signIn(browser).status == 303 }
+            try #require(signedIn)
             app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/v1/me/top", latencyMs: 5_000))
             let started = ContinuousClock.now
             let api = try await browser.get("/api/top/tracks")
