@@ -47,7 +47,9 @@ struct BoundsTests {
         try await AppHarness.run(AppHarness.Options(cacheTTL: cacheTTL)) { app in
             let browser = app.browser()
             try await app.signIn(browser)
-            app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/v1/me/top", latencyMs: 400, count: 1))
+            // 2 s, well inside the harness's 5 s Spotify budget: at 400 ms a loaded CI machine
+            // once started the eighth request after the first call had returned (2 calls).
+            app.emulator.injectFault(FaultRule(kind: .latency, pathPrefix: "/v1/me/top", latencyMs: 2_000, count: 1))
             // As many as the test's HTTP client has connections (8), so all are in flight at once.
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<8 {
