@@ -242,7 +242,7 @@ struct PersistenceAndSecretsTests {
             #expect(metrics.body.contains(#"encore_http_requests_total{route="/top/tracks",method="GET",status="200"} 2"#))
             #expect(!metrics.body.contains("PROPFIND") && !metrics.body.contains("PURGE"))
             #expect(metrics.body.contains(#"method="OTHER""#))
-            #expect(metrics.body.contains(#"spotify_requests_total{endpoint="GET /me/top/{type}",status="200"} 1"#))
+            #expect(metrics.body.contains(#"spotify_requests_total{endpoint="GET /me/top/tracks",status="200"} 1"#))
             #expect(metrics.body.contains(#"encore_token_refreshes_total{outcome="ok"} 1"#))
             #expect(metrics.body.contains("encore_http_request_duration_seconds_bucket"))
             #expect(metrics.body.contains("spotify_request_duration_seconds_bucket"))

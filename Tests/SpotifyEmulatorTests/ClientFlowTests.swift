@@ -54,14 +54,14 @@ struct ClientFlowTests {
             let tokens = try await signIn(flow, start: { $0.startAuthorization() }, complete: { try await $0.completeAuthorization($1, pending: $2) })
             #expect(tokens.scopes.contains(.userTopRead))
             let spotify = SpotifyClient(configuration: try configuration(h), authorization: TokenManager(tokens: tokens, refresher: flow))
-            let me = try await spotify.currentUserProfile()
-            #expect(me.id == "maya")
+            let me = try await h.covering("GET /me") { try await spotify.currentUserProfile() }
+            #expect(me.id.rawValue == "maya")
             #expect(me.accountID != nil)
-            let tracks = try await spotify.currentUserTopTracks(timeRange: .shortTerm, limit: 20)
+            let tracks = try await h.covering("GET /me/top/tracks") { try await spotify.currentUserTopTracks(timeRange: .shortTerm, limit: 20) }
             #expect(tracks.items.count == 20)
             #expect(tracks.total == 50)
             #expect(tracks.items.allSatisfy { !$0.artists.isEmpty && $0.album?.images?.isEmpty == false })
-            let artists = try await spotify.currentUserTopArtists(timeRange: .longTerm, limit: 50)
+            let artists = try await h.covering("GET /me/top/artists") { try await spotify.currentUserTopArtists(timeRange: .longTerm, limit: 50) }
             #expect(artists.items.count == 50)
         }
     }
@@ -88,10 +88,10 @@ struct ClientFlowTests {
             #expect(walked.count == 50)
             let collected = try await spotify.allCurrentUserTopTracks(timeRange: .mediumTerm).collect()
             #expect(collected.map(\.uri) == walked)
-            let firstSaved = try await spotify.savedTracks(limit: 1)
+            let firstSaved = try await h.covering("GET /me/tracks") { try await spotify.savedTracks(limit: 1) }
             let saved = try await spotify.allSavedTracks().collect(maxConcurrentRequests: 3)
             #expect(saved.count == firstSaved.total)
-            let recent = try await spotify.recentlyPlayed(limit: 10)
+            let recent = try await h.covering("GET /me/player/recently-played") { try await spotify.recentlyPlayed(limit: 10) }
             #expect(recent.items.count == 10)
             let before = try #require(recent.items.last?.playedAt)
             let older = try await spotify.recentlyPlayed(limit: 10, cursor: .before(before))
@@ -106,12 +106,20 @@ struct ClientFlowTests {
             let tokens = try await signIn(flow, start: { $0.startAuthorization() }, complete: { try await $0.completeAuthorization($1, pending: $2) })
             let spotify = SpotifyClient(configuration: try configuration(h), authorization: TokenManager(tokens: tokens, refresher: flow))
             let top = try await spotify.allCurrentUserTopTracks(timeRange: .longTerm).collect()
-            let playlist = try await spotify.createPlaylist(name: "Encore — long term", description: "Top tracks")
+            let playlist = try await h.covering("POST /me/playlists") {
+                try await spotify.createPlaylist(name: "Encore — long term", description: "Top tracks")
+            }
             let uris = (top + top + top).map(\.uri)
-            let snapshots = try await spotify.addItems(uris, to: playlist.id)
+            let snapshots = try await h.covering("POST /playlists/{playlist_id}/items") {
+                try await spotify.addItems(try uris.map(SpotifyURI.init), to: playlist.id)
+            }
             #expect(snapshots.count == 2)
-            let fetched = try await spotify.playlist(id: playlist.id)
+            let fetched = try await h.covering("GET /playlists/{playlist_id}") { try await spotify.playlist(id: playlist.id) }
             #expect(fetched.items?.total == 150)
+            let items = try await h.covering("GET /playlists/{playlist_id}/items") {
+                try await spotify.playlistItems(id: playlist.id, limit: 10, offset: 145)
+            }
+            #expect(items.items.count == 5 && items.total == 150)
             #expect(fetched.items?.items?.first?.track?.uri == uris.first)
             #expect(fetched.isPublic == false)
         }
@@ -125,7 +133,7 @@ struct ClientFlowTests {
             let manager = TokenManager(tokens: tokens, refresher: flow)
             let spotify = SpotifyClient(configuration: try configuration(h), authorization: manager)
             h.emulator.advanceClock(by: .seconds(3601))
-            #expect(try await spotify.currentUserProfile().id == "maya")
+            #expect(try await spotify.currentUserProfile().id.rawValue == "maya")
             #expect(h.emulator.counters.refreshesByUser["maya"] == 1)
             #expect(await manager.completedRefreshes == 1)
         }
@@ -172,9 +180,9 @@ struct ClientFlowTests {
             let spotify = SpotifyClient(configuration: try configuration(h), authorization: TokenManager(tokens: tokens, refresher: flow))
 
             h.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me", retryAfter: 0, count: 2))
-            #expect(try await spotify.currentUserProfile().id == "maya")
+            #expect(try await spotify.currentUserProfile().id.rawValue == "maya")
             h.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/me", status: 503, count: 2))
-            #expect(try await spotify.currentUserProfile().id == "maya")
+            #expect(try await spotify.currentUserProfile().id.rawValue == "maya")
 
             h.emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me", retryAfter: 60, count: 1))
             let limited = await #expect(throws: SpotifyAPIError.self) { try await spotify.currentUserProfile() }
@@ -198,11 +206,11 @@ struct ClientFlowTests {
             let flow = try ClientCredentialsFlow(configuration: try configuration(h))
             let spotify = SpotifyClient(configuration: try configuration(h), authorization: ClientCredentialsAuthorization(flow: flow))
             let id = h.emulator.catalog.tracks[0].id
-            let track = try await spotify.track(id: id)
-            #expect(track.id == id)
-            let artist = try await spotify.artist(id: h.emulator.catalog.artists[0].id)
+            let track = try await spotify.track(id: try TrackID(id))
+            #expect(track.id?.rawValue == id)
+            let artist = try await spotify.artist(id: try ArtistID(h.emulator.catalog.artists[0].id))
             #expect(artist.name == h.emulator.catalog.artists[0].name)
-            let missing = await #expect(throws: SpotifyAPIError.self) { try await spotify.track(id: "0000000000000000000000") }
+            let missing = await #expect(throws: SpotifyAPIError.self) { try await spotify.track(id: try TrackID("0000000000000000000000")) }
             #expect(missing?.code == .notFound)
         }
     }

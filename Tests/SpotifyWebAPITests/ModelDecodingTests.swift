@@ -11,7 +11,7 @@ struct ModelDecodingTests {
     func fullTrack() throws {
         let track = try decoder.decode(Track.self, from: Fixture.data("track.full"))
         #expect(track.name == "Teeth")
-        #expect(track.id == "26wLOs3ZuHJa2Ihhx6QIE6")
+        #expect(track.id?.rawValue == "26wLOs3ZuHJa2Ihhx6QIE6")
         #expect(track.durationMs == 204887)
         #expect(track.popularity == 78)
         #expect(track.externalIDs?["isrc"] == "USUG11902528")
@@ -50,7 +50,7 @@ struct ModelDecodingTests {
         ])
     func users(fixture: String) throws {
         let user = try decoder.decode(CurrentUser.self, from: Fixture.data(fixture))
-        #expect(user.id == "wizzler")
+        #expect(user.id.rawValue == "wizzler")
         #expect(user.stableID == (user.accountID ?? "wizzler"))
         if fixture == "user-private.full" {
             #expect(user.email == "root@spotify.com")

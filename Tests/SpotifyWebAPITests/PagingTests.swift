@@ -45,7 +45,7 @@ struct PagingTests {
         let client = SpotifyClient(
             configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
         let artists = try await client.allCurrentUserTopArtists().collect(maxConcurrentRequests: 3)
-        #expect(artists.map(\.id) == (0..<230).map { "a\($0)" })
+        #expect(artists.map(\.id.rawValue) == (0..<230).map { "a\($0)" })
         #expect(transport.count == 5)
     }
 
@@ -89,12 +89,12 @@ struct PagingTests {
         let transport = ScriptedTransport { _, call in .json(201, #"{"snapshot_id":"snap-\#(call)"}"#) }
         let client = SpotifyClient(
             configuration: testConfiguration, authorization: StaticAuthorization(), transport: transport, clock: VirtualClock())
-        let uris = (0..<250).map { "spotify:track:t\($0)" }
-        let snapshots = try await client.addItems(uris, to: "pl1")
+        let uris = (0..<250).map { "spotify:track:" + base62ID($0) }
+        let snapshots = try await client.addItems(try uris.map(SpotifyURI.init), to: try PlaylistID(base62ID(1)))
         #expect(snapshots == ["snap-0", "snap-1", "snap-2"])
         let bodies = try transport.requests.map { try JSONDecoder().decode([String: [String]].self, from: Data($0.bodyString.utf8))["uris"] ?? [] }
         #expect(bodies.map(\.count) == [100, 100, 50])
         #expect(bodies.flatMap { $0 } == uris)
-        #expect(transport.requests.allSatisfy { $0.url == "https://api.test/v1/playlists/pl1/items" && $0.method == .post })
+        #expect(transport.requests.allSatisfy { $0.url == "https://api.test/v1/playlists/\(base62ID(1))/items" && $0.method == .post })
     }
 }

@@ -11,7 +11,7 @@ struct RequestFactoryTests {
         #expect(request.target == .path("me/top/\(type.rawValue)"))
         #expect(request.query.map { "\($0.0)=\($0.1)" } == ["limit=7", "offset=3", "time_range=short_term"])
         #expect(request.requiredScopes == [.userTopRead])
-        #expect(request.endpointName == "GET /me/top/{type}")
+        #expect(request.endpointName == "GET /me/top/\(type.rawValue)")
         #expect(request.method == .get)
     }
 

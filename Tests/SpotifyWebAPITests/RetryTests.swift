@@ -25,7 +25,7 @@ struct RetryTests {
             call == 0 ? .json(429, #"{"error":{"status":429,"message":"API rate limit exceeded"}}"#, headers: [("Retry-After", "\(seconds)")]) : ok
         }
         let user = try await client(transport, clock: clock).currentUserProfile()
-        #expect(user.id == "wizzler")
+        #expect(user.id.rawValue == "wizzler")
         #expect(transport.count == 2)
         #expect(clock.sleeps == [.seconds(seconds)])
     }
@@ -124,7 +124,7 @@ struct RetryTests {
             return created
         }
         let playlist = try await client(refused, clock: clock).createPlaylist(name: "n")
-        #expect(playlist.id == "p")
+        #expect(playlist.id.rawValue == "p")
         #expect(refused.count == 2)
     }
 
@@ -164,7 +164,9 @@ struct RetryTests {
         let spotify = SpotifyClient(
             configuration: testConfiguration, authorization: StaticAuthorization(scopes: Set(granted)), transport: transport, clock: VirtualClock()
         )
-        let error = await #expect(throws: SpotifyAPIError.self) { try await spotify.addItems(["spotify:track:x"], to: "p1") }
+        let error = await #expect(throws: SpotifyAPIError.self) {
+            try await spotify.addItems([try SpotifyURI("spotify:track:" + base62ID(1))], to: try PlaylistID(base62ID(2)))
+        }
         #expect(error?.code == expected)
     }
 

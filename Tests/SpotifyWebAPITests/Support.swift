@@ -101,3 +101,9 @@ struct StaticAuthorization: UserAuthorization {
     }
     var grantedScopes: Set<Scope>? { get async { scopes } }
 }
+
+/// A well-formed 22-character Spotify ID made from a number, for requests whose IDs are checked.
+func base62ID(_ number: Int) -> String {
+    let digits = String(number)
+    return String(repeating: "0", count: max(0, 22 - digits.count)) + digits
+}

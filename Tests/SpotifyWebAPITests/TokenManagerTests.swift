@@ -132,7 +132,7 @@ struct TokenManagerTests {
                 : .json(401, #"{"error":{"status":401,"message":"Missing/invalid/expired access token"}}"#)
         }
         let client = SpotifyClient(configuration: testConfiguration, authorization: manager, transport: transport, clock: clock)
-        #expect(try await client.currentUserProfile().id == "wizzler")
+        #expect(try await client.currentUserProfile().id.rawValue == "wizzler")
         #expect(transport.count == 2)
         #expect(refresher.calls.load(ordering: .relaxed) == 1)
     }

@@ -52,18 +52,15 @@ struct PlaylistController {
     /// Proof that this session created the playlist: an HMAC of the session and the playlist id
     /// under the app's key, so "Saved to Spotify" is never shown for a playlist someone else's
     /// link names, and no state is stored to say so.
-    static func savedProof(_ playlistID: String, sessionID: String, csrf: CSRFTokens) -> String {
-        csrf.token(forSession: sessionID + "\u{0}saved-playlist\u{0}" + playlistID)
+    static func savedProof(_ playlistID: PlaylistID, sessionID: String, csrf: CSRFTokens) -> String {
+        csrf.token(forSession: sessionID + "\u{0}saved-playlist\u{0}" + playlistID.rawValue)
     }
 
     /// A page linking a playlist the user just saved.
     @Sendable func show(_ request: Request, context: SignedInContext) async throws -> Response {
-        let id = context.parameters.get("id") ?? ""
-        // Spotify ids are 22 base62 characters; anything else cannot name a playlist.
-        guard id.utf8.count == 22, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) })
-        else {
-            throw AppError.notFound
-        }
+        // Only a bare playlist ID can name a page here: not a URI, not a link.
+        let text = context.parameters.get("id") ?? ""
+        guard !text.contains(":"), let id = try? PlaylistID(text) else { throw AppError.notFound }
         // Only the session that saved it sees "Saved to Spotify" (checked in constant time).
         let proof = (try? QueryReader(request).single("saved")) ?? nil
         guard let proof, SecureCompare.equal(proof, Self.savedProof(id, sessionID: context.sessionID, csrf: pages.csrf)) else {

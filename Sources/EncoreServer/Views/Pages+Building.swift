@@ -24,7 +24,7 @@ extension ProfileCard {
             warning
             ? "Your Spotify sign-in ends on \(Display.date(grantEnd)) (Spotify ends sign-ins six months after you agree). Sign in again before then to keep using Encore without interruption."
             : "Your Spotify sign-in lasts until \(Display.date(grantEnd)); Spotify ends sign-ins six months after you agree."
-        let name = profile.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? profile.id
+        let name = profile.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? profile.id.rawValue
         var details: [String] = []
         if let followers = profile.followers?.total { details.append("\(followers) follower\(followers == 1 ? "" : "s")") }
         if let product = profile.product { details.append("Spotify \(product.capitalized)") }
@@ -52,7 +52,7 @@ extension PlaylistView {
             chrome: chrome,
             name: playlist.name,
             trackCount: "\(count) track\(count == 1 ? "" : "s")",
-            spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id)
+            spotifyURL: Display.spotifyURL(external: playlist.externalURLs, uri: playlist.uri, kind: "playlist", id: playlist.id.rawValue)
         )
     }
 }

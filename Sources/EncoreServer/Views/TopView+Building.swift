@@ -76,7 +76,7 @@ extension TopView.Row {
             subtitle: artists.isEmpty ? nil : artists,
             detail: track.album?.name ?? "",
             duration: Display.duration(milliseconds: track.durationMs),
-            spotifyURL: Display.spotifyURL(external: track.externalURLs, uri: track.uri, kind: "track", id: track.id)
+            spotifyURL: Display.spotifyURL(external: track.externalURLs, uri: track.uri, kind: "track", id: track.id?.rawValue)
         )
     }
 
@@ -89,7 +89,7 @@ extension TopView.Row {
             subtitle: nil,
             detail: (artist.genres ?? []).prefix(3).joined(separator: ", "),
             duration: nil,
-            spotifyURL: Display.spotifyURL(external: artist.externalURLs, uri: artist.uri, kind: "artist", id: artist.id)
+            spotifyURL: Display.spotifyURL(external: artist.externalURLs, uri: artist.uri, kind: "artist", id: artist.id.rawValue)
         )
     }
 }

@@ -62,6 +62,7 @@ struct Catalog: Sendable {
     let users: [User]
     let trackIndexByID: [String: Int]
     let artistIndexByID: [String: Int]
+    let albumIndexByID: [String: Int]
 
     init(seed: UInt64, artistCount: Int = 320) {
         self.seed = seed
@@ -80,6 +81,7 @@ struct Catalog: Sendable {
         self.tracks = tracks
         self.trackIndexByID = Dictionary(uniqueKeysWithValues: tracks.enumerated().map { ($1.id, $0) })
         self.artistIndexByID = Dictionary(uniqueKeysWithValues: artists.enumerated().map { ($1.id, $0) })
+        self.albumIndexByID = Dictionary(uniqueKeysWithValues: albums.enumerated().map { ($1.id, $0) })
         self.users = Names.users.enumerated().map { offset, person in
             var userRandom = SeededGenerator(seed: seed &+ UInt64(offset + 1) &* 0x1000_0000_01B3)
             return Catalog.makeUser(person, artists: artists, tracks: tracks, random: &userRandom)

@@ -15,6 +15,10 @@ final class RenderedCatalog: Sendable {
     let tracksDev: [[String]]
     let artistsFull: [[String]]
     let artistsDev: [[String]]
+    let albumsFull: [[String]]
+    let albumsDev: [[String]]
+    let simplifiedTracksFull: [[String]]
+    let simplifiedTracksDev: [[String]]
 
     /// The rendering for a seed, made once per process.
     static func shared(seed: UInt64) -> RenderedCatalog {
@@ -34,6 +38,10 @@ final class RenderedCatalog: Sendable {
         tracksDev = catalog.tracks.indices.map { shapes.track($0, devMode: true) }
         artistsFull = catalog.artists.indices.map { shapes.artist($0, devMode: false) }
         artistsDev = catalog.artists.indices.map { shapes.artist($0, devMode: true) }
+        albumsFull = catalog.albums.indices.map { Self.template(shapes.album($0, devMode: false).serialized) }
+        albumsDev = catalog.albums.indices.map { Self.template(shapes.album($0, devMode: true).serialized) }
+        simplifiedTracksFull = catalog.tracks.indices.map { Self.template(shapes.track($0, devMode: false, withAlbum: false).serialized) }
+        simplifiedTracksDev = catalog.tracks.indices.map { Self.template(shapes.track($0, devMode: true, withAlbum: false).serialized) }
     }
 
     /// Spotify's JSON shapes of catalog objects, with `origin` where the emulator's origin goes.
@@ -81,11 +89,13 @@ final class RenderedCatalog: Sendable {
             return .object(fields)
         }
         func track(_ index: Int, devMode: Bool) -> [String] {
+            RenderedCatalog.template(track(index, devMode: devMode, withAlbum: true).serialized)
+        }
+        /// A track; without its album, the simplified track object of an album's track list.
+        func track(_ index: Int, devMode: Bool, withAlbum: Bool) -> JSONValue {
             let track = catalog.tracks[index]
-            var fields: [(String, JSONValue)] = [
-                ("album", album(track.albumIndex, devMode: devMode)),
-                ("artists", .array(track.artistIndices.map(simplifiedArtist))),
-            ]
+            var fields: [(String, JSONValue)] = withAlbum ? [("album", album(track.albumIndex, devMode: devMode))] : []
+            fields.append(("artists", .array(track.artistIndices.map(simplifiedArtist))))
             if !devMode { fields.append(("available_markets", .array(Catalog.markets.map(JSONValue.string)))) }
             fields += [
                 ("disc_number", 1),
@@ -105,7 +115,8 @@ final class RenderedCatalog: Sendable {
                 ("type", "track"),
                 ("uri", .string("spotify:track:\(track.id)")),
             ]
-            return RenderedCatalog.template(JSONValue.object(fields).serialized)
+            if !withAlbum { fields.removeAll { $0.0 == "external_ids" || $0.0 == "popularity" } }
+            return .object(fields)
         }
         func artist(_ index: Int, devMode: Bool) -> [String] {
             let artist = catalog.artists[index]
@@ -134,6 +145,16 @@ final class RenderedCatalog: Sendable {
     /// A track's JSON for an emulator at `origin`.
     func track(_ index: Int, devMode: Bool, origin: String) -> String {
         (devMode ? tracksDev[index] : tracksFull[index]).joined(separator: origin)
+    }
+
+    /// A simplified album's JSON (as in a track or a search result).
+    func simplifiedAlbum(_ index: Int, devMode: Bool, origin: String) -> String {
+        (devMode ? albumsDev[index] : albumsFull[index]).joined(separator: origin)
+    }
+
+    /// A track of an album's track list: the track without its album.
+    func simplifiedTrack(_ index: Int, devMode: Bool, origin: String) -> String {
+        (devMode ? simplifiedTracksDev[index] : simplifiedTracksFull[index]).joined(separator: origin)
     }
 
     /// An artist's JSON for an emulator at `origin`.

@@ -33,7 +33,7 @@ extension WebAPIController {
     @Sendable func playlist(request: Request, context: BasicRequestContext) async throws -> Response {
         _ = try authenticate(request).get()
         let playlist = try lookupPlaylist(context)
-        return Self.conditional(render(playlist, includeItems: true), request: request)
+        return Self.conditional(render(playlist), request: request)
     }
 
     @Sendable func playlistItems(request: Request, context: BasicRequestContext) async throws -> Response {
@@ -130,15 +130,14 @@ extension WebAPIController {
         }
     }
 
-    private func render(_ playlist: PlaylistRecord, includeItems: Bool = false) -> String {
+    /// The playlist object, its first 100 items as the spec's paging object (what Spotify sends
+    /// to the owner, the only reader of items since February 2026).
+    private func render(_ playlist: PlaylistRecord) -> String {
         let renderedCatalog = rendered
         let origin = self.origin.value
         let apiBase = origin + "/v1"
         let owner = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin) } ?? .null
-        let items: JSONValue =
-            includeItems
-            ? .raw(itemsPage(playlist, limit: 100, offset: 0))
-            : .object([("href", .string("\(apiBase)/playlists/\(playlist.id)/items")), ("total", .int(playlist.items.count))])
+        let items = JSONValue.raw(itemsPage(playlist, limit: 100, offset: 0))
         return JSONValue.object([
             ("collaborative", .bool(playlist.collaborative)),
             ("description", .optional(playlist.description)),

@@ -19,8 +19,8 @@ struct WebAPIController: Sendable {
         router.get("/v1/playlists/:id", use: playlist)
         router.get("/v1/playlists/:id/items", use: playlistItems)
         router.post("/v1/playlists/:id/items", use: addPlaylistItems)
-        router.get("/v1/tracks/:id", use: track)
-        router.get("/v1/artists/:id", use: artist)
+        addCatalogRoutes(to: router)
+        addSearchRoutes(to: router)
     }
 
     // MARK: Authentication
@@ -170,22 +170,6 @@ struct WebAPIController: Sendable {
                 + renderedCatalog.track(saved.track, devMode: devMode, origin: origin) + "}"
         }
         return Self.conditional(body, request: request)
-    }
-
-    // MARK: Catalog
-
-    @Sendable func track(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
-        let id = try Self.base62(context.parameters.get("id"))
-        guard let index = catalog.trackIndexByID[id] else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
-        return Self.conditional(rendered.track(index, devMode: state.settings.devMode, origin: origin.value), request: request)
-    }
-
-    @Sendable func artist(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
-        let id = try Self.base62(context.parameters.get("id"))
-        guard let index = catalog.artistIndexByID[id] else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
-        return Self.conditional(rendered.artist(index, devMode: state.settings.devMode, origin: origin.value), request: request)
     }
 
     // MARK: Helpers

@@ -90,6 +90,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     /// The steps of one call, composed: the executor owns the gate, retries, waits and the
     /// deadline; this adds the token, one exchange, the refresh after a 401 and the scope check.
     private func send(_ request: SpotifyRequest, by deadline: Date) async throws -> SpotifyResponse {
+        try request.checkQuota(configuration.quotaMode)
         let pathAndQuery = try resolve(request)
         let executor = CallExecutor(
             policy: configuration.retry, clock: clock, gate: gate, service: .webAPI,

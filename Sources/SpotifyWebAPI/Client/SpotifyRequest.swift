@@ -25,8 +25,11 @@ public struct SpotifyRequest: Sendable {
     public var alternativeScopes: Set<Scope>
     /// A validator from an earlier response; a 304 then counts as success.
     public var ifNoneMatch: String?
-    /// A short, stable name for logs and metrics, such as `GET /me/top/{type}`.
+    /// A short, stable name for logs and metrics: the method and the reference's path
+    /// template, such as `GET /me/top/tracks` or `GET /playlists/{playlist_id}/items`.
     public var endpointName: String
+    /// What the endpoint is for a development-mode app; checked before sending.
+    public var developmentMode: DevelopmentModeRule
 
     /// Creates a request.
     public init(
@@ -37,7 +40,8 @@ public struct SpotifyRequest: Sendable {
         requiredScopes: Set<Scope> = [],
         alternativeScopes: Set<Scope> = [],
         ifNoneMatch: String? = nil,
-        endpointName: String? = nil
+        endpointName: String? = nil,
+        developmentMode: DevelopmentModeRule = .available
     ) {
         self.method = method
         self.target = .path(path)
@@ -47,6 +51,7 @@ public struct SpotifyRequest: Sendable {
         self.alternativeScopes = alternativeScopes
         self.ifNoneMatch = ifNoneMatch
         self.endpointName = endpointName ?? "\(method.rawValue) /\(path)"
+        self.developmentMode = developmentMode
     }
 
     /// A request for an absolute URL from a previous response, such as a page's `next`.
@@ -59,15 +64,18 @@ public struct SpotifyRequest: Sendable {
         self.alternativeScopes = []
         self.ifNoneMatch = nil
         self.endpointName = endpointName
+        self.developmentMode = .available
     }
 }
 
 extension SpotifyRequest {
     /// Checks a `limit` against Spotify's range (1…50 unless said) before anything is sent.
-    static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50) throws(SpotifyAPIError) {
+    static func checkLimit(_ limit: Int, range: ClosedRange<Int> = 1...50, context: String? = nil) throws(SpotifyAPIError) {
         guard range.contains(limit) else {
+            let when = context.map { " " + $0 } ?? ""
             throw SpotifyAPIError(
-                code: .invalidRequest, message: "limit must be between \(range.lowerBound) and \(range.upperBound), got \(limit)", parameter: "limit"
+                code: .invalidRequest, message: "limit must be between \(range.lowerBound) and \(range.upperBound)\(when), got \(limit)",
+                parameter: "limit"
             )
         }
     }

@@ -16,6 +16,8 @@ extension SpotifyClientConfiguration {
     /// - `api.url` (string, optional, default `https://api.spotify.com/v1`).
     /// - `timeout` (double, seconds, optional, default 10).
     /// - `retry.budget` (double, seconds, optional, default 30): the longest total rate-limit wait.
+    /// - `quota` (string, optional, default `development`): the app's quota mode, `development`
+    ///   or `extended`, as its dashboard says.
     ///
     /// - Throws: ``SpotifyConfigurationError`` for a missing client id, a malformed URL or a
     ///   redirect URI Spotify would refuse.
@@ -26,6 +28,10 @@ extension SpotifyClientConfiguration {
         let secret = reader.string(forKey: "client.secret", isSecret: true).flatMap { $0.isEmpty ? nil : ClientSecret($0) }
         let redirect = try reader.string(forKey: "redirect.uri").map { (value) throws(SpotifyConfigurationError) in try RedirectURI(value) }
         let scopes = reader.string(forKey: "scopes").map { $0.split(separator: " ").map { Scope(rawValue: String($0)) } }
+        let quota = reader.string(forKey: "quota") ?? QuotaMode.development.rawValue
+        guard let quotaMode = QuotaMode(rawValue: quota.lowercased()) else {
+            throw SpotifyConfigurationError(key: "quota", message: "\"\(quota)\" is not a quota mode; use development or extended")
+        }
         var retry = RetryPolicy.default
         if let budget = reader.double(forKey: "retry.budget") { retry.rateLimitBudget = .interval(budget) }
         self.init(
@@ -36,7 +42,8 @@ extension SpotifyClientConfiguration {
             accountsBaseURL: try Self.url(reader, "accounts.url", default: .spotifyAccounts),
             apiBaseURL: try Self.url(reader, "api.url", default: .spotifyWebAPI),
             timeout: .interval(reader.double(forKey: "timeout", default: 10)),
-            retry: retry
+            retry: retry,
+            quotaMode: quotaMode
         )
     }
 

@@ -24,6 +24,9 @@ public struct SpotifyClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// How long before expiry an access token is refreshed.
     public var refreshLeeway: Duration
+    /// The app's quota mode: endpoints and limits Spotify removed for development-mode apps
+    /// fail before sending. Development, as for every new app, unless said.
+    public var quotaMode: QuotaMode
 
     /// The scopes Encore asks for by default.
     public static let defaultScopes: [Scope] = [.userReadEmail, .userReadPrivate, .userTopRead, .playlistModifyPrivate]
@@ -38,7 +41,8 @@ public struct SpotifyClientConfiguration: Sendable {
         apiBaseURL: URL = .spotifyWebAPI,
         timeout: Duration = .seconds(10),
         retry: RetryPolicy = .default,
-        refreshLeeway: Duration = .seconds(60)
+        refreshLeeway: Duration = .seconds(60),
+        quotaMode: QuotaMode = .development
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -49,6 +53,7 @@ public struct SpotifyClientConfiguration: Sendable {
         self.timeout = timeout
         self.retry = retry
         self.refreshLeeway = refreshLeeway
+        self.quotaMode = quotaMode
     }
 }
 

@@ -31,7 +31,7 @@ extension SpotifyRequest {
             path: "me/top/\(type.rawValue)",
             query: [("limit", String(limit)), ("offset", String(offset)), ("time_range", timeRange.rawValue)],
             requiredScopes: [.userTopRead],
-            endpointName: "GET /me/top/{type}"
+            endpointName: type == .tracks ? "GET /me/top/tracks" : "GET /me/top/artists"
         )
     }
 }

@@ -35,25 +35,25 @@ extension SpotifyClient where Authorization: UserAuthorization {
     /// Items are sent in order, in as many requests as needed. A failure part-way throws, and
     /// the chunks sent before it stay added (Spotify has no transaction across requests).
     /// - Parameters:
-    ///   - uris: `spotify:track:…` or `spotify:episode:…` URIs.
+    ///   - uris: Tracks and episodes.
     ///   - playlistID: The playlist.
     ///   - position: Where to insert the first item; appended when `nil`.
     /// - Returns: The snapshot id after each chunk.
     @discardableResult
-    public func addItems(_ uris: [String], to playlistID: String, position: Int? = nil) async throws -> [String] {
+    public func addItems(_ uris: [SpotifyURI], to playlistID: PlaylistID, position: Int? = nil) async throws -> [String] {
         guard !uris.isEmpty else { return [] }
         var snapshots: [String] = []
         var offset = 0
         while offset < uris.count {
             let chunk = Array(uris[offset..<min(offset + 100, uris.count)])
-            let body = try Self.json(AddItemsBody(uris: chunk, position: position.map { $0 + offset }))
+            let body = try Self.json(AddItemsBody(uris: chunk.map(\.description), position: position.map { $0 + offset }))
             let snapshot: PlaylistSnapshot = try await send(
                 SpotifyRequest(
                     method: .post,
-                    path: "playlists/\(Self.segment(playlistID))/items",
+                    path: "playlists/\(Self.segment(playlistID.rawValue))/items",
                     jsonBody: body,
                     alternativeScopes: [.playlistModifyPublic, .playlistModifyPrivate],
-                    endpointName: "POST /playlists/{id}/items"
+                    endpointName: "POST /playlists/{playlist_id}/items"
                 ))
             snapshots.append(snapshot.snapshotID)
             offset += chunk.count
@@ -64,15 +64,15 @@ extension SpotifyClient where Authorization: UserAuthorization {
     /// One page of a playlist's items: `GET /playlists/{id}/items`. Scope `playlist-read-private`;
     /// since February 2026 only for playlists the user owns or collaborates on (otherwise 403).
     /// Reference: [Get Playlist Items](https://developer.spotify.com/documentation/web-api/reference/get-playlists-tracks).
-    public func playlistItems(id: String, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
+    public func playlistItems(id: PlaylistID, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
         try SpotifyRequest.checkLimit(limit, range: 1...50)
         try SpotifyRequest.checkOffset(offset)
         return try await send(
             SpotifyRequest(
-                path: "playlists/\(Self.segment(id))/items",
+                path: "playlists/\(Self.segment(id.rawValue))/items",
                 query: [("limit", String(limit)), ("offset", String(offset))],
                 requiredScopes: [.playlistReadPrivate],
-                endpointName: "GET /playlists/{id}/items"
+                endpointName: "GET /playlists/{playlist_id}/items"
             ))
     }
 }
@@ -80,12 +80,12 @@ extension SpotifyClient where Authorization: UserAuthorization {
 extension SpotifyClient {
     /// A playlist: `GET /playlists/{id}`. No scope: an app token may read a public playlist.
     /// Reference: [Get Playlist](https://developer.spotify.com/documentation/web-api/reference/get-playlist).
-    public func playlist(id: String, market: String? = nil) async throws -> Playlist {
+    public func playlist(id: PlaylistID, market: String? = nil) async throws -> Playlist {
         try await send(
             SpotifyRequest(
-                path: "playlists/\(Self.segment(id))",
+                path: "playlists/\(Self.segment(id.rawValue))",
                 query: market.map { [("market", $0)] } ?? [],
-                endpointName: "GET /playlists/{id}"
+                endpointName: "GET /playlists/{playlist_id}"
             ))
     }
 }
@@ -107,7 +107,7 @@ extension SpotifyClient where Authorization: UserAuthorization {
         timeRange: TimeRange, limit: Int = 20, name: String, description: (_ trackCount: Int) -> String? = { _ in nil }
     ) async throws -> (playlist: Playlist, trackCount: Int) {
         let top = try await currentUserTopTracks(timeRange: timeRange, limit: limit)
-        let uris = top.items.map(\.uri).filter { $0.hasPrefix("spotify:track:") }
+        let uris = top.items.compactMap { try? SpotifyURI($0.uri) }.filter { $0.type == .track }
         let playlist = try await createPlaylist(name: name, isPublic: false, description: description(uris.count))
         if !uris.isEmpty { try await addItems(uris, to: playlist.id) }
         return (playlist, uris.count)

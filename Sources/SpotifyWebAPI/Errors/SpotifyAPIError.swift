@@ -53,12 +53,15 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         public static let stateMismatch = Code(rawValue: "state_mismatch")
         /// The user declined, or Spotify reported another error at the redirect URI.
         public static let accessDenied = Code(rawValue: "access_denied")
+        /// The endpoint is not available to development-mode apps since February 2026; the
+        /// message names the replacement, if there is one. Raised before sending.
+        public static let unavailableInDevelopmentMode = Code(rawValue: "unavailable_in_development_mode")
 
         /// Every code this version of the library produces.
         public static let known: [Code] = [
             .invalidRequest, .invalidGrant, .reauthorizationRequired, .invalidClient, .unauthorized, .insufficientScope,
             .forbidden, .notFound, .rateLimited, .server, .timeout, .transport, .decoding, .unexpectedStatus,
-            .stateMismatch, .accessDenied,
+            .stateMismatch, .accessDenied, .unavailableInDevelopmentMode,
         ]
     }
 
@@ -147,6 +150,7 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         case .unexpectedStatus: "Spotify answered in an unexpected way."
         case .stateMismatch: "Start the sign-in again from the beginning, in the same browser."
         case .accessDenied: "The user did not allow access; they can try signing in again."
+        case .unavailableInDevelopmentMode: "Use the replacement named, or ask Spotify for extended quota."
         default: "Spotify answered in an unexpected way."
         }
     }

@@ -1,7 +1,7 @@
 /// An artist as embedded in tracks and albums.
 public struct SimplifiedArtist: Codable, Sendable, Hashable {
-    /// The Spotify id.
-    public var id: String?
+    /// The Spotify ID.
+    public var id: ArtistID?
     /// The artist's name.
     public var name: String
     /// The Spotify URI.
@@ -22,8 +22,8 @@ public struct SimplifiedArtist: Codable, Sendable, Hashable {
 /// `followers` and `popularity` are optional: Spotify removed them for development-mode apps in
 /// February 2026.
 public struct Artist: Codable, Sendable, Hashable {
-    /// The Spotify id.
-    public var id: String
+    /// The Spotify ID.
+    public var id: ArtistID
     /// The artist's name.
     public var name: String
     /// The Spotify URI.

@@ -2,8 +2,8 @@ import Foundation
 
 /// A playlist, from `POST /me/playlists` or `GET /playlists/{id}`.
 public struct Playlist: Codable, Sendable, Hashable {
-    /// The Spotify id.
-    public var id: String
+    /// The Spotify ID.
+    public var id: PlaylistID
     /// The name.
     public var name: String
     /// The description, if any.
@@ -37,7 +37,7 @@ public struct Playlist: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
+        id = try container.decode(PlaylistID.self, forKey: .id)
         name = try container.decode(String.self, forKey: .name)
         description = try container.decodeIfPresent(String.self, forKey: .description)
         isPublic = try container.decodeIfPresent(Bool.self, forKey: .isPublic)

@@ -3,8 +3,8 @@
 /// `popularity`, `available_markets` and `linked_from` are optional: Spotify removed them for
 /// development-mode apps in February 2026.
 public struct Track: Codable, Sendable, Hashable {
-    /// The Spotify id; `null` for local files.
-    public var id: String?
+    /// The Spotify ID; `null` for local files.
+    public var id: TrackID?
     /// The track name.
     public var name: String
     /// The Spotify URI.
@@ -53,7 +53,7 @@ public struct Track: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decodeIfPresent(String.self, forKey: .id)
+        id = try container.decodeIfPresent(TrackID.self, forKey: .id)
         name = try container.decode(String.self, forKey: .name)
         uri = try container.decode(String.self, forKey: .uri)
         href = try container.decodeIfPresent(String.self, forKey: .href)
@@ -75,8 +75,8 @@ public struct Track: Codable, Sendable, Hashable {
 
 /// An album as embedded in a track.
 public struct SimplifiedAlbum: Codable, Sendable, Hashable {
-    /// The Spotify id.
-    public var id: String?
+    /// The Spotify ID.
+    public var id: AlbumID?
     /// The album name.
     public var name: String
     /// `album`, `single` or `compilation`.

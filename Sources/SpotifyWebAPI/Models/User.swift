@@ -3,8 +3,8 @@
 /// Fields gated by scopes (`email`, `country`, `product`, `explicit_content`) and those Spotify
 /// removed for development-mode apps in February 2026 are optional.
 public struct CurrentUser: Codable, Sendable, Hashable {
-    /// Spotify's user id.
-    public var id: String
+    /// Spotify's user ID.
+    public var id: UserID
     /// The stable, pseudonymous account identifier (May 2026); use it to link accounts.
     public var accountID: String?
     /// The name shown on the profile, `null` when not available.
@@ -31,7 +31,7 @@ public struct CurrentUser: Codable, Sendable, Hashable {
     public var uri: String?
 
     /// The identifier to key stored data by: ``accountID`` when Spotify sends it, else ``id``.
-    public var stableID: String { accountID ?? id }
+    public var stableID: String { accountID ?? id.rawValue }
 
     /// Explicit-content filter settings.
     public struct ExplicitContent: Codable, Sendable, Hashable {
@@ -57,8 +57,8 @@ public struct CurrentUser: Codable, Sendable, Hashable {
 
 /// Another user, as shown as a playlist's owner.
 public struct PublicUser: Codable, Sendable, Hashable {
-    /// Spotify's user id.
-    public var id: String
+    /// Spotify's user ID.
+    public var id: UserID
     /// The shown name.
     public var displayName: String?
     /// Links to the profile.

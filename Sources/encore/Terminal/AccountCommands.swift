@@ -75,7 +75,7 @@ struct MeCommand: AsyncParsableCommand {
                 return try await Output.passThrough(SpotifyRequest(path: "me", endpointName: "GET /me"), from: session)
             }
             let profile = try await session.client.currentUserProfile()
-            var rows: [[String]] = [["Name", profile.displayName ?? "—"], ["Id", profile.id]]
+            var rows: [[String]] = [["Name", profile.displayName ?? "—"], ["Id", profile.id.rawValue]]
             if let email = profile.email { rows.append(["Email", email]) }
             if let country = profile.country { rows.append(["Country", country]) }
             if let product = profile.product { rows.append(["Plan", product]) }

@@ -67,7 +67,7 @@ struct LoginCommand: AsyncParsableCommand {
                     clientID: configuration.clientID, accountsURL: configuration.accountsBaseURL, apiURL: configuration.apiBaseURL,
                     userID: profile.stableID, displayName: profile.displayName, tokens: tokens
                 ))
-            print("Signed in as \(profile.displayName ?? profile.id).")
+            print("Signed in as \(profile.displayName ?? profile.id.rawValue).")
         }
     }
 
