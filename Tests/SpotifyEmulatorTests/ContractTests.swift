@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import SpotifyEmulator
+
+/// Every answer the emulator gives, checked against Spotify's OpenAPI definition by
+/// `scripts/contract/validate.py`, in both quota modes.
+@Suite("Contract with the OpenAPI definition", .timeLimit(.minutes(3)))
+struct ContractTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let python = ProcessInfo.processInfo.environment["ENCORE_TEST_PYTHON"]
+    static let scopes =
+        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private"
+
+    /// One call: the operation it stands for, what to send, and the status Spotify would answer
+    /// in each mode.
+    struct Call {
+        var operation: String
+        var method = "GET"
+        var path: String
+        var body: String?
+        var token = true
+        var development = 200
+        var extended = 200
+    }
+
+    static func calls(_ catalog: Catalog, playlistID: String) -> [Call] {
+        let track = catalog.tracks[0].id
+        let album = catalog.albums[1].id
+        let artist = catalog.artists[2].id
+        let artistName = catalog.artists[2].name
+        let removed = 403
+        return [
+            Call(operation: "GET /me", path: "/me"),
+            Call(operation: "GET /me/top/tracks", path: "/me/top/tracks?limit=3"),
+            Call(operation: "GET /me/top/artists", path: "/me/top/artists?limit=3&time_range=long_term"),
+            Call(operation: "GET /me/player/recently-played", path: "/me/player/recently-played?limit=3"),
+            Call(operation: "GET /me/tracks", path: "/me/tracks?limit=3"),
+            Call(
+                operation: "POST /me/playlists", method: "POST", path: "/me/playlists", body: #"{"name":"Contract","public":false}"#,
+                development: 201, extended: 201),
+            Call(operation: "GET /playlists/{playlist_id}", path: "/playlists/\(playlistID)"),
+            Call(operation: "GET /playlists/{playlist_id}/items", path: "/playlists/\(playlistID)/items?limit=2"),
+            Call(
+                operation: "POST /playlists/{playlist_id}/items", method: "POST", path: "/playlists/\(playlistID)/items",
+                body: #"{"uris":["spotify:track:\#(track)"]}"#, development: 201, extended: 201),
+            Call(operation: "GET /tracks/{id}", path: "/tracks/\(track)"),
+            Call(operation: "GET /tracks", path: "/tracks?ids=\(track),\(catalog.tracks[1].id)", development: removed),
+            Call(operation: "GET /artists/{id}", path: "/artists/\(artist)"),
+            Call(operation: "GET /artists", path: "/artists?ids=\(artist)", development: removed),
+            Call(operation: "GET /artists/{id}/albums", path: "/artists/\(artist)/albums?limit=5&include_groups=album,single,appears_on"),
+            Call(operation: "GET /artists/{id}/top-tracks", path: "/artists/\(artist)/top-tracks?market=GB", development: removed),
+            Call(operation: "GET /artists/{id}/related-artists", path: "/artists/\(artist)/related-artists", development: removed),
+            Call(operation: "GET /albums/{id}", path: "/albums/\(album)"),
+            Call(operation: "GET /albums", path: "/albums?ids=\(album),\(catalog.albums[2].id)", development: removed),
+            Call(operation: "GET /albums/{id}/tracks", path: "/albums/\(album)/tracks?limit=2&offset=1"),
+            Call(operation: "GET /browse/new-releases", path: "/browse/new-releases?limit=3", development: removed),
+            Call(operation: "GET /markets", path: "/markets", development: removed),
+            Call(
+                operation: "GET /search",
+                path: "/search?q=\(FormFields.encode(artistName))&type=track,album,artist,playlist,show,episode,audiobook&limit=4"),
+            Call(operation: "GET /search", path: "/search?q=a&type=track&limit=11", development: 400),
+            // Error bodies.
+            Call(operation: "GET /albums/{id}", path: "/albums/\(album)", token: false, development: 401, extended: 401),
+            Call(operation: "GET /albums/{id}", path: "/albums/0000000000000000000000", development: 404, extended: 404),
+            Call(operation: "GET /me/top/tracks", path: "/me/top/tracks?limit=51", development: 400, extended: 400),
+        ]
+    }
+
+    @Test("the contract check is part of the run when scripts/test provides Python")
+    func pythonIsThereWhenRequired() {
+        if ProcessInfo.processInfo.environment["ENCORE_TEST_REQUIRE_PYTHON"] == "1" {
+            #expect(Self.python != nil, "scripts/test set ENCORE_TEST_REQUIRE_PYTHON but not ENCORE_TEST_PYTHON")
+        }
+    }
+
+    @Test("every answer validates against spotify-openapi.yml, in development and extended mode", .enabled(if: python != nil))
+    func answersMatchTheDefinition() async throws {
+        var lines: [String] = []
+        for mode in ["development", "extended"] {
+            lines += try await Harness.run { h in
+                h.emulator.setDevMode(mode == "development")
+                let token = try #require(try await h.signIn(scope: Self.scopes)["access_token"] as? String)
+                let created = try await http(
+                    "POST", h.api + "/me/playlists", headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                    body: #"{"name":"Fixture","public":false}"#)
+                let playlistID = try #require(created.json["id"] as? String, "\(created.status) \(created.body)")
+                var recorded: [String] = []
+                for call in Self.calls(h.emulator.catalog, playlistID: playlistID) {
+                    var headers = call.token ? [("Authorization", "Bearer \(token)")] : []
+                    if call.body != nil { headers.append(("Content-Type", "application/json")) }
+                    let answer = try await http(call.method, h.api + call.path, headers: headers, body: call.body)
+                    let expected = mode == "development" ? call.development : call.extended
+                    #expect(answer.status == expected, "\(call.method) \(call.path) in \(mode) mode: \(answer.body.prefix(200))")
+                    let body = answer.body.isEmpty ? "null" : answer.body
+                    recorded.append(#"{"operation":"\#(call.operation)","mode":"\#(mode)","status":\#(answer.status),"body":\#(body)}"#)
+                }
+                return recorded
+            }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("encore-contract-\(UUID().uuidString).jsonl")
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try run(
+            try #require(Self.python),
+            [
+                Self.root.appendingPathComponent("scripts/contract/validate.py").path,
+                Self.root.appendingPathComponent("spec/spotify-openapi.yml").path, file.path,
+            ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("\(lines.count) answers checked"))
+    }
+
+    @Test("the validator refuses a body that breaks the definition, and removed fields in development mode", .enabled(if: python != nil))
+    func validatorCanFail() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("encore-contract-\(UUID().uuidString).jsonl")
+        let lines = [
+            #"{"operation":"GET /markets","mode":"extended","status":200,"body":{"markets":[1,2]}}"#,
+            #"{"operation":"GET /artists/{id}","mode":"development","status":200,"body":{"external_urls":{},"href":"h","id":"i","images":[],"name":"n","type":"artist","uri":"u","genres":[],"popularity":3}}"#,
+        ]
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try run(
+            try #require(Self.python),
+            [
+                Self.root.appendingPathComponent("scripts/contract/validate.py").path,
+                Self.root.appendingPathComponent("spec/spotify-openapi.yml").path, file.path,
+            ])
+        #expect(status == 1)
+        #expect(output.contains("GET /markets → 200 (extended, line 1): $.markets[0]"))
+        #expect(output.contains("$.popularity is sent in development mode"))
+        #expect(output.contains("2 answers checked against the definition, 2 failed"))
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
