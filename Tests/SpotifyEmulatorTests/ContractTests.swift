@@ -30,6 +30,7 @@ struct ContractTests {
         let artist = catalog.artists[2].id
         let artistName = catalog.artists[2].name
         let removed = 403
+        let spoken = catalog.spoken
         return [
             Call(operation: "GET /me", path: "/me"),
             Call(operation: "GET /me/top/tracks", path: "/me/top/tracks?limit=3"),
@@ -60,6 +61,17 @@ struct ContractTests {
                 operation: "GET /search",
                 path: "/search?q=\(FormFields.encode(artistName))&type=track,album,artist,playlist,show,episode,audiobook&limit=4"),
             Call(operation: "GET /search", path: "/search?q=a&type=track&limit=11", development: 400),
+            Call(operation: "GET /shows/{id}", path: "/shows/\(spoken.shows[0].id)"),
+            Call(operation: "GET /shows", path: "/shows?ids=\(spoken.shows[0].id),\(spoken.shows[1].id)", development: removed),
+            Call(operation: "GET /shows/{id}/episodes", path: "/shows/\(spoken.shows[0].id)/episodes?limit=3"),
+            Call(operation: "GET /episodes/{id}", path: "/episodes/\(spoken.episodes[0].id)"),
+            Call(operation: "GET /episodes", path: "/episodes?ids=\(spoken.episodes[0].id)", development: removed),
+            Call(operation: "GET /audiobooks/{id}", path: "/audiobooks/\(spoken.audiobooks[0].id)"),
+            Call(operation: "GET /audiobooks", path: "/audiobooks?ids=\(spoken.audiobooks[0].id)", development: removed),
+            Call(operation: "GET /audiobooks/{id}/chapters", path: "/audiobooks/\(spoken.audiobooks[0].id)/chapters?limit=3"),
+            Call(operation: "GET /chapters/{id}", path: "/chapters/\(spoken.chapters[0].id)"),
+            Call(operation: "GET /chapters", path: "/chapters?ids=\(spoken.chapters[0].id)", development: removed),
+            Call(operation: "GET /search", path: "/search?q=history&type=show,episode,audiobook&limit=3"),
             // Error bodies.
             Call(operation: "GET /albums/{id}", path: "/albums/\(album)", token: false, development: 401, extended: 401),
             Call(operation: "GET /albums/{id}", path: "/albums/0000000000000000000000", development: 404, extended: 404),

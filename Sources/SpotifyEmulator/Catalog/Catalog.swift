@@ -63,6 +63,8 @@ struct Catalog: Sendable {
     let trackIndexByID: [String: Int]
     let artistIndexByID: [String: Int]
     let albumIndexByID: [String: Int]
+    /// Shows, episodes, audiobooks and chapters.
+    let spoken: SpokenCatalog
 
     init(seed: UInt64, artistCount: Int = 320) {
         self.seed = seed
@@ -82,6 +84,7 @@ struct Catalog: Sendable {
         self.trackIndexByID = Dictionary(uniqueKeysWithValues: tracks.enumerated().map { ($1.id, $0) })
         self.artistIndexByID = Dictionary(uniqueKeysWithValues: artists.enumerated().map { ($1.id, $0) })
         self.albumIndexByID = Dictionary(uniqueKeysWithValues: albums.enumerated().map { ($1.id, $0) })
+        self.spoken = SpokenCatalog(seed: seed)
         self.users = Names.users.enumerated().map { offset, person in
             var userRandom = SeededGenerator(seed: seed &+ UInt64(offset + 1) &* 0x1000_0000_01B3)
             return Catalog.makeUser(person, artists: artists, tracks: tracks, random: &userRandom)

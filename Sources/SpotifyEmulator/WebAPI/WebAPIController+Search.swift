@@ -80,9 +80,38 @@ extension WebAPIController {
                     rendered.artist($0, devMode: devMode, origin: origin)
                 }
             )
+        case "show", "episode", "audiobook":
+            return spokenMatches(type, query: query)
         default:
-            // The seeded catalog holds no public playlists, shows, episodes or audiobooks yet.
+            // The seeded catalog holds no public playlists yet.
             return ([], { _ in "null" })
+        }
+    }
+
+    /// Shows by name or publisher, episodes by their or their show's name, audiobooks by title
+    /// or author; newest episodes first.
+    func spokenMatches(_ type: String, query: SearchQuery) -> ([Int], (Int) -> String) {
+        let spoken = catalog.spoken
+        let renderer = spokenRenderer
+        func matching(_ count: Int, _ names: (Int) -> [String]) -> [Int] {
+            (0..<count).filter { index in
+                let fields = names(index).map { $0.lowercased() }
+                return query.words.allSatisfy { word in fields.contains { $0.contains(word) } }
+            }
+        }
+        switch type {
+        case "show":
+            return (matching(spoken.shows.count) { [spoken.shows[$0].name, spoken.shows[$0].publisher] }, { renderer.simplifiedShow($0).serialized })
+        case "episode":
+            let found = matching(spoken.episodes.count) { [spoken.episodes[$0].name, spoken.shows[spoken.episodes[$0].showIndex].name] }
+            return (found.sorted { spoken.episodes[$0].releaseDate > spoken.episodes[$1].releaseDate }, { renderer.simplifiedEpisode($0).serialized })
+        default:
+            return (
+                matching(spoken.audiobooks.count) { [spoken.audiobooks[$0].name] + spoken.audiobooks[$0].authors },
+                {
+                    renderer.simplifiedAudiobook($0).serialized
+                }
+            )
         }
     }
 

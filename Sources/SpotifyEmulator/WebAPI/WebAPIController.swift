@@ -21,6 +21,7 @@ struct WebAPIController: Sendable {
         router.post("/v1/playlists/:id/items", use: addPlaylistItems)
         addCatalogRoutes(to: router)
         addSearchRoutes(to: router)
+        addSpokenRoutes(to: router)
     }
 
     // MARK: Authentication

@@ -53,12 +53,15 @@ public struct Album: Codable, Sendable {
 }
 
 /// An album in an artist's discography (`GET /artists/{id}/albums`), with how the artist
-/// relates to it.
+/// relates to it. Reads like a ``SimplifiedAlbum`` (`entry.name`) through dynamic member lookup.
+@dynamicMemberLookup
 public struct DiscographyAlbum: Codable, Sendable, Hashable {
     /// The album.
     public var album: SimplifiedAlbum
     /// `album`, `single`, `compilation` or `appears_on`; removed for development-mode apps.
     public var albumGroup: String?
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedAlbum, T>) -> T { album[keyPath: keyPath] }
 
     public init(from decoder: any Decoder) throws {
         album = try SimplifiedAlbum(from: decoder)
