@@ -10,7 +10,7 @@ struct ContractTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python = ProcessInfo.processInfo.environment["ENCORE_TEST_PYTHON"]
     static let scopes =
-        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private"
+        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private user-library-modify user-follow-read user-follow-modify playlist-modify-public"
 
     /// One call: the operation it stands for, what to send, and the status Spotify would answer
     /// in each mode.
@@ -72,6 +72,35 @@ struct ContractTests {
             Call(operation: "GET /chapters/{id}", path: "/chapters/\(spoken.chapters[0].id)"),
             Call(operation: "GET /chapters", path: "/chapters?ids=\(spoken.chapters[0].id)", development: removed),
             Call(operation: "GET /search", path: "/search?q=history&type=show,episode,audiobook&limit=3"),
+            Call(operation: "GET /me/albums", path: "/me/albums?limit=2"),
+            Call(operation: "GET /me/episodes", path: "/me/episodes?limit=2"),
+            Call(operation: "GET /me/shows", path: "/me/shows?limit=2"),
+            Call(operation: "GET /me/audiobooks", path: "/me/audiobooks?limit=2"),
+            Call(operation: "PUT /me/library", method: "PUT", path: "/me/library?uris=spotify:track:\(track),spotify:artist:\(artist)"),
+            Call(operation: "GET /me/library/contains", path: "/me/library/contains?uris=spotify:track:\(track),spotify:album:\(album)"),
+            Call(operation: "DELETE /me/library", method: "DELETE", path: "/me/library?uris=spotify:track:\(track)"),
+            Call(operation: "PUT /me/albums", method: "PUT", path: "/me/albums?ids=\(album)", development: removed),
+            Call(operation: "GET /me/albums/contains", path: "/me/albums/contains?ids=\(album)", development: removed),
+            Call(operation: "DELETE /me/albums", method: "DELETE", path: "/me/albums?ids=\(album)", development: removed),
+            Call(operation: "PUT /me/tracks", method: "PUT", path: "/me/tracks", body: #"{"ids":["\#(track)"]}"#, development: removed),
+            Call(operation: "GET /me/tracks/contains", path: "/me/tracks/contains?ids=\(track)", development: removed),
+            Call(operation: "DELETE /me/tracks", method: "DELETE", path: "/me/tracks?ids=\(track)", development: removed),
+            Call(operation: "PUT /me/shows", method: "PUT", path: "/me/shows?ids=\(spoken.shows[5].id)", development: removed),
+            Call(operation: "GET /me/shows/contains", path: "/me/shows/contains?ids=\(spoken.shows[5].id)", development: removed),
+            Call(operation: "GET /me/following", path: "/me/following?type=artist&limit=2"),
+            Call(operation: "PUT /me/following", method: "PUT", path: "/me/following?type=artist&ids=\(artist)", development: removed, extended: 204),
+            Call(operation: "GET /me/following/contains", path: "/me/following/contains?type=user&ids=jonas", development: removed),
+            Call(
+                operation: "DELETE /me/following", method: "DELETE", path: "/me/following?type=artist&ids=\(artist)", development: removed,
+                extended: 204),
+            Call(
+                operation: "PUT /playlists/{playlist_id}/followers", method: "PUT", path: "/playlists/\(playlistID)/followers", development: removed),
+            Call(
+                operation: "GET /playlists/{playlist_id}/followers/contains", path: "/playlists/\(playlistID)/followers/contains?ids=maya",
+                development: removed),
+            Call(
+                operation: "DELETE /playlists/{playlist_id}/followers", method: "DELETE", path: "/playlists/\(playlistID)/followers",
+                development: removed),
             // Error bodies.
             Call(operation: "GET /albums/{id}", path: "/albums/\(album)", token: false, development: 401, extended: 401),
             Call(operation: "GET /albums/{id}", path: "/albums/0000000000000000000000", development: 404, extended: 404),

@@ -25,6 +25,8 @@ final class EmulatorState: Sendable {
         /// Scopes each user has agreed to per client, for `show_dialog=false`.
         var consents: [String: Set<String>] = [:]
         var playlists: [String: PlaylistRecord] = [:]
+        /// Saved and followed items per user id, seeded from the catalog on first use.
+        var libraries: [String: UserLibrary] = [:]
         var clockOffset: TimeInterval = 0
         var faults: [FaultRule] = []
         var counters = EmulatorCounters()

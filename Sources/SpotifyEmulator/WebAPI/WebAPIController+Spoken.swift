@@ -93,7 +93,7 @@ extension WebAPIController {
         return try await several(request, key: "chapters", maximum: 50, index: catalog.spoken.chapterIndexByID) { renderer.chapter($0).serialized }
     }
 
-    private func audiobookWithChapters(_ index: Int) -> String {
+    func audiobookWithChapters(_ index: Int) -> String {
         spokenRenderer.audiobook(index, chapters: chaptersPage(index, limit: 50, offset: 0)).serialized
     }
 

@@ -14,7 +14,6 @@ struct WebAPIController: Sendable {
         router.get("/v1/me", use: me)
         router.get("/v1/me/top/:type", use: topItems)
         router.get("/v1/me/player/recently-played", use: recentlyPlayed)
-        router.get("/v1/me/tracks", use: savedTracks)
         router.post("/v1/me/playlists", use: createPlaylist)
         router.get("/v1/playlists/:id", use: playlist)
         router.get("/v1/playlists/:id/items", use: playlistItems)
@@ -22,6 +21,8 @@ struct WebAPIController: Sendable {
         addCatalogRoutes(to: router)
         addSearchRoutes(to: router)
         addSpokenRoutes(to: router)
+        addLibraryRoutes(to: router)
+        addFollowRoutes(to: router)
     }
 
     // MARK: Authentication
@@ -154,22 +155,6 @@ struct WebAPIController: Sendable {
             body += "null"
         }
         body += ",\"limit\":\(limit),\"href\":" + JSONValue.string(href).serialized + "}"
-        return Self.conditional(body, request: request)
-    }
-
-    @Sendable func savedTracks(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-library-read"]).get()
-        let query = Self.query(request)
-        let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
-        let renderedCatalog = rendered
-        let origin = self.origin.value
-        let apiBase = origin + "/v1"
-        let devMode = state.settings.devMode
-        let body = Self.offsetPage(user.savedTracks, base: "\(apiBase)/me/tracks", limit: limit, offset: offset) { saved in
-            "{\"added_at\":\"" + Self.iso8601(milliseconds: saved.addedAt * 1000, fractional: false) + "\",\"track\":"
-                + renderedCatalog.track(saved.track, devMode: devMode, origin: origin) + "}"
-        }
         return Self.conditional(body, request: request)
     }
 

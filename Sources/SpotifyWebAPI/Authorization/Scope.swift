@@ -30,6 +30,24 @@ public struct Scope: RawRepresentable, Hashable, Sendable, Codable, ExpressibleB
     public static let playlistModifyPublic: Scope = "playlist-modify-public"
     /// Create and change the user's private playlists.
     public static let playlistModifyPrivate: Scope = "playlist-modify-private"
+    /// Read which artists and users the user follows.
+    public static let userFollowRead: Scope = "user-follow-read"
+    /// Follow and unfollow artists and users.
+    public static let userFollowModify: Scope = "user-follow-modify"
+    /// Read the user's player: devices, what plays, the queue.
+    public static let userReadPlaybackState: Scope = "user-read-playback-state"
+    /// Control the user's player.
+    public static let userModifyPlaybackState: Scope = "user-modify-playback-state"
+    /// Read what the user is playing.
+    public static let userReadCurrentlyPlaying: Scope = "user-read-currently-playing"
+    /// Read where the user stopped in episodes and chapters.
+    public static let userReadPlaybackPosition: Scope = "user-read-playback-position"
+    /// Upload playlist cover images.
+    public static let ugcImageUpload: Scope = "ugc-image-upload"
+    /// Control Spotify on iOS and Android (App Remote SDK).
+    public static let appRemoteControl: Scope = "app-remote-control"
+    /// Play content in the Web Playback SDK.
+    public static let streaming: Scope = "streaming"
 
     /// Parses Spotify's space-separated scope list.
     public static func parseList(_ list: String) -> Set<Scope> {

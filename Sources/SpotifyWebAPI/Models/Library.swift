@@ -44,3 +44,55 @@ public struct PlaybackContext: Codable, Sendable, Hashable {
         case externalURLs = "external_urls"
     }
 }
+
+/// An album in the user's library, with when it was saved.
+public struct SavedAlbum: Codable, Sendable {
+    /// When the user saved it.
+    public var addedAt: Date
+    /// The album.
+    public var album: Album
+
+    enum CodingKeys: String, CodingKey {
+        case addedAt = "added_at"
+        case album
+    }
+}
+
+/// An episode in the user's library, with when it was saved.
+public struct SavedEpisode: Codable, Sendable, Hashable {
+    /// When the user saved it.
+    public var addedAt: Date
+    /// The episode.
+    public var episode: Episode
+
+    enum CodingKeys: String, CodingKey {
+        case addedAt = "added_at"
+        case episode
+    }
+}
+
+/// A show the user follows, with when they started.
+public struct SavedShow: Codable, Sendable, Hashable {
+    /// When the user saved it.
+    public var addedAt: Date
+    /// The show.
+    public var show: SimplifiedShow
+
+    enum CodingKeys: String, CodingKey {
+        case addedAt = "added_at"
+        case show
+    }
+}
+
+/// An audiobook in the user's library, with when it was saved.
+public struct SavedAudiobook: Codable, Sendable {
+    /// When the user saved it.
+    public var addedAt: Date
+    /// The audiobook.
+    public var audiobook: Audiobook
+
+    enum CodingKeys: String, CodingKey {
+        case addedAt = "added_at"
+        case audiobook
+    }
+}

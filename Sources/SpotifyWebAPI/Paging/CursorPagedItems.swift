@@ -1,0 +1,46 @@
+/// Every item of a cursor-paged list (followed artists, recently played), fetched page by page
+/// as it is iterated, following each page's `next` until it is `null`.
+public struct CursorPagedItems<Item: Codable & Sendable>: AsyncSequence, Sendable {
+    public typealias Element = Item
+
+    let firstPage: @Sendable () async throws -> CursorPage<Item>
+    let pageAtURL: @Sendable (String) async throws -> CursorPage<Item>
+
+    public func makeAsyncIterator() -> Iterator { Iterator(items: self) }
+
+    /// Reads every item, one page after another (a cursor cannot be fetched ahead).
+    public func collect() async throws -> [Item] {
+        var all: [Item] = []
+        for try await item in self { all.append(item) }
+        return all
+    }
+
+    /// Yields items one by one, fetching a page when the last one runs out.
+    public struct Iterator: AsyncIteratorProtocol {
+        let items: CursorPagedItems
+        var buffer: [Item] = []
+        var position = 0
+        var nextURL: String?
+        var started = false
+
+        public mutating func next() async throws -> Item? {
+            while position >= buffer.count {
+                let page: CursorPage<Item>
+                if !started {
+                    started = true
+                    page = try await items.firstPage()
+                } else if let url = nextURL {
+                    page = try await items.pageAtURL(url)
+                } else {
+                    return nil
+                }
+                nextURL = page.next
+                buffer = page.items
+                position = 0
+                if buffer.isEmpty && nextURL == nil { return nil }
+            }
+            defer { position += 1 }
+            return buffer[position]
+        }
+    }
+}
