@@ -139,6 +139,7 @@ struct CatalogOperationsTests {
 extension Harness {
     /// Runs `body` and checks that the emulator answered the spec operation `operation` (such
     /// as `GET /albums/{id}`) with a 2xx meanwhile.
+    @discardableResult
     func covering<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         let before = servedCount(operation)
         let result = try await body()

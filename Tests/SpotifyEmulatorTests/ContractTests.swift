@@ -10,7 +10,7 @@ struct ContractTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python = ProcessInfo.processInfo.environment["ENCORE_TEST_PYTHON"]
     static let scopes =
-        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private user-library-modify user-follow-read user-follow-modify playlist-modify-public"
+        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private user-library-modify user-follow-read user-follow-modify playlist-modify-public ugc-image-upload"
 
     /// One call: the operation it stands for, what to send, and the status Spotify would answer
     /// in each mode.
@@ -101,6 +101,33 @@ struct ContractTests {
             Call(
                 operation: "DELETE /playlists/{playlist_id}/followers", method: "DELETE", path: "/playlists/\(playlistID)/followers",
                 development: removed),
+            Call(operation: "PUT /playlists/{playlist_id}", method: "PUT", path: "/playlists/\(playlistID)", body: #"{"name":"Renamed"}"#),
+            Call(
+                operation: "PUT /playlists/{playlist_id}/items", method: "PUT", path: "/playlists/\(playlistID)/items",
+                body: #"{"range_start":0,"insert_before":1}"#),
+            Call(
+                operation: "DELETE /playlists/{playlist_id}/items", method: "DELETE", path: "/playlists/\(playlistID)/items",
+                body: #"{"items":[{"uri":"spotify:track:\#(catalog.tracks[5].id)"}]}"#),
+            Call(operation: "GET /me/playlists", path: "/me/playlists?limit=5"),
+            Call(operation: "GET /playlists/{playlist_id}/images", path: "/playlists/\(playlistID)/images"),
+            Call(
+                operation: "PUT /playlists/{playlist_id}/images", method: "PUT", path: "/playlists/\(playlistID)/images", body: "/9j/4AAQ",
+                development: 202, extended: 202),
+            Call(operation: "GET /playlists/{playlist_id}/tracks", path: "/playlists/\(playlistID)/tracks?limit=2", development: removed),
+            Call(
+                operation: "POST /playlists/{playlist_id}/tracks", method: "POST", path: "/playlists/\(playlistID)/tracks",
+                body: #"{"uris":["spotify:track:\#(track)"]}"#, development: removed, extended: 201),
+            Call(
+                operation: "PUT /playlists/{playlist_id}/tracks", method: "PUT", path: "/playlists/\(playlistID)/tracks",
+                body: #"{"range_start":0,"insert_before":1}"#, development: removed),
+            Call(
+                operation: "DELETE /playlists/{playlist_id}/tracks", method: "DELETE", path: "/playlists/\(playlistID)/tracks",
+                body: #"{"tracks":[{"uri":"spotify:track:\#(track)"}]}"#, development: removed),
+            Call(operation: "GET /users/{user_id}", path: "/users/jonas", development: removed),
+            Call(operation: "GET /users/{user_id}/playlists", path: "/users/maya/playlists", development: removed),
+            Call(
+                operation: "POST /users/{user_id}/playlists", method: "POST", path: "/users/maya/playlists", body: #"{"name":"Old","public":false}"#,
+                development: removed, extended: 201),
             // Error bodies.
             Call(operation: "GET /albums/{id}", path: "/albums/\(album)", token: false, development: 401, extended: 401),
             Call(operation: "GET /albums/{id}", path: "/albums/0000000000000000000000", development: 404, extended: 404),

@@ -168,4 +168,6 @@ struct PlaylistRecord {
     var collaborative: Bool
     var items: [(uri: String, addedAt: Date)]
     var snapshot: Int
+    /// An uploaded cover (JPEG bytes), if any.
+    var cover: [UInt8]? = nil
 }

@@ -83,7 +83,9 @@ extension WebAPIController {
             guard parts.count == 3, parts[0] == "spotify", parts[1] == "track" || parts[1] == "episode", Base62.isValidID(parts[2]) else {
                 return SpotifyResponses.webAPIError(.badRequest, "Invalid base62 id")
             }
-            guard parts[1] == "episode" || catalog.trackIndexByID[String(parts[2])] != nil else {
+            let exists =
+                parts[1] == "episode" ? catalog.spoken.episodeIndexByID[String(parts[2])] != nil : catalog.trackIndexByID[String(parts[2])] != nil
+            guard exists else {
                 return SpotifyResponses.webAPIError(.badRequest, "Payload contains a non-existing ID")
             }
         }
@@ -102,7 +104,7 @@ extension WebAPIController {
         return SpotifyResponses.json(JSONValue.object([("snapshot_id", .string(snapshot))]).serialized, status: .created)
     }
 
-    private func lookupPlaylist(_ context: BasicRequestContext) throws(ErrorResponse) -> PlaylistRecord {
+    func lookupPlaylist(_ context: BasicRequestContext) throws(ErrorResponse) -> PlaylistRecord {
         let id = try Self.base62(context.parameters.get("id"))
         guard let playlist = state.storage.withLock({ $0.playlists[id] }) else {
             throw ErrorResponse(SpotifyResponses.webAPIError(.notFound, "Resource not found"))
@@ -114,7 +116,7 @@ extension WebAPIController {
         Data("\(playlist.snapshot),\(playlist.id)".utf8).base64EncodedString()
     }
 
-    private func itemsPage(_ playlist: PlaylistRecord, limit: Int, offset: Int) -> String {
+    func itemsPage(_ playlist: PlaylistRecord, limit: Int, offset: Int) -> String {
         let renderedCatalog = rendered
         let origin = self.origin.value
         let apiBase = origin + "/v1"
@@ -122,9 +124,12 @@ extension WebAPIController {
         // The owner is the same for every entry: write it once.
         let addedBy = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
         return Self.offsetPage(playlist.items, base: "\(apiBase)/playlists/\(playlist.id)/items", limit: limit, offset: offset) { entry in
+            let parts = entry.uri.split(separator: ":")
+            let id = parts.last.map(String.init) ?? ""
             let trackJSON =
-                entry.uri.split(separator: ":").last.flatMap { catalog.trackIndexByID[String($0)] }
-                .map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
+                parts.count == 3 && parts[1] == "episode"
+                ? catalog.spoken.episodeIndexByID[id].map { spokenRenderer.episode($0).serialized } ?? "null"
+                : catalog.trackIndexByID[id].map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
             return "{\"added_at\":\"" + WebAPIController.iso8601(milliseconds: Int64(entry.addedAt.timeIntervalSince1970 * 1000), fractional: false)
                 + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + trackJSON + ",\"track\":" + trackJSON + "}"
         }
@@ -132,19 +137,24 @@ extension WebAPIController {
 
     /// The playlist object, its first 100 items as the spec's paging object (what Spotify sends
     /// to the owner, the only reader of items since February 2026).
-    private func render(_ playlist: PlaylistRecord) -> String {
+    /// In lists (`simplified`), `items` is a link with the count instead.
+    func render(_ playlist: PlaylistRecord, simplified: Bool = false) -> String {
         let renderedCatalog = rendered
         let origin = self.origin.value
         let apiBase = origin + "/v1"
         let owner = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin) } ?? .null
-        let items = JSONValue.raw(itemsPage(playlist, limit: 100, offset: 0))
+        let items =
+            simplified
+            ? JSONValue.object([("href", .string("\(apiBase)/playlists/\(playlist.id)/items")), ("total", .int(playlist.items.count))])
+            : JSONValue.raw(itemsPage(playlist, limit: 100, offset: 0))
         return JSONValue.object([
             ("collaborative", .bool(playlist.collaborative)),
-            ("description", .optional(playlist.description)),
+            // Lists write a missing description as "" (their schema's description is never null).
+            ("description", simplified ? .string(playlist.description ?? "") : .optional(playlist.description)),
             ("external_urls", .object([("spotify", .string("https://open.spotify.com/playlist/\(playlist.id)"))])),
             ("href", .string("\(apiBase)/playlists/\(playlist.id)")),
             ("id", .string(playlist.id)),
-            ("images", []),
+            ("images", playlistImages(playlist)),
             ("items", items),
             ("name", .string(playlist.name)),
             ("owner", owner),

@@ -23,6 +23,7 @@ struct WebAPIController: Sendable {
         addSpokenRoutes(to: router)
         addLibraryRoutes(to: router)
         addFollowRoutes(to: router)
+        addPlaylistEditingRoutes(to: router)
     }
 
     // MARK: Authentication

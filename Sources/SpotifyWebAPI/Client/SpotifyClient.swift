@@ -122,7 +122,7 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
     /// One attempt on the wire, with its debug line and metrics.
     private func exchange(_ request: SpotifyRequest, pathAndQuery: String, token: AccessToken, timeout: Duration) async throws -> TransportResponse {
         var fields: HTTPFields = [.authorization: "Bearer \(token.rawValue)", .accept: "application/json"]
-        if request.jsonBody != nil { fields[.contentType] = "application/json" }
+        if request.jsonBody != nil { fields[.contentType] = request.bodyContentType }
         if let etag = request.ifNoneMatch { fields[.ifNoneMatch] = etag }
         guard let origin else { throw SpotifyAPIError(code: .invalidRequest, message: "the API base URL has no scheme or host") }
         let head = origin.head(request.method, pathAndQuery, fields)

@@ -19,6 +19,8 @@ public struct SpotifyRequest: Sendable {
     public var query: [(String, String)]
     /// A JSON body, already encoded.
     public var jsonBody: ByteBuffer?
+    /// The body's media type; JSON unless said (a cover upload sends `image/jpeg`).
+    public var bodyContentType = "application/json"
     /// Scopes the endpoint needs, all of them, to tell a missing scope from other 403s.
     public var requiredScopes: Set<Scope>
     /// Scopes of which the endpoint needs one (a playlist's public or private modify scope).

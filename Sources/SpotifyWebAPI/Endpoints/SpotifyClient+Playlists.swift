@@ -67,13 +67,18 @@ extension SpotifyClient where Authorization: UserAuthorization {
     public func playlistItems(id: PlaylistID, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
         try SpotifyRequest.checkLimit(limit, range: 1...50)
         try SpotifyRequest.checkOffset(offset)
-        return try await send(
-            SpotifyRequest(
-                path: "playlists/\(Self.segment(id.rawValue))/items",
-                query: [("limit", String(limit)), ("offset", String(offset))],
-                requiredScopes: [.playlistReadPrivate],
-                endpointName: "GET /playlists/{playlist_id}/items"
-            ))
+        return try await send(Self.playlistItemsRequest(id, limit: limit, offset: offset))
+    }
+
+    /// Every item of a playlist the user owns or collaborates on, walking the pages 50 at a time.
+    public func allPlaylistItems(id: PlaylistID) -> PagedItems<PlaylistItem> {
+        paged { offset, limit in Self.playlistItemsRequest(id, limit: limit, offset: offset) }
+    }
+
+    private static func playlistItemsRequest(_ id: PlaylistID, limit: Int, offset: Int) -> SpotifyRequest {
+        SpotifyRequest(
+            path: "playlists/\(segment(id.rawValue))/items", query: [("limit", String(limit)), ("offset", String(offset))],
+            requiredScopes: [.playlistReadPrivate], endpointName: "GET /playlists/{playlist_id}/items")
     }
 }
 

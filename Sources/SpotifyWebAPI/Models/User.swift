@@ -67,9 +67,13 @@ public struct PublicUser: Codable, Sendable, Hashable {
     public var href: String?
     /// The Spotify URI.
     public var uri: String?
+    /// Profile pictures, when the full profile was asked for (`GET /users/{user_id}`).
+    public var images: [SpotifyImage]?
+    /// The follower count, likewise (removed for development-mode apps).
+    public var followers: Followers?
 
     enum CodingKeys: String, CodingKey {
-        case id, href, uri
+        case id, href, uri, images, followers
         case displayName = "display_name"
         case externalURLs = "external_urls"
     }
