@@ -171,7 +171,8 @@ public final class SpotifyEmulator: Sendable {
 
     /// Moves the emulator's clock forward: tokens, codes and grants age accordingly.
     public func advanceClock(by duration: Duration) {
-        state.storage.withLock { $0.clockOffset += TimeInterval(duration.components.seconds) }
+        let (seconds, attoseconds) = duration.components
+        state.storage.withLock { $0.clockOffset += TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18 }
     }
 
     /// The emulator's current time.

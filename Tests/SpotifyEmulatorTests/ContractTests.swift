@@ -10,7 +10,7 @@ struct ContractTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python = ProcessInfo.processInfo.environment["ENCORE_TEST_PYTHON"]
     static let scopes =
-        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private user-library-modify user-follow-read user-follow-modify playlist-modify-public ugc-image-upload"
+        "user-read-private user-read-email user-top-read user-read-recently-played user-library-read playlist-modify-private playlist-read-private user-library-modify user-follow-read user-follow-modify playlist-modify-public ugc-image-upload user-read-playback-state user-modify-playback-state user-read-currently-playing"
 
     /// One call: the operation it stands for, what to send, and the status Spotify would answer
     /// in each mode.
@@ -24,7 +24,7 @@ struct ContractTests {
         var extended = 200
     }
 
-    static func calls(_ catalog: Catalog, playlistID: String) -> [Call] {
+    static func calls(_ catalog: Catalog, playlistID: String, deviceID: String) -> [Call] {
         let track = catalog.tracks[0].id
         let album = catalog.albums[1].id
         let artist = catalog.artists[2].id
@@ -128,6 +128,29 @@ struct ContractTests {
             Call(
                 operation: "POST /users/{user_id}/playlists", method: "POST", path: "/users/maya/playlists", body: #"{"name":"Old","public":false}"#,
                 development: removed, extended: 201),
+            Call(operation: "GET /me/player", path: "/me/player", development: 204, extended: 204),
+            Call(operation: "PUT /me/player/pause", method: "PUT", path: "/me/player/pause", development: 404, extended: 404),
+            Call(operation: "GET /me/player/devices", path: "/me/player/devices"),
+            Call(
+                operation: "PUT /me/player/play", method: "PUT", path: "/me/player/play?device_id=\(deviceID)",
+                body: #"{"context_uri":"spotify:album:\#(album)","offset":{"position":0}}"#, development: 204, extended: 204),
+            Call(operation: "GET /me/player", path: "/me/player"),
+            Call(operation: "GET /me/player/currently-playing", path: "/me/player/currently-playing"),
+            Call(
+                operation: "POST /me/player/queue", method: "POST", path: "/me/player/queue?uri=spotify:episode:\(spoken.episodes[0].id)",
+                development: 204, extended: 204),
+            Call(operation: "GET /me/player/queue", path: "/me/player/queue"),
+            Call(operation: "POST /me/player/next", method: "POST", path: "/me/player/next", development: 204, extended: 204),
+            Call(operation: "GET /me/player/currently-playing", path: "/me/player/currently-playing"),
+            Call(operation: "POST /me/player/previous", method: "POST", path: "/me/player/previous", development: 204, extended: 204),
+            Call(operation: "PUT /me/player/seek", method: "PUT", path: "/me/player/seek?position_ms=1000", development: 204, extended: 204),
+            Call(operation: "PUT /me/player/repeat", method: "PUT", path: "/me/player/repeat?state=context", development: 204, extended: 204),
+            Call(operation: "PUT /me/player/shuffle", method: "PUT", path: "/me/player/shuffle?state=true", development: 204, extended: 204),
+            Call(operation: "PUT /me/player/volume", method: "PUT", path: "/me/player/volume?volume_percent=50", development: 204, extended: 204),
+            Call(
+                operation: "PUT /me/player", method: "PUT", path: "/me/player", body: #"{"device_ids":["\#(deviceID)"],"play":false}"#,
+                development: 204, extended: 204),
+            Call(operation: "PUT /me/player/pause", method: "PUT", path: "/me/player/pause", development: 204, extended: 204),
             // Error bodies.
             Call(operation: "GET /albums/{id}", path: "/albums/\(album)", token: false, development: 401, extended: 401),
             Call(operation: "GET /albums/{id}", path: "/albums/0000000000000000000000", development: 404, extended: 404),
@@ -154,7 +177,9 @@ struct ContractTests {
                     body: #"{"name":"Fixture","public":false}"#)
                 let playlistID = try #require(created.json["id"] as? String, "\(created.status) \(created.body)")
                 var recorded: [String] = []
-                for call in Self.calls(h.emulator.catalog, playlistID: playlistID) {
+                let devices = try await http("GET", h.api + "/me/player/devices", headers: [("Authorization", "Bearer \(token)")])
+                let deviceID = try #require((devices.json["devices"] as? [[String: Any]])?.first?["id"] as? String)
+                for call in Self.calls(h.emulator.catalog, playlistID: playlistID, deviceID: deviceID) {
                     var headers = call.token ? [("Authorization", "Bearer \(token)")] : []
                     if call.body != nil { headers.append(("Content-Type", "application/json")) }
                     let answer = try await http(call.method, h.api + call.path, headers: headers, body: call.body)

@@ -27,6 +27,8 @@ final class EmulatorState: Sendable {
         var playlists: [String: PlaylistRecord] = [:]
         /// Saved and followed items per user id, seeded from the catalog on first use.
         var libraries: [String: UserLibrary] = [:]
+        /// Each user's player, made on first use.
+        var players: [String: PlayerState] = [:]
         var clockOffset: TimeInterval = 0
         var faults: [FaultRule] = []
         var counters = EmulatorCounters()

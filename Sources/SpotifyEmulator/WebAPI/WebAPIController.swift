@@ -24,6 +24,7 @@ struct WebAPIController: Sendable {
         addLibraryRoutes(to: router)
         addFollowRoutes(to: router)
         addPlaylistEditingRoutes(to: router)
+        addPlayerRoutes(to: router)
     }
 
     // MARK: Authentication

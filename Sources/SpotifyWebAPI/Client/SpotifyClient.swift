@@ -63,7 +63,18 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
 
     /// Sends a request and decodes a 2xx body as `T`.
     public func send<T: Decodable>(_ request: SpotifyRequest, as type: T.Type = T.self) async throws -> T {
+        try Self.decode(T.self, from: try await send(request), of: request)
+    }
+
+    /// Sends a request and decodes its body, or `nil` for Spotify's 204 "nothing here" (the
+    /// player with no device, nothing playing).
+    public func sendIfContent<T: Decodable>(_ request: SpotifyRequest, as type: T.Type = T.self) async throws -> T? {
         let response = try await send(request)
+        guard response.status != 204, response.body.readableBytes > 0 else { return nil }
+        return try Self.decode(T.self, from: response, of: request)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from response: SpotifyResponse, of request: SpotifyRequest) throws(SpotifyAPIError) -> T {
         do {
             return try SpotifyJSON.makeDecoder().decode(T.self, from: response.body)
         } catch {

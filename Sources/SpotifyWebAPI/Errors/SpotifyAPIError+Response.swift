@@ -28,7 +28,9 @@ extension SpotifyAPIError {
             }
         }
         return SpotifyAPIError(
-            code: code(status: response.status, service: service, oauthError: reason),
+            code: service == .webAPI
+                ? (Code.player(reason: reason) ?? code(status: response.status, service: service, oauthError: reason))
+                : code(status: response.status, service: service, oauthError: reason),
             service: service,
             status: response.status,
             message: message,

@@ -56,12 +56,33 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         /// The endpoint is not available to development-mode apps since February 2026; the
         /// message names the replacement, if there is one. Raised before sending.
         public static let unavailableInDevelopmentMode = Code(rawValue: "unavailable_in_development_mode")
+        /// A player command found no active device (`NO_ACTIVE_DEVICE`): open Spotify on one,
+        /// or name a device from ``SpotifyClient/availableDevices()``.
+        public static let noActiveDevice = Code(rawValue: "no_active_device")
+        /// The player needs Spotify Premium (`PREMIUM_REQUIRED`).
+        public static let premiumRequired = Code(rawValue: "premium_required")
+        /// The player refused the command for another of Spotify's reasons (`NO_NEXT_TRACK`,
+        /// `VOLUME_CONTROL_DISALLOW`, …), which ``SpotifyAPIError/reason`` carries.
+        public static let playerCommandFailed = Code(rawValue: "player_command_failed")
+
+        /// The code for a player `reason` Spotify sent, if it is one.
+        static func player(reason: String?) -> Code? {
+            switch reason {
+            case "NO_ACTIVE_DEVICE": .noActiveDevice
+            case "PREMIUM_REQUIRED": .premiumRequired
+            case .some(let reason)
+            where reason.hasPrefix("NO_") || reason.hasPrefix("NOT_") || reason.hasPrefix("ALREADY_")
+                || reason.hasSuffix("_DISALLOW") || ["ENDLESS_CONTEXT", "DEVICE_NOT_CONTROLLABLE"].contains(reason):
+                .playerCommandFailed
+            default: nil
+            }
+        }
 
         /// Every code this version of the library produces.
         public static let known: [Code] = [
             .invalidRequest, .invalidGrant, .reauthorizationRequired, .invalidClient, .unauthorized, .insufficientScope,
             .forbidden, .notFound, .rateLimited, .server, .timeout, .transport, .decoding, .unexpectedStatus,
-            .stateMismatch, .accessDenied, .unavailableInDevelopmentMode,
+            .stateMismatch, .accessDenied, .unavailableInDevelopmentMode, .noActiveDevice, .premiumRequired, .playerCommandFailed,
         ]
     }
 
@@ -151,6 +172,9 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
         case .stateMismatch: "Start the sign-in again from the beginning, in the same browser."
         case .accessDenied: "The user did not allow access; they can try signing in again."
         case .unavailableInDevelopmentMode: "Use the replacement named, or ask Spotify for extended quota."
+        case .noActiveDevice: "Start Spotify on a device, or transfer playback to one of the available devices."
+        case .premiumRequired: "Controlling the player needs a Spotify Premium account."
+        case .playerCommandFailed: "The player cannot do that now; see the reason."
         default: "Spotify answered in an unexpected way."
         }
     }
