@@ -25,6 +25,7 @@ struct WebAPIController: Sendable {
         addFollowRoutes(to: router)
         addPlaylistEditingRoutes(to: router)
         addPlayerRoutes(to: router)
+        addBrowseRoutes(to: router)
     }
 
     // MARK: Authentication

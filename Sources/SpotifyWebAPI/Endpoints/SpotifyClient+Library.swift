@@ -126,8 +126,4 @@ extension SpotifyClient where Authorization: UserAuthorization {
             method: method, path: method == .get ? "me/library/contains" : "me/library",
             query: [("uris", uris.map(\.description).joined(separator: ","))], requiredScopes: scopes, endpointName: endpointName)
     }
-
-    static func chunks<Element>(_ elements: [Element], of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: elements.count, by: size).map { elements[$0..<min($0 + size, elements.count)] }
-    }
 }

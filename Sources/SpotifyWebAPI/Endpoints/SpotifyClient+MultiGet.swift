@@ -21,4 +21,9 @@ extension SpotifyClient {
         }
         return items
     }
+
+    /// Slices of at most `size`, in order: how a list goes out under a per-request maximum.
+    static func chunks<Element>(_ elements: [Element], of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: elements.count, by: size).map { elements[$0..<min($0 + size, elements.count)] }
+    }
 }

@@ -1,0 +1,106 @@
+/// A browse category, such as a genre or a mood.
+public struct Category: Codable, Sendable, Hashable {
+    /// The category ID, such as `dinner`.
+    public var id: String
+    /// The name shown.
+    public var name: String
+    /// Icons, widest first.
+    public var icons: [SpotifyImage]
+    /// The API link.
+    public var href: String?
+}
+
+/// Playlists Spotify features, with the headline it gives them.
+public struct FeaturedPlaylists: Codable, Sendable {
+    /// The headline, such as "Popular Playlists".
+    public var message: String?
+    /// The playlists (editorial ones are gone for most apps since November 2024).
+    public var playlists: Page<Playlist>
+}
+
+/// A track's audio features.
+public struct AudioFeatures: Codable, Sendable, Hashable {
+    /// The track's ID.
+    public var id: TrackID
+    /// 0…1, how acoustic.
+    public var acousticness: Double?
+    /// 0…1, how suitable for dancing.
+    public var danceability: Double?
+    /// 0…1, how intense.
+    public var energy: Double?
+    /// 0…1, how likely there are no vocals.
+    public var instrumentalness: Double?
+    /// The key, 0 = C … 11 = B, −1 when unknown.
+    public var key: Int?
+    /// 0…1, how likely it was played live.
+    public var liveness: Double?
+    /// Average loudness in dB, usually −60…0.
+    public var loudness: Double?
+    /// 1 major, 0 minor.
+    public var mode: Int?
+    /// 0…1, how much of it is speech.
+    public var speechiness: Double?
+    /// Beats per minute.
+    public var tempo: Double?
+    /// Beats per bar, 3…7.
+    public var timeSignature: Int?
+    /// 0…1, how positive it sounds.
+    public var valence: Double?
+    /// Length in milliseconds.
+    public var durationMs: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, acousticness, danceability, energy, instrumentalness, key, liveness, loudness, mode, speechiness, tempo, valence
+        case timeSignature = "time_signature"
+        case durationMs = "duration_ms"
+    }
+}
+
+/// A track's structure: bars, beats, sections, segments and tatums.
+public struct AudioAnalysis: Codable, Sendable, Hashable {
+    /// A stretch of the track, in seconds.
+    public struct Interval: Codable, Sendable, Hashable {
+        public var start: Double
+        public var duration: Double
+        public var confidence: Double?
+    }
+
+    /// A section: a stretch with its own tempo, key and loudness.
+    public struct Section: Codable, Sendable, Hashable {
+        public var start: Double
+        public var duration: Double
+        public var loudness: Double?
+        public var tempo: Double?
+        public var key: Int?
+        public var mode: Double?
+        public var timeSignature: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case start, duration, loudness, tempo, key, mode
+            case timeSignature = "time_signature"
+        }
+    }
+
+    public var bars: [Interval]
+    public var beats: [Interval]
+    public var sections: [Section]
+    public var tatums: [Interval]
+}
+
+/// Tracks recommended from seeds, and how each seed fared.
+public struct Recommendations: Codable, Sendable, Hashable {
+    /// One seed and the pool sizes it gave.
+    public struct Seed: Codable, Sendable, Hashable {
+        /// The seed's ID, or the genre's name.
+        public var id: String
+        /// `ARTIST`, `TRACK` or `GENRE`.
+        public var type: String
+        /// How many tracks the seed offered before filtering.
+        public var initialPoolSize: Int?
+        /// After the tunable filters.
+        public var afterFilteringSize: Int?
+    }
+
+    public var seeds: [Seed]
+    public var tracks: [Track]
+}
