@@ -133,14 +133,18 @@ public final class SpotifyEmulator: Sendable {
 
     /// Registers an app; a missing id or secret is generated.
     @discardableResult
+    /// - Parameter allowedUsers: Who a development-mode app lets in, at most
+    ///   ``EmulatorClient/allowListLimit`` (more are cut off, as the dashboard refuses them);
+    ///   `nil` for every seeded user.
     public func registerClient(
-        clientID: String? = nil, clientSecret: String? = nil, name: String = "Encore", redirectURIs: [String]
+        clientID: String? = nil, clientSecret: String? = nil, name: String = "Encore", redirectURIs: [String], allowedUsers: [String]? = nil
     ) -> EmulatorClient {
         let client = EmulatorClient(
             clientID: clientID ?? Self.randomHex(),
             clientSecret: clientSecret ?? Self.randomHex(),
             name: name,
-            redirectURIs: redirectURIs
+            redirectURIs: redirectURIs,
+            allowedUsers: allowedUsers.map { Array($0.prefix(EmulatorClient.allowListLimit)) }
         )
         state.register(client)
         return client

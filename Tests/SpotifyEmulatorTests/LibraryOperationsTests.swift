@@ -153,3 +153,41 @@ struct LibraryOperationsTests {
         }
     }
 }
+
+@Suite("Development-mode allowlist", .timeLimit(.minutes(3)))
+struct AllowListTests {
+    @Test("a development-mode app answers only its allow-listed users (403 in plain text, as Spotify); extended mode answers everyone")
+    func allowList() async throws {
+        try await Harness.run { h in
+            let narrow = h.emulator.registerClient(
+                clientID: "narrow", clientSecret: "narrow-secret", redirectURIs: [Harness.redirect], allowedUsers: ["maya", "a", "b", "c", "d", "e"])
+            #expect(narrow.allowedUsers == ["maya", "a", "b", "c", "d"])  // at most five, as on the dashboard
+            func token(as user: String) async throws -> String {
+                _ = h.emulator.setAutoApprove(user: user)
+                let authorize = try await http(
+                    "GET",
+                    "\(h.origin)/authorize?"
+                        + form([("client_id", "narrow"), ("response_type", "code"), ("redirect_uri", Harness.redirect), ("scope", "")]))
+                let answer = try await http(
+                    "POST", "\(h.origin)/api/token",
+                    headers: [("Content-Type", "application/x-www-form-urlencoded"), basic("narrow", "narrow-secret")],
+                    body: form([
+                        ("grant_type", "authorization_code"), ("code", authorize.redirectQuery["code"] ?? ""), ("redirect_uri", Harness.redirect),
+                    ]))
+                return try #require(answer.json["access_token"] as? String)
+            }
+            h.emulator.setDevMode(true)
+            let jonas = try await token(as: "jonas")
+            let refused = try await h.get("/me", token: jonas)
+            #expect(refused.status == 403 && refused.body == "User not registered in the Developer Dashboard")
+            #expect(refused.headers["content-type"]?.hasPrefix("text/plain") == true)
+            #expect(try await h.get("/me", token: try await token(as: "maya")).status == 200)
+            h.emulator.setDevMode(false)
+            #expect(try await h.get("/me", token: jonas).status == 200)
+            let tooMany = try await http(
+                "POST", h.origin + "/_emulator/clients", headers: [("Content-Type", "application/json")],
+                body: #"{"redirect_uris":["http://127.0.0.1:9000/callback"],"allowed_users":["1","2","3","4","5","6"]}"#)
+            #expect(tooMany.status == 400)
+        }
+    }
+}

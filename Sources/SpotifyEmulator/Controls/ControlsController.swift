@@ -12,8 +12,12 @@ struct ControlsController: Sendable {
         group.get("users") { _, _ in try json(emulator.users) }
         group.post("clients") { request, context in
             let body = try await decode(ClientRegistration.self, request)
+            guard (body.allowedUsers?.count ?? 0) <= EmulatorClient.allowListLimit else {
+                throw HTTPError(.badRequest, message: "a development-mode app allows at most \(EmulatorClient.allowListLimit) users")
+            }
             let client = emulator.registerClient(
-                clientID: body.clientID, clientSecret: body.clientSecret, name: body.name ?? "Encore", redirectURIs: body.redirectURIs
+                clientID: body.clientID, clientSecret: body.clientSecret, name: body.name ?? "Encore", redirectURIs: body.redirectURIs,
+                allowedUsers: body.allowedUsers
             )
             return try json(client, status: .created)
         }
@@ -63,12 +67,14 @@ struct ControlsController: Sendable {
         var clientSecret: String?
         var name: String?
         var redirectURIs: [String]
+        var allowedUsers: [String]?
 
         enum CodingKeys: String, CodingKey {
             case name
             case clientID = "client_id"
             case clientSecret = "client_secret"
             case redirectURIs = "redirect_uris"
+            case allowedUsers = "allowed_users"
         }
     }
 

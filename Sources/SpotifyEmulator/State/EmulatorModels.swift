@@ -10,13 +10,20 @@ public struct EmulatorClient: Sendable, Hashable, Codable {
     public var name: String
     /// The registered redirect URIs. A loopback URI registered without a port accepts any port.
     public var redirectURIs: [String]
+    /// The users a development-mode app lets in (Spotify's dashboard allows 5); `nil` lets in
+    /// every seeded user, who are 5.
+    public var allowedUsers: [String]?
+
+    /// The most users a development-mode app may allow, as on Spotify's dashboard.
+    public static let allowListLimit = 5
 
     /// Creates a client.
-    public init(clientID: String, clientSecret: String, name: String = "Encore", redirectURIs: [String]) {
+    public init(clientID: String, clientSecret: String, name: String = "Encore", redirectURIs: [String], allowedUsers: [String]? = nil) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.name = name
         self.redirectURIs = redirectURIs
+        self.allowedUsers = allowedUsers
     }
 
     enum CodingKeys: String, CodingKey {
@@ -24,6 +31,7 @@ public struct EmulatorClient: Sendable, Hashable, Codable {
         case clientSecret = "client_secret"
         case name
         case redirectURIs = "redirect_uris"
+        case allowedUsers = "allowed_users"
     }
 }
 

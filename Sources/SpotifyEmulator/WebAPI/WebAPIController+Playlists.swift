@@ -66,13 +66,17 @@ extension WebAPIController {
             position = query["position"].flatMap(Int.init)
         } else {
             let body = try await request.body.collect(upTo: 256 * 1024)
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],
-                let list = object["uris"] as? [String]
-            else {
+            let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: body))
+            if let list = parsed as? [String] {
+                // A bare array of URIs is accepted too: spotipy sends that, and Spotify takes it.
+                uris = list
+                position = query["position"].flatMap(Int.init)
+            } else if let object = parsed as? [String: Any], let list = object["uris"] as? [String] {
+                uris = list
+                position = object["position"] as? Int
+            } else {
                 return SpotifyResponses.webAPIError(.badRequest, "Missing uris")
             }
-            uris = list
-            position = object["position"] as? Int
         }
         guard !uris.isEmpty else { return SpotifyResponses.webAPIError(.badRequest, "Missing uris") }
         guard uris.count <= 100 else {

@@ -49,6 +49,14 @@ struct WebAPIController: Sendable {
                 // An app-only (client credentials) token has no user to act for.
                 return .failure(ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")))
             }
+            // A development-mode app answers only the users on its dashboard's allowlist, in plain text.
+            if state.settings.devMode, let allowed = state.client(record.clientID)?.allowedUsers, !allowed.contains(user.id) {
+                return .failure(
+                    ErrorResponse(
+                        Response(
+                            status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: .init(string: "User not registered in the Developer Dashboard")))))
+            }
             guard scopes.allSatisfy(record.scopes.contains) else {
                 return .failure(ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")))
             }
