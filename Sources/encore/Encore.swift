@@ -29,7 +29,9 @@ struct Encore: AsyncParsableCommand {
         abstract: "Your Spotify listening — in a browser or a terminal.",
         subcommands: [
             Serve.self, EmulatorCommand.self, LoginCommand.self, LogoutCommand.self, StatusCommand.self, MeCommand.self, TopCommand.self,
-            RecentCommand.self, SavedCommand.self, PlaylistCommand.self,
+            RecentCommand.self, SavedCommand.self, PlaylistCommand.self, SearchCommand.self, CatalogCommands.Album.self, CatalogCommands.Artist.self,
+            CatalogCommands.Show.self, CatalogCommands.Episode.self, CatalogCommands.Audiobook.self, PlaylistsCommand.self, LibraryCommand.self,
+            PlayerCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -38,10 +38,10 @@ struct TerminalCommandTests {
         }
 
         /// `encore login`, finished by the listener or by pasting the address.
-        func login(paste: Bool) async throws -> (status: Int32?, output: String) {
+        func login(paste: Bool, extra: [String] = []) async throws -> (status: Int32?, output: String) {
             let port = try freeLoopbackPort()
             let login = try EncoreProcess.start(
-                ["login", "--no-browser", "--port", String(port)], in: directory, environment: environment, stdin: true)
+                ["login", "--no-browser", "--port", String(port)] + extra, in: directory, environment: environment, stdin: true)
             defer { login.terminate() }
             guard let line = await login.waitForLine(containing: "/authorize?"),
                 let start = line.range(of: "http")

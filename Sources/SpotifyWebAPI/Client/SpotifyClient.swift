@@ -163,6 +163,10 @@ public struct SpotifyClient<Authorization: SpotifyAuthorization>: Sendable {
         guard lacking else { return error }
         var diagnosed = error
         diagnosed.code = .insufficientScope
+        let missing = request.requiredScopes.subtracting(granted).map(\.rawValue).sorted()
+        let either = request.alternativeScopes.isDisjoint(with: granted) ? request.alternativeScopes.map(\.rawValue).sorted() : []
+        diagnosed.missingScopes = (missing + either).map(Scope.init(rawValue:))
+        diagnosed.message = "the sign-in lacks " + (missing + (either.isEmpty ? [] : [either.joined(separator: " or ")])).joined(separator: " and ")
         return diagnosed
     }
 

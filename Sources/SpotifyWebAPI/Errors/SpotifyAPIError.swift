@@ -111,6 +111,9 @@ public struct SpotifyAPIError: Error, Sendable, Equatable, CustomStringConvertib
     /// The request parameter at fault, for an ``Code/invalidRequest`` raised before sending
     /// (`limit`, `offset`, …), so a server can answer its own client with a 400 that names it.
     public var parameter: String?
+    /// For ``Code/insufficientScope``: the scopes the request needed that the grant lacks (one of
+    /// them, when the endpoint takes either), so a caller can ask for exactly those.
+    public var missingScopes: [Scope] = []
 
     /// Creates an error.
     public init(

@@ -19,6 +19,9 @@ struct CLIFailure: Error {
         switch error {
         case let failure as CLIFailure:
             return failure
+        case let error as SpotifyAPIError where error.service == .local && error.code == .invalidRequest:
+            // Refused before anything was sent: the input was wrong.
+            return CLIFailure(cause: error.message ?? "invalid input", hint: "check the arguments; see --help", code: 1)
         case let error as SpotifyAPIError where error.requiresSignIn:
             return .signInNeeded("your sign-in has expired")
         case let error as SpotifyAPIError:
@@ -26,6 +29,10 @@ struct CLIFailure: Error {
             case .transport, .timeout:
                 return CLIFailure(
                     cause: "could not reach Spotify (\(error.shortDescription))", hint: "check your network connection and try again", code: 4)
+            case .insufficientScope where !error.missingScopes.isEmpty:
+                let flags = error.missingScopes.map { "--scope \($0.rawValue)" }.joined(separator: " ")
+                return CLIFailure(
+                    cause: "Spotify refused: \(error.message ?? "a scope is missing")", hint: "sign in again with it: encore login \(flags)", code: 2)
             case .rateLimited:
                 let wait = error.retryAfter.map { " in \($0.secondsRoundedUp) s" } ?? " later"
                 return CLIFailure(cause: "Spotify is limiting requests", hint: "try again\(wait)", code: 3)

@@ -20,6 +20,7 @@ struct LoginCommand: AsyncParsableCommand {
             Examples:
               encore login
               encore login --no-browser --port 8888
+              encore login --scope user-modify-playback-state --scope user-read-playback-state
               encore login --accounts-url http://127.0.0.1:9100 --api-url http://127.0.0.1:9100/v1 --client-id demo
             """
     )
@@ -31,6 +32,9 @@ struct LoginCommand: AsyncParsableCommand {
 
     @Option(help: "The loopback port to listen on (and to put in the redirect URI).")
     var port: Int?
+
+    @Option(name: .customLong("scope"), parsing: .singleValue, help: "Ask for this scope too; repeatable (a command that lacks one names it).")
+    var extraScopes: [String] = []
 
     func validate() throws {
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535") }
@@ -45,7 +49,9 @@ struct LoginCommand: AsyncParsableCommand {
                     hint: "pass --port or set SPOTIFY_REDIRECT_URI", code: 1)
             }
             let flow = try AuthorizationCodeFlow(configuration: configuration, clientAuthentication: .pkceOnly)
-            let pending = flow.startAuthorization(scopes: Self.scopes(configured: configuration.scopes))
+            let pending = flow.startAuthorization(
+                scopes: Self.scopes(
+                    configured: configuration.scopes, extra: extraScopes.flatMap { $0.split(separator: " ").map { Scope(rawValue: String($0)) } }))
             let message = """
                 Sign in to Spotify at:
 
@@ -73,10 +79,10 @@ struct LoginCommand: AsyncParsableCommand {
 
     /// The terminal commands also read recent plays and saved tracks, so their scopes are asked
     /// for too unless SPOTIFY_SCOPES says otherwise.
-    static func scopes(configured: [Scope]) -> [Scope] {
+    static func scopes(configured: [Scope], extra: [Scope] = []) -> [Scope] {
         if ProcessInfo.processInfo.environment["SPOTIFY_SCOPES"] != nil { return configured }
         var scopes = configured
-        for extra in [Scope.userReadRecentlyPlayed, .userLibraryRead] where !scopes.contains(extra) { scopes.append(extra) }
+        for extra in [Scope.userReadRecentlyPlayed, .userLibraryRead] + extra where !scopes.contains(extra) { scopes.append(extra) }
         return scopes
     }
 
