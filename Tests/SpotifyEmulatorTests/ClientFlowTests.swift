@@ -96,6 +96,9 @@ struct ClientFlowTests {
             let before = try #require(recent.items.last?.playedAt)
             let older = try await spotify.recentlyPlayed(limit: 10, cursor: .before(before))
             #expect(older.items.allSatisfy { $0.playedAt < before })
+            let all = try await spotify.allRecentlyPlayed().collect()
+            #expect(all.count == 50)
+            #expect(zip(all, all.dropFirst()).allSatisfy { $0.playedAt > $1.playedAt })
         }
     }
 

@@ -33,4 +33,16 @@ extension SpotifyClient where Authorization: UserAuthorization {
                 endpointName: "GET /me/player/recently-played"
             ))
     }
+
+    /// Every recent play Spotify keeps (the last 50), newest first, following the `before` cursor.
+    public func allRecentlyPlayed() -> CursorPagedItems<PlayHistory> {
+        let client = self
+        return CursorPagedItems(
+            firstPage: { try await client.recentlyPlayed(limit: 50) },
+            pageAtURL: { url in
+                try await client.send(
+                    SpotifyRequest(url: url, requiredScopes: [.userReadRecentlyPlayed], endpointName: "GET /me/player/recently-played"))
+            }
+        )
+    }
 }
