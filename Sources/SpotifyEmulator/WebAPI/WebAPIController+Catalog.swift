@@ -80,9 +80,7 @@ extension WebAPIController {
     @Sendable func albumTracks(request: Request, context: BasicRequestContext) async throws -> Response {
         _ = try authenticate(request).get()
         let index = try lookUp(context.parameters.get("id"), in: catalog.albumIndexByID)
-        let query = Self.query(request)
-        let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        let (limit, offset) = try Self.limitAndOffset(request)
         return Self.conditional(albumTracksPage(index, limit: limit, offset: offset), request: request)
     }
 

@@ -73,9 +73,7 @@ extension WebAPIController {
     @Sendable func newReleases(request: Request, context: BasicRequestContext) async throws -> Response {
         _ = try authenticate(request).get()
         try refuseInDevelopmentMode()
-        let query = Self.query(request)
-        let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        let (limit, offset) = try Self.limitAndOffset(request)
         let newest = catalog.albums.indices.sorted { catalog.albums[$0].releaseDate > catalog.albums[$1].releaseDate }.prefix(100)
         let origin = self.origin.value
         let page = Self.offsetPage(Array(newest), base: "\(origin)/v1/browse/new-releases", limit: limit, offset: offset) {

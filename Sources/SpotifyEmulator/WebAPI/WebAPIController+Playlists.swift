@@ -42,9 +42,7 @@ extension WebAPIController {
         guard playlist.ownerID == user.id || playlist.collaborative else {
             return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
         }
-        let query = Self.query(request)
-        let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        let (limit, offset) = try Self.limitAndOffset(request)
         return Self.conditional(itemsPage(playlist, limit: limit, offset: offset), request: request)
     }
 

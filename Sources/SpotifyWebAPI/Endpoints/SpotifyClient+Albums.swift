@@ -6,7 +6,7 @@ extension SpotifyClient {
     public func album(id: AlbumID, market: String? = nil) async throws -> Album {
         try await send(
             SpotifyRequest(
-                path: "albums/\(Self.segment(id.rawValue))", query: market.map { [("market", $0)] } ?? [], endpointName: "GET /albums/{id}"))
+                path: "albums/\(Self.segment(id.rawValue))", query: Self.market(market), endpointName: "GET /albums/{id}"))
     }
 
     /// Several albums: `GET /albums?ids=…`, 20 per request, in order; unknown IDs are left out.

@@ -58,7 +58,7 @@ extension SpotifyClient {
     public func artistTopTracks(id: ArtistID, market: String? = nil) async throws -> [Track] {
         let answer: ManyItems<Track> = try await send(
             SpotifyRequest(
-                path: "artists/\(Self.segment(id.rawValue))/top-tracks", query: market.map { [("market", $0)] } ?? [],
+                path: "artists/\(Self.segment(id.rawValue))/top-tracks", query: Self.market(market),
                 endpointName: "GET /artists/{id}/top-tracks", developmentMode: .removed(replacement: nil)
             ))
         return answer.items

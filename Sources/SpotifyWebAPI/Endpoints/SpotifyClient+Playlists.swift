@@ -89,7 +89,7 @@ extension SpotifyClient {
         try await send(
             SpotifyRequest(
                 path: "playlists/\(Self.segment(id.rawValue))",
-                query: market.map { [("market", $0)] } ?? [],
+                query: Self.market(market),
                 endpointName: "GET /playlists/{playlist_id}"
             ))
     }

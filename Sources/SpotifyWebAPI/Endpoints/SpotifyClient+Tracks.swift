@@ -5,7 +5,7 @@ extension SpotifyClient {
     public func track(id: TrackID, market: String? = nil) async throws -> Track {
         try await send(
             SpotifyRequest(
-                path: "tracks/\(Self.segment(id.rawValue))", query: market.map { [("market", $0)] } ?? [], endpointName: "GET /tracks/{id}"))
+                path: "tracks/\(Self.segment(id.rawValue))", query: Self.market(market), endpointName: "GET /tracks/{id}"))
     }
 
     /// Several tracks: `GET /tracks?ids=…`, 50 per request, in order; unknown IDs are left out.
