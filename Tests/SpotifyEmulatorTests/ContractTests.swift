@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SpotifyEmulator
@@ -210,7 +211,7 @@ struct ContractTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("encore-contract-\(UUID().uuidString).jsonl")
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try run(
+        let (status, output) = try await run(
             try #require(Self.python),
             [
                 Self.root.appendingPathComponent("scripts/contract/validate.py").path,
@@ -229,7 +230,7 @@ struct ContractTests {
         ]
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try run(
+        let (status, output) = try await run(
             try #require(Self.python),
             [
                 Self.root.appendingPathComponent("scripts/contract/validate.py").path,
@@ -241,16 +242,41 @@ struct ContractTests {
         #expect(output.contains("2 answers checked against the definition, 2 failed"))
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    /// Runs the validator without holding a thread: a blocking wait here would take one of the
+    /// cooperative pool's threads (two on a 2-core machine) for the seconds Python needs to load
+    /// the definition, stalling every other test's tasks (and their deadlines) meanwhile.
+    private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let pipe = Pipe()
+        // Other tests spawn processes at the same time; a child that inherited this pipe would
+        // keep it open after the validator ends.
+        _ = fcntl(pipe.fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let output = Mutex(Data())
+        let drained = AsyncStream<Void>.makeStream()
+        pipe.fileHandleForReading.readabilityHandler = { file in
+            let data = file.availableData
+            if data.isEmpty {
+                file.readabilityHandler = nil
+                drained.continuation.finish()
+            } else {
+                output.withLock { $0.append(data) }
+            }
+        }
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                pipe.fileHandleForReading.readabilityHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        // The output's end arrives after the exit; waiting for it keeps the last lines.
+        for await _ in drained.stream {}
+        return (status, String(decoding: output.withLock { $0 }, as: UTF8.self))
     }
 }
