@@ -141,3 +141,116 @@ struct ModelDecodingTests {
         #expect((response.refreshToken != nil) == hasRefreshToken)
     }
 }
+
+/// Real answers captured by spotify-web-api-java for its own tests (see Fixtures/README.md):
+/// older than the 2026 shapes, so they also prove the models take what Spotify used to send.
+@Suite("Decoding captured answers of every object kind")
+struct CapturedAnswerTests {
+    let decoder = SpotifyJSON.makeDecoder()
+
+    @Test("an album with its first page of tracks; a missing total_tracks falls back to the page's total")
+    func album() throws {
+        let album = try decoder.decode(Album.self, from: Fixture.data("album.full"))
+        #expect(album.id == AlbumID(trusted: "0sNOF9WDwhWunNAHPD3Baj"))
+        #expect(album.name == "She's So Unusual")
+        #expect(album.releaseDatePrecision == "year")
+        #expect(album.totalTracks == 13)
+        #expect(album.tracks.items.first?.name == "Money Changes Everything")
+        #expect(album.copyrights?.first?.type == "P")
+        #expect(album.externalIDs?["upc"] == "5099749994324")
+    }
+
+    @Test("a show with its episodes, an episode with its show")
+    func showAndEpisode() throws {
+        let show = try decoder.decode(Show.self, from: Fixture.data("show.full"))
+        #expect(show.name == "Acht Milliarden – Der Auslands-Podcast")
+        #expect(show.publisher == "DER SPIEGEL")
+        #expect(show.episodes.total == 1)
+        let episode = try decoder.decode(Episode.self, from: Fixture.data("episode.full"))
+        #expect(episode.durationMs == 8_052_140)
+        #expect(episode.show.name == "The Giant Beastcast")
+        #expect(episode.resumePoint?.resumePositionMs == 3_576_000)
+        #expect(episode.releaseDate == "2015-05-22")
+    }
+
+    @Test("an audiobook with authors, narrators and chapters; a chapter with its audiobook")
+    func audiobookAndChapter() throws {
+        let book = try decoder.decode(Audiobook.self, from: Fixture.data("audiobook.full"))
+        #expect(book.name == "Moby-Dick")
+        #expect(book.authors?.map(\.name) == ["Herman Melville"])
+        #expect(book.narrators?.map(\.name) == ["Frank Muller"])
+        #expect(book.totalChapters == 135)
+        #expect(book.chapters.total == 135)
+        let chapter = try decoder.decode(Chapter.self, from: Fixture.data("chapter.full"))
+        #expect(chapter.chapterNumber == 1)
+        #expect(chapter.audiobook.name == "Moby-Dick")
+        #expect(chapter.resumePoint?.fullyPlayed == false)
+    }
+
+    @Test("playback state and currently playing, with a track and with an episode")
+    func player() throws {
+        let track = try decoder.decode(PlaybackState.self, from: Fixture.data("playback-state.track"))
+        #expect(track.device.name == "My fridge")
+        #expect(track.device.volumePercent == 100)
+        #expect(track.repeatState == "off")
+        #expect(track.playing.progressMs == 69_937)
+        guard case .track(let playing) = track.playing.item else {
+            Issue.record("expected a track, got \(String(describing: track.playing.item))")
+            return
+        }
+        #expect(playing.name == "Dancing Queen")
+
+        let episode = try decoder.decode(PlaybackState.self, from: Fixture.data("playback-state.episode"))
+        guard case .episode(let show) = episode.playing.item else {
+            Issue.record("expected an episode, got \(String(describing: episode.playing.item))")
+            return
+        }
+        #expect(show.name.hasPrefix("The Giant Beastcast"))
+        #expect(episode.playing.context?.type == "show")
+
+        let paused = try decoder.decode(CurrentlyPlaying.self, from: Fixture.data("currently-playing.track"))
+        #expect(paused.isPlaying == false)
+        #expect(paused.item?.uri.hasPrefix("spotify:track:") == true)
+        let listening = try decoder.decode(CurrentlyPlaying.self, from: Fixture.data("currently-playing.episode"))
+        #expect(listening.currentlyPlayingType == "episode")
+        #expect(listening.item?.uri.hasPrefix("spotify:episode:") == true)
+    }
+
+    @Test("the queue mixes tracks and episodes; devices")
+    func queueAndDevices() throws {
+        let queue = try decoder.decode(Queue.self, from: Fixture.data("queue"))
+        #expect(queue.queue.count == 20)
+        #expect(queue.currentlyPlaying?.uri.hasPrefix("spotify:track:") == true)
+        #expect(queue.queue.first?.uri.hasPrefix("spotify:episode:") == true)
+        #expect(queue.queue.dropFirst().first?.uri.hasPrefix("spotify:track:") == true)
+        let devices = try decoder.decode([String: [Device]].self, from: Fixture.data("devices"))["devices"] ?? []
+        #expect(devices.map(\.name) == ["My fridge", "My Smartphone"])
+        #expect(devices.map(\.supportsVolume) == [true, false])
+    }
+
+    @Test("audio features and a whole audio analysis: meta, track, segments")
+    func audio() throws {
+        let features = try decoder.decode(AudioFeatures.self, from: Fixture.data("audio-features"))
+        #expect(features.tempo == 98.002)
+        #expect(features.timeSignature == 4)
+        let analysis = try decoder.decode(AudioAnalysis.self, from: Fixture.data("audio-analysis"))
+        #expect(analysis.meta?.analyzerVersion == "4.0.0")
+        #expect(analysis.meta?.statusCode == 0)
+        #expect(analysis.track?.numSamples != nil)
+        #expect(analysis.track?.tempo != nil)
+        #expect(analysis.segments.count == 1)
+        #expect(analysis.segments.first?.pitches.count == 12)
+        #expect(analysis.segments.first?.timbre.count == 12)
+        #expect(analysis.segments.first?.loudnessMax == -18.121)
+        #expect(analysis.sections.first?.timeSignature == 4)
+    }
+
+    @Test("new releases and categories")
+    func browse() throws {
+        let releases = try decoder.decode([String: Page<SimplifiedAlbum>].self, from: Fixture.data("new-releases"))["albums"]
+        #expect(releases?.total == 500)
+        #expect(releases?.items.first?.name == "Runnin'")
+        let categories = try decoder.decode([String: Page<Category>].self, from: Fixture.data("categories"))["categories"]
+        #expect(categories?.items.map(\.name) == ["Top Lists", "Mood", "Party", "Pop", "Workout"])
+    }
+}

@@ -119,10 +119,22 @@ extension WebAPIController {
                 ("time_signature", 4), ("time_signature_confidence", 1),
             ])
         }
+        // A segment every two seconds, its pitch and timbre varying with the track and the time,
+        // so that two tracks' analyses differ.
+        let segments: [JSONValue] = stride(from: 0, to: seconds, by: 2).enumerated().map { step, start in
+            let wave = { (k: Int) in (sin(Double(index * 7 + step * 3 + k)) + 1) / 2 }
+            return .object([
+                ("start", .double(start)), ("duration", .double(min(2, seconds - start))), ("confidence", .double(0.6)),
+                ("loudness_start", .double(-20 + 4 * wave(1))), ("loudness_max", .double(-8 + 2 * wave(2))),
+                ("loudness_max_time", .double(0.08)), ("loudness_end", 0),
+                ("pitches", .array((0..<12).map { .double(((wave($0) * 1000).rounded()) / 1000) })),
+                ("timbre", .array((0..<12).map { .double(((wave($0 + 12) * 200 - 100) * 1000).rounded() / 1000) })),
+            ])
+        }
         let body = JSONValue.object([
             ("meta", .object([("analyzer_version", "4.0.0"), ("platform", "Linux"), ("status_code", 0), ("timestamp", .int(1_795_000_000))])),
             ("track", .object([("duration", .double(seconds)), ("tempo", .double(120)), ("time_signature", 4), ("key", 0), ("mode", 1)])),
-            ("bars", intervals(beat * 4)), ("beats", intervals(beat)), ("sections", .array(sections)), ("segments", []),
+            ("bars", intervals(beat * 4)), ("beats", intervals(beat)), ("sections", .array(sections)), ("segments", .array(segments)),
             ("tatums", intervals(beat / 2)),
         ])
         return SpotifyResponses.json(body.serialized)

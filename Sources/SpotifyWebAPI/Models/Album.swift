@@ -50,6 +50,30 @@ public struct Album: Codable, Sendable {
         case externalURLs = "external_urls"
         case availableMarkets = "available_markets"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(AlbumID.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        uri = try container.decode(String.self, forKey: .uri)
+        albumType = try container.decode(String.self, forKey: .albumType)
+        releaseDate = try container.decode(String.self, forKey: .releaseDate)
+        releaseDatePrecision = try container.decode(String.self, forKey: .releaseDatePrecision)
+        artists = try container.decode([SimplifiedArtist].self, forKey: .artists)
+        tracks = try container.decode(Page<SimplifiedTrack>.self, forKey: .tracks)
+        // Answers from before 2018 (and captures of them) lack `total_tracks`; the first page's
+        // total is the same number.
+        totalTracks = try container.decodeIfPresent(Int.self, forKey: .totalTracks) ?? tracks.total
+        images = try container.decode([SpotifyImage].self, forKey: .images)
+        copyrights = try container.decodeIfPresent([Copyright].self, forKey: .copyrights)
+        externalIDs = try container.decodeIfPresent([String: String].self, forKey: .externalIDs)
+        externalURLs = try container.decodeIfPresent(ExternalURLs.self, forKey: .externalURLs)
+        href = try container.decodeIfPresent(String.self, forKey: .href)
+        genres = try container.decodeIfPresent([String].self, forKey: .genres)
+        label = try container.decodeIfPresent(String.self, forKey: .label)
+        popularity = try container.decodeIfPresent(Int.self, forKey: .popularity)
+        availableMarkets = try container.decodeIfPresent([String].self, forKey: .availableMarkets)
+    }
 }
 
 /// An album in an artist's discography (`GET /artists/{id}/albums`), with how the artist

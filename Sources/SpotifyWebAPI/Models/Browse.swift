@@ -81,9 +81,105 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
         }
     }
 
+    /// A short sound of even timbre, the analysis's finest unit.
+    public struct Segment: Codable, Sendable, Hashable {
+        public var start: Double
+        public var duration: Double
+        public var confidence: Double?
+        /// Decibels at the segment's start.
+        public var loudnessStart: Double?
+        /// The loudest point's level, in decibels, and its offset into the segment, in seconds.
+        public var loudnessMax: Double?
+        public var loudnessMaxTime: Double?
+        /// Decibels at the end; only the track's last segment says it.
+        public var loudnessEnd: Double?
+        /// The strength of each of the 12 pitch classes (C, C♯, …, B), 0…1.
+        public var pitches: [Double]
+        /// Twelve unbounded timbre coefficients, the first being loudness.
+        public var timbre: [Double]
+
+        enum CodingKeys: String, CodingKey {
+            case start, duration, confidence, pitches, timbre
+            case loudnessStart = "loudness_start"
+            case loudnessMax = "loudness_max"
+            case loudnessMaxTime = "loudness_max_time"
+            case loudnessEnd = "loudness_end"
+        }
+    }
+
+    /// How the analysis was made.
+    public struct Meta: Codable, Sendable, Hashable {
+        public var analyzerVersion: String?
+        public var platform: String?
+        public var detailedStatus: String?
+        /// 0 when the analysis succeeded.
+        public var statusCode: Int?
+        /// When the analysis ran, in Unix seconds.
+        public var timestamp: Int?
+        /// Seconds the analysis took.
+        public var analysisTime: Double?
+        public var inputProcess: String?
+
+        enum CodingKeys: String, CodingKey {
+            case platform, timestamp
+            case analyzerVersion = "analyzer_version"
+            case detailedStatus = "detailed_status"
+            case statusCode = "status_code"
+            case analysisTime = "analysis_time"
+            case inputProcess = "input_process"
+        }
+    }
+
+    /// The whole track's figures; the fingerprint strings (codestring, echoprint and the like)
+    /// are left out, as nothing public reads them.
+    public struct Summary: Codable, Sendable, Hashable {
+        public var numSamples: Int?
+        /// Seconds.
+        public var duration: Double?
+        public var sampleMD5: String?
+        public var offsetSeconds: Double?
+        public var windowSeconds: Double?
+        public var analysisSampleRate: Int?
+        public var analysisChannels: Int?
+        /// Seconds into the track where the fade-in ends and the fade-out starts.
+        public var endOfFadeIn: Double?
+        public var startOfFadeOut: Double?
+        public var loudness: Double?
+        public var tempo: Double?
+        public var tempoConfidence: Double?
+        public var timeSignature: Int?
+        public var timeSignatureConfidence: Double?
+        /// Pitch class, 0 = C … 11 = B; -1 when none was found.
+        public var key: Int?
+        public var keyConfidence: Double?
+        /// 1 major, 0 minor.
+        public var mode: Int?
+        public var modeConfidence: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case duration, loudness, tempo, key, mode
+            case numSamples = "num_samples"
+            case sampleMD5 = "sample_md5"
+            case offsetSeconds = "offset_seconds"
+            case windowSeconds = "window_seconds"
+            case analysisSampleRate = "analysis_sample_rate"
+            case analysisChannels = "analysis_channels"
+            case endOfFadeIn = "end_of_fade_in"
+            case startOfFadeOut = "start_of_fade_out"
+            case tempoConfidence = "tempo_confidence"
+            case timeSignature = "time_signature"
+            case timeSignatureConfidence = "time_signature_confidence"
+            case keyConfidence = "key_confidence"
+            case modeConfidence = "mode_confidence"
+        }
+    }
+
+    public var meta: Meta?
+    public var track: Summary?
     public var bars: [Interval]
     public var beats: [Interval]
     public var sections: [Section]
+    public var segments: [Segment]
     public var tatums: [Interval]
 }
 
