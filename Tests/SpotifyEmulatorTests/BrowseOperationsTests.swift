@@ -22,6 +22,14 @@ struct BrowseOperationsTests {
             #expect(playlists.playlists.total == 0 && playlists.message != nil)
             let featured = try await h.covering("GET /browse/featured-playlists") { try await spotify.featuredPlaylists() }
             #expect(featured.playlists.items.isEmpty)
+            // The walking twins unwrap `{"categories": …}` and `{"playlists": …}` page after page.
+            let categories = try await spotify.allCategories().collect()
+            #expect(categories.count == Names.genres.count && Set(categories.map(\.id)).count == categories.count)
+            var walked: [String] = []
+            for try await category in spotify.allCategories() { walked.append(category.id) }
+            #expect(walked == categories.map(\.id))
+            #expect(try await spotify.allCategoryPlaylists(id: first.id).collect().isEmpty)
+            #expect(try await spotify.allFeaturedPlaylists().collect().isEmpty)
             let missing = await #expect(throws: SpotifyAPIError.self) { try await spotify.category(id: "no_such_category") }
             #expect(missing?.code == .notFound)
         }

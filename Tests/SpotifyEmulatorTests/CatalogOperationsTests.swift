@@ -84,8 +84,16 @@ struct CatalogOperationsTests {
             #expect(try await h.covering("GET /tracks") { try await spotify.tracks(ids: ids) }.map(\.id) == ids)
             let releases = try await h.covering("GET /browse/new-releases") { try await spotify.newReleases(limit: 5) }
             #expect(releases.items.count == 5)
+            var everyRelease: [AlbumID?] = []
+            for try await album in spotify.allNewReleases() { everyRelease.append(album.id) }
+            #expect(everyRelease.count == releases.total && Array(everyRelease.prefix(5)) == releases.items.map(\.id))
+            #expect(try await spotify.allNewReleases().collect().map(\.id) == everyRelease)
             #expect(zip(releases.items, releases.items.dropFirst()).allSatisfy { ($0.releaseDate ?? "") >= ($1.releaseDate ?? "") })
             #expect(try await h.covering("GET /markets") { try await spotify.availableMarkets() }.contains("GB"))
+            // Last: a development-mode client puts the emulator in development mode.
+            let development = try client(h, .development)
+            let refused = await #expect(throws: SpotifyAPIError.self) { try await development.allNewReleases().collect() }
+            #expect(refused?.code == .unavailableInDevelopmentMode)
         }
     }
 

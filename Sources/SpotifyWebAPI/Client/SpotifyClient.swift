@@ -221,14 +221,25 @@ extension SpotifyClient {
         _ makeRequest: @escaping @Sendable (_ offset: Int, _ limit: Int) -> SpotifyRequest,
         limit: Int = 50
     ) -> PagedItems<Item> {
+        paged(makeRequest, limit: limit) { (page: Page<Item>) in page }
+    }
+
+    /// A walking sequence over a paged endpoint whose pages come wrapped, such as
+    /// `{"albums": {paging object}}`; every page, `next` ones included, is wrapped alike.
+    func paged<Wrapper: Decodable & Sendable, Item: Codable & Sendable>(
+        _ makeRequest: @escaping @Sendable (_ offset: Int, _ limit: Int) -> SpotifyRequest,
+        limit: Int = 50,
+        unwrapping unwrap: @escaping @Sendable (Wrapper) -> Page<Item>
+    ) -> PagedItems<Item> {
         let client = self
         return PagedItems(
-            firstPage: { try await client.send(makeRequest(0, limit)) },
+            firstPage: { unwrap(try await client.send(makeRequest(0, limit))) },
             pageAtURL: { url in
                 let first = makeRequest(0, limit)
-                return try await client.send(SpotifyRequest(url: url, requiredScopes: first.requiredScopes, endpointName: first.endpointName))
+                return unwrap(
+                    try await client.send(SpotifyRequest(url: url, requiredScopes: first.requiredScopes, endpointName: first.endpointName)))
             },
-            pageAtOffset: { offset, pageLimit in try await client.send(makeRequest(offset, pageLimit)) }
+            pageAtOffset: { offset, pageLimit in unwrap(try await client.send(makeRequest(offset, pageLimit))) }
         )
     }
 }

@@ -57,6 +57,17 @@ extension SpotifyClient {
             ))
         return answer.albums
     }
+
+    /// Every new release, walking the pages 50 at a time.
+    @available(*, deprecated, message: "Removed for development-mode apps in February 2026, with no replacement")
+    public func allNewReleases() -> PagedItems<SimplifiedAlbum> {
+        paged(
+            { offset, limit in
+                SpotifyRequest(
+                    path: "browse/new-releases", query: [("limit", String(limit)), ("offset", String(offset))],
+                    endpointName: "GET /browse/new-releases", developmentMode: .removed(replacement: nil))
+            }, unwrapping: { (answer: AlbumsPage) in answer.albums })
+    }
 }
 
 /// `{"albums": {paging object}}`, the wrapper of new releases.

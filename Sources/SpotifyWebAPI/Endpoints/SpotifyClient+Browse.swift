@@ -104,7 +104,46 @@ extension SpotifyClient {
         return answer.genres
     }
 
+    /// Every browse category, walking the pages 50 at a time.
+    @available(*, deprecated, message: "Removed for development-mode apps in February 2026, with no replacement")
+    public func allCategories(locale: String? = nil) -> PagedItems<Category> {
+        paged(
+            { [locale] offset, limit in
+                Self.removedRequest(
+                    "browse/categories", [("limit", String(limit)), ("offset", String(offset))] + (locale.map { [("locale", $0)] } ?? []),
+                    "GET /browse/categories")
+            }, unwrapping: { (answer: Categories) in answer.categories })
+    }
+
+    /// Every playlist of a category, walking the pages 50 at a time.
+    @available(*, deprecated, message: "Removed in November 2024 for new and development-mode apps, with no replacement")
+    public func allCategoryPlaylists(id: String) -> PagedItems<Playlist> {
+        paged(
+            { offset, limit in
+                Self.removedRequest(
+                    "browse/categories/\(Self.segment(id))/playlists", [("limit", String(limit)), ("offset", String(offset))],
+                    "GET /browse/categories/{category_id}/playlists")
+            }, unwrapping: { (answer: FeaturedPlaylists) in answer.playlists })
+    }
+
+    /// Every featured playlist, walking the pages 50 at a time; the headline is on
+    /// ``featuredPlaylists(limit:offset:locale:)``.
+    @available(*, deprecated, message: "Removed in November 2024 for new and development-mode apps, with no replacement")
+    public func allFeaturedPlaylists(locale: String? = nil) -> PagedItems<Playlist> {
+        paged(
+            { [locale] offset, limit in
+                Self.removedRequest(
+                    "browse/featured-playlists",
+                    [("limit", String(limit)), ("offset", String(offset))] + (locale.map { [("locale", $0)] } ?? []),
+                    "GET /browse/featured-playlists")
+            }, unwrapping: { (answer: FeaturedPlaylists) in answer.playlists })
+    }
+
     private func removed(_ path: String, _ query: [(String, String)], _ name: String) -> SpotifyRequest {
+        Self.removedRequest(path, query, name)
+    }
+
+    private static func removedRequest(_ path: String, _ query: [(String, String)], _ name: String) -> SpotifyRequest {
         SpotifyRequest(path: path, query: query, endpointName: name, developmentMode: .removed(replacement: nil))
     }
 }

@@ -11,11 +11,20 @@ extension SpotifyClient where Authorization: UserAuthorization {
     public func playlistTracks(id: PlaylistID, limit: Int = 50, offset: Int = 0) async throws -> Page<PlaylistItem> {
         try SpotifyRequest.checkLimit(limit)
         try SpotifyRequest.checkOffset(offset)
-        return try await send(
-            SpotifyRequest(
-                path: "playlists/\(Self.segment(id.rawValue))/tracks", query: [("limit", String(limit)), ("offset", String(offset))],
-                requiredScopes: [.playlistReadPrivate], endpointName: "GET /playlists/{playlist_id}/tracks",
-                developmentMode: .removed(replacement: "GET /playlists/{playlist_id}/items")))
+        return try await send(Self.playlistTracksRequest(id, limit: limit, offset: offset))
+    }
+
+    /// Every item of a playlist by the old path, walking the pages 50 at a time.
+    @available(*, deprecated, message: "Removed for development-mode apps in February 2026: use allPlaylistItems(id:)")
+    public func allPlaylistTracks(id: PlaylistID) -> PagedItems<PlaylistItem> {
+        paged { offset, limit in Self.playlistTracksRequest(id, limit: limit, offset: offset) }
+    }
+
+    private static func playlistTracksRequest(_ id: PlaylistID, limit: Int, offset: Int) -> SpotifyRequest {
+        SpotifyRequest(
+            path: "playlists/\(segment(id.rawValue))/tracks", query: [("limit", String(limit)), ("offset", String(offset))],
+            requiredScopes: [.playlistReadPrivate], endpointName: "GET /playlists/{playlist_id}/tracks",
+            developmentMode: .removed(replacement: "GET /playlists/{playlist_id}/items"))
     }
 
     /// Adds up to 100 items: `POST /playlists/{playlist_id}/tracks`.
@@ -80,10 +89,19 @@ extension SpotifyClient {
     public func userPlaylists(id: UserID, limit: Int = 20, offset: Int = 0) async throws -> Page<Playlist> {
         try SpotifyRequest.checkLimit(limit)
         try SpotifyRequest.checkOffset(offset)
-        return try await send(
-            SpotifyRequest(
-                path: "users/\(Self.segment(id.rawValue))/playlists", query: [("limit", String(limit)), ("offset", String(offset))],
-                endpointName: "GET /users/{user_id}/playlists", developmentMode: .removed(replacement: nil)))
+        return try await send(Self.userPlaylistsRequest(id, limit: limit, offset: offset))
+    }
+
+    /// Every public playlist of another user, walking the pages 50 at a time.
+    @available(*, deprecated, message: "Removed for development-mode apps in February 2026, with no replacement")
+    public func allUserPlaylists(id: UserID) -> PagedItems<Playlist> {
+        paged { offset, limit in Self.userPlaylistsRequest(id, limit: limit, offset: offset) }
+    }
+
+    private static func userPlaylistsRequest(_ id: UserID, limit: Int, offset: Int) -> SpotifyRequest {
+        SpotifyRequest(
+            path: "users/\(segment(id.rawValue))/playlists", query: [("limit", String(limit)), ("offset", String(offset))],
+            endpointName: "GET /users/{user_id}/playlists", developmentMode: .removed(replacement: nil))
     }
 }
 
