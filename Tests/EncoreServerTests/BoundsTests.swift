@@ -113,15 +113,21 @@ struct BoundsTests {
 enum RawSocket {
     /// Connects, writes `bytes`, and reads until the server closes the connection; after 25 s
     /// the client closes it, so a server that never does fails the test instead of hanging it.
+    /// `byServer` is whether the connection closed before the client gave up, as seen when it
+    /// closed, not when the reading task got round to it.
     static func sendAndReadUntilClosed(port: Int, bytes: String) async throws -> (text: String, byServer: Bool) {
         let clientGaveUp = Flag()
         let received = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.scheduleTask(in: .seconds(25)) {
+                let giveUp = channel.eventLoop.scheduleTask(in: .seconds(25)) {
                     clientGaveUp.set()
                     channel.close(promise: nil)
                 }
+                // Who hung up is settled on the channel's own loop, the moment it closes: the
+                // task reading the answer may run much later on a loaded machine (CI once saw
+                // it wake after the 25 s had passed, and blamed a server that had closed in time).
+                channel.closeFuture.whenComplete { _ in giveUp.cancel() }
                 return channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
