@@ -17,6 +17,9 @@ public struct SpotifyEmulatorConfiguration: Sendable {
     public var autoApproveUser: String?
     /// Apps registered from the start.
     public var clients: [EmulatorClient]
+    /// Let the seeded users listen as the emulator's clock runs, so recently played keeps
+    /// growing; otherwise it is a fixed history of 50 plays ending on 2026-11-19.
+    public var simulatesListening: Bool
 
     /// Creates a configuration.
     public init(
@@ -25,7 +28,8 @@ public struct SpotifyEmulatorConfiguration: Sendable {
         devMode: Bool = false,
         refreshTokenPolicy: RefreshTokenPolicy = .omit,
         autoApproveUser: String? = nil,
-        clients: [EmulatorClient] = []
+        clients: [EmulatorClient] = [],
+        simulatesListening: Bool = false
     ) {
         self.seed = seed
         self.tokenTTL = tokenTTL
@@ -33,6 +37,7 @@ public struct SpotifyEmulatorConfiguration: Sendable {
         self.refreshTokenPolicy = refreshTokenPolicy
         self.autoApproveUser = autoApproveUser
         self.clients = clients
+        self.simulatesListening = simulatesListening
     }
 }
 
@@ -63,7 +68,8 @@ public final class SpotifyEmulator: Sendable {
                 devMode: configuration.devMode,
                 refreshTokenPolicy: configuration.refreshTokenPolicy,
                 tokenTTL: configuration.tokenTTL,
-                autoApproveUser: configuration.autoApproveUser
+                autoApproveUser: configuration.autoApproveUser,
+                simulatesListening: configuration.simulatesListening
             ))
         for client in configuration.clients { state.register(client) }
     }
@@ -210,6 +216,27 @@ public final class SpotifyEmulator: Sendable {
         state.storage.withLock { $0.settings.devMode = enabled }
     }
 
+    /// Starts or stops the listening simulation (see ``SpotifyEmulatorConfiguration/simulatesListening``).
+    public func setListeningSimulation(_ enabled: Bool) {
+        state.storage.withLock { $0.settings.simulatesListening = enabled }
+    }
+
+    /// The plays the simulation gives a seeded user, ended in `interval`, oldest first, with how
+    /// long each was heard: what a recorder polling recently played should end up with (less the
+    /// plays under 30 s, which Spotify does not list), and the material for a generated export.
+    public func simulatedPlays(of userID: String, in interval: DateInterval) -> [SimulatedPlay] {
+        guard let user = catalog.users.first(where: { $0.id == userID }) else { return [] }
+        let toMs = { (date: Date) in Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+        return ListeningSimulator(catalog: catalog).plays(of: user, fromMs: toMs(interval.start), toMs: toMs(interval.end)).map {
+            let track = catalog.tracks[$0.track]
+            let album = catalog.albums[track.albumIndex]
+            return SimulatedPlay(
+                trackID: track.id, trackName: track.name, artistName: catalog.artists[track.artistIndices[0]].name, albumName: album.name,
+                durationMs: track.durationMs, msPlayed: $0.msPlayed,
+                playedAt: Date(timeIntervalSince1970: TimeInterval($0.playedAtMs) / 1000))
+        }
+    }
+
     /// Chooses whether refreshes omit or rotate the refresh token.
     public func setRefreshTokenPolicy(_ policy: RefreshTokenPolicy) {
         state.storage.withLock { $0.settings.refreshTokenPolicy = policy }
@@ -227,6 +254,7 @@ public final class SpotifyEmulator: Sendable {
             refreshTokenPolicy: settings.refreshTokenPolicy,
             tokenTTL: settings.tokenTTL,
             autoApproveUser: settings.autoApproveUser,
+            simulatesListening: settings.simulatesListening,
             users: users,
             tracks: catalog.tracks.count,
             artists: catalog.artists.count,
@@ -253,6 +281,7 @@ struct EmulatorSummary: Encodable {
     var refreshTokenPolicy: RefreshTokenPolicy
     var tokenTTL: Int
     var autoApproveUser: String?
+    var simulatesListening: Bool
     var users: [EmulatorUser]
     var tracks: Int
     var artists: Int
@@ -264,5 +293,6 @@ struct EmulatorSummary: Encodable {
         case refreshTokenPolicy = "refresh_token_policy"
         case tokenTTL = "token_ttl"
         case autoApproveUser = "auto_approve_user"
+        case simulatesListening = "simulates_listening"
     }
 }

@@ -50,6 +50,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Rotate refresh tokens on refresh instead of omitting them.")
     var rotateRefreshTokens = false
 
+    @Flag(help: "Let the seeded users listen as time passes, so recently played keeps growing.")
+    var simulateListening = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard tokenTTL > 0 else { throw ValidationError("--token-ttl must be positive") }
@@ -61,7 +64,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                 seed: seed,
                 tokenTTL: tokenTTL,
                 devMode: devMode,
-                refreshTokenPolicy: rotateRefreshTokens ? .rotate : .omit
+                refreshTokenPolicy: rotateRefreshTokens ? .rotate : .omit,
+                simulatesListening: simulateListening
             ))
         if let autoApprove, !emulator.setAutoApprove(user: autoApprove) {
             throw ValidationError("unknown user \(autoApprove); choose one of \(emulator.users.map(\.id).joined(separator: ", "))")

@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
     /// Demo mode: a local Spotify on a free loopback port, with a demo app registered.
     private func serveDemo(_ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, openBrowser: Bool) async throws {
         var configuration = configuration
-        let emulator = SpotifyEmulator(configuration: .init(seed: 1))
+        let emulator = SpotifyEmulator(configuration: .init(seed: 1, simulatesListening: true))
         var emulatorLogger = Logger(label: "encore.emulator")
         emulatorLogger.logLevel = .warning
         let (origins, continuation) = AsyncStream<URL>.makeStream()

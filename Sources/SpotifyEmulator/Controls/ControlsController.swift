@@ -36,6 +36,22 @@ struct ControlsController: Sendable {
             let revoked = emulator.revokeGrants(of: context.parameters.get("id") ?? "")
             return try json(["revoked": revoked])
         }
+        group.get("users/:id/streaming-history") { request, context in
+            // A generated Streaming_History_Audio file; at most five years, so the answer stays
+            // within tens of megabytes.
+            let query = FormFields.parse(Substring(request.uri.query ?? ""))
+            guard let from = query["from"].flatMap(Self.day), let to = query["to"].flatMap(Self.day), from < to,
+                to.timeIntervalSince(from) <= 5 * 366 * 86_400
+            else {
+                throw HTTPError(.badRequest, message: "from and to are days (YYYY-MM-DD), from before to, at most five years apart")
+            }
+            var body = ""
+            guard emulator.writeStreamingHistory(of: context.parameters.get("id") ?? "", in: DateInterval(start: from, end: to), to: { body += $0 })
+                != nil
+            else { throw HTTPError(.notFound, message: "unknown user") }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         group.post("faults") { request, _ in
             let rule = try await decode(FaultRule.self, request)
             emulator.injectFault(rule)
@@ -53,6 +69,7 @@ struct ControlsController: Sendable {
         group.put("settings") { request, _ in
             let body = try await decode(SettingsUpdate.self, request)
             if let devMode = body.devMode { emulator.setDevMode(devMode) }
+            if let listening = body.simulatesListening { emulator.setListeningSimulation(listening) }
             if let policy = body.refreshTokenPolicy { emulator.setRefreshTokenPolicy(policy) }
             if let ttl = body.tokenTTL {
                 guard ttl > 0 else { throw HTTPError(.badRequest, message: "token_ttl must be positive") }
@@ -60,6 +77,12 @@ struct ControlsController: Sendable {
             }
             return try json(emulator.summary())
         }
+    }
+
+    /// A UTC day, `YYYY-MM-DD`.
+    static func day(_ text: String) -> Date? {
+        guard text.utf8.count == 10 else { return nil }
+        return try? Date.ISO8601FormatStyle().year().month().day().parse(text)
     }
 
     struct ClientRegistration: Decodable {
@@ -84,9 +107,11 @@ struct ControlsController: Sendable {
         var devMode: Bool?
         var refreshTokenPolicy: RefreshTokenPolicy?
         var tokenTTL: Int?
+        var simulatesListening: Bool?
 
         enum CodingKeys: String, CodingKey {
             case devMode = "dev_mode"
+            case simulatesListening = "simulates_listening"
             case refreshTokenPolicy = "refresh_token_policy"
             case tokenTTL = "token_ttl"
         }

@@ -11,6 +11,8 @@ final class EmulatorState: Sendable {
         var refreshTokenPolicy: RefreshTokenPolicy
         var tokenTTL: Int
         var autoApproveUser: String?
+        /// Whether recently played follows ``ListeningSimulator`` and the clock.
+        var simulatesListening = false
     }
 
     struct Storage {

@@ -123,14 +123,22 @@ struct WebAPIController: Sendable {
         if after != nil && before != nil {
             return SpotifyResponses.webAPIError(.badRequest, "Only one of after and before may be specified")
         }
+        // The 50 plays Spotify keeps: the simulated listening up to the emulator's clock, or the
+        // seeded history that ends on a fixed day.
+        let history: [(track: Int, playedAtMs: Int64)] =
+            state.settings.simulatesListening
+            ? ListeningSimulator(catalog: catalog).recentlyPlayed(by: user, nowMs: Int64(state.now().timeIntervalSince1970 * 1000)).map {
+                ($0.track, $0.playedAtMs)
+            }
+            : user.recentlyPlayed
         let plays: [(track: Int, playedAtMs: Int64)]
         var hasOlder = false
         if let after {
             // The plays just after the cursor, newest first.
-            let newer = user.recentlyPlayed.filter { $0.playedAtMs > after }
+            let newer = history.filter { $0.playedAtMs > after }
             plays = Array(newer.suffix(limit))
         } else {
-            let older = before.map { cursor in user.recentlyPlayed.filter { $0.playedAtMs < cursor } } ?? user.recentlyPlayed
+            let older = before.map { cursor in history.filter { $0.playedAtMs < cursor } } ?? history
             plays = Array(older.prefix(limit))
             hasOlder = older.count > limit
         }
