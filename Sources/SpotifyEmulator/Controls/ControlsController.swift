@@ -46,8 +46,9 @@ struct ControlsController: Sendable {
                 throw HTTPError(.badRequest, message: "from and to are days (YYYY-MM-DD), from before to, at most five years apart")
             }
             var body = ""
-            guard emulator.writeStreamingHistory(of: context.parameters.get("id") ?? "", in: DateInterval(start: from, end: to), to: { body += $0 })
-                != nil
+            guard
+                emulator.writeStreamingHistory(of: context.parameters.get("id") ?? "", in: DateInterval(start: from, end: to), to: { body += $0 })
+                    != nil
             else { throw HTTPError(.notFound, message: "unknown user") }
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
