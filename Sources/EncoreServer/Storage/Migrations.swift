@@ -4,7 +4,8 @@ import SQLKit
 /// The schema, as numbered steps applied in order and recorded in `encore_schema_migrations`.
 ///
 /// Types are chosen to mean the same on SQLite and PostgreSQL: times are `BIGINT` Unix seconds,
-/// secrets are base64 `TEXT`, so no statement needs an engine-specific branch.
+/// secrets are base64 `TEXT`, so no statement needs an engine-specific branch. `{keyed}` after a
+/// table's columns becomes the dialect's ``StorageDialect/keyedTableOptions``.
 enum Migrations {
     struct Step: Sendable {
         var version: Int
@@ -69,6 +70,7 @@ enum Migrations {
                 """,
                 "CREATE INDEX encore_used_sign_in_states_expiry ON encore_used_sign_in_states (expires_at)",
             ]),
+        Step(version: 4, name: "listening history", statements: HistorySchema.statements),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.
@@ -94,7 +96,8 @@ enum Migrations {
                     })
                 for step in steps where !applied.contains(step.version) {
                     for statement in step.statements {
-                        try await database.raw(SQLQueryString(statement)).run()
+                        let text = statement.replacingOccurrences(of: "{keyed}", with: engine.dialect.keyedTableOptions)
+                        try await database.raw(SQLQueryString(text)).run()
                     }
                     try await database.raw(
                         """

@@ -12,8 +12,12 @@ public final class SQLEncoreStore: EncoreStore {
     /// entry is trusted only for `sessionCacheTTL` (none by default: every lookup reads the database).
     private let sessionCache: SessionCache?
 
+    /// The listening history, on the same engine.
+    public let history: HistoryStore
+
     init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock()) {
         self.engine = engine
+        self.history = HistoryStore(engine: engine)
         if engine.dialect.ownedByOneProcess {
             self.sessionCache = SessionCache()
         } else if sessionCacheTTL > .zero {

@@ -11,10 +11,20 @@ struct StorageDialect: Sendable {
     /// Whether one process owns the database (SQLite): at start-up nothing another process
     /// claimed can still be in progress.
     var ownedByOneProcess: Bool
+    /// After `CREATE TABLE (…)` for tables keyed by their primary key alone: SQLite stores such a
+    /// table in its key's b-tree (`WITHOUT ROWID`) instead of a table and an index.
+    var keyedTableOptions: String
+    /// After a `SELECT` that locks the rows it reads until the transaction ends (SQLite's
+    /// `BEGIN IMMEDIATE` already holds the one write lock).
+    var lockRows: String
+    /// After a `SELECT` that claims rows: those another transaction holds are passed over.
+    var claimRows: String
 
-    static let sqlite = StorageDialect(name: "sqlite", migrationLock: nil, ownedByOneProcess: true)
+    static let sqlite = StorageDialect(
+        name: "sqlite", migrationLock: nil, ownedByOneProcess: true, keyedTableOptions: " WITHOUT ROWID", lockRows: "", claimRows: "")
     static let postgres = StorageDialect(
-        name: "postgresql", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false
+        name: "postgresql", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false, keyedTableOptions: "",
+        lockRows: " FOR UPDATE", claimRows: " FOR UPDATE SKIP LOCKED"
     )
 }
 

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A person's listening over a period of local days: what `/history`, its JSON twin and
+/// `encore history stats` show.
+///
+/// `plays` counts streams of 30 s or more (Spotify's own threshold); `msPlayed` is all the
+/// listening in the period, shorter plays included.
+public struct HistoryReport: Sendable, Codable, Equatable {
+    /// The first day of the period.
+    public var from: LocalDate
+    /// The last day of the period (included).
+    public var to: LocalDate
+    /// The IANA zone the days, hours and weekdays are counted in.
+    public var timeZone: String
+    /// Streams of 30 s or more.
+    public var plays: Int
+    /// Plays shorter than 30 s (skips): in ``msPlayed``, not in ``plays``.
+    public var shortPlays: Int
+    /// Everything listened to in the period, in milliseconds.
+    public var msPlayed: Int64
+    /// The same in whole minutes.
+    public var minutes: Int64
+    /// Different tracks and artists heard.
+    public var tracks: Int
+    public var artists: Int
+    /// The first and latest play in the period.
+    public var firstPlayAt: Date?
+    public var latestPlayAt: Date?
+    /// Listening per day, week or month, every one in the period (empty ones as zero).
+    public var chart: HistoryChart
+    /// Listening by local hour of day, 0 to 23.
+    public var hours: [HistoryAmount]
+    /// Listening by weekday, Monday first.
+    public var weekdays: [HistoryAmount]
+    public var topTracks: HistoryTopLists
+    public var topArtists: HistoryTopLists
+    public var topAlbums: HistoryTopLists
+}
+
+/// Plays and listening time of one slice of a period.
+public struct HistoryAmount: Sendable, Codable, Equatable {
+    public var plays: Int
+    public var msPlayed: Int64
+
+    public init(plays: Int = 0, msPlayed: Int64 = 0) {
+        self.plays = plays
+        self.msPlayed = msPlayed
+    }
+}
+
+/// Listening per day, week (from Monday) or month.
+public struct HistoryChart: Sendable, Codable, Equatable {
+    public enum Unit: String, Sendable, Codable {
+        case day, week, month
+    }
+
+    public struct Point: Sendable, Codable, Equatable {
+        /// The first day of the day, week or month (a week may start before the period).
+        public var start: LocalDate
+        public var plays: Int
+        public var msPlayed: Int64
+    }
+
+    public var unit: Unit
+    public var points: [Point]
+
+    /// Days for up to three months, weeks for up to three years, months beyond.
+    static func unit(forDays days: Int64) -> Unit {
+        days <= 92 ? .day : days <= 3 * 366 ? .week : .month
+    }
+}
+
+/// The most played of a kind, counted by plays and by minutes.
+public struct HistoryTopLists: Sendable, Codable, Equatable {
+    public var byPlays: [HistoryTopEntry]
+    public var byMinutes: [HistoryTopEntry]
+}
+
+/// A track, artist or album in a top list.
+public struct HistoryTopEntry: Sendable, Codable, Equatable {
+    /// The track, artist or album name.
+    public var name: String
+    /// The artist, for a track or an album.
+    public var artist: String?
+    /// The album, for a track.
+    public var album: String?
+    /// The track's `spotify:track:` URI, when known.
+    public var uri: String?
+    public var plays: Int
+    public var msPlayed: Int64
+    /// For a track: its first and latest play in the whole history.
+    public var firstPlayedAt: Date?
+    public var latestPlayedAt: Date?
+}
+
+extension HistoryReport {
+    /// The encoder of the JSON twins and `encore history stats --format json`: snake_case keys,
+    /// ISO 8601 dates.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

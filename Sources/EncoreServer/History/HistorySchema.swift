@@ -1,0 +1,118 @@
+/// The listening-history tables (schema step 4).
+///
+/// - `encore_plays`: every play once, keyed by listener and the millisecond it ended.
+/// - `encore_history_tracks`: what was played, once for everyone, keyed by a hash of its URI.
+/// - `encore_history_listeners`: per listener their time zone, whether the recorder polls them,
+///   its cursor and lease, and a generation that forgetting and re-zoning move on.
+/// - Rollups in the listener's local time, kept in step with `encore_plays` by the transaction
+///   that inserts a play: per local hour (totals, charts, hour of day, weekday), per local month
+///   and track, per local year and track, and per track over all time (with its first and latest
+///   play). A period of whole local days is then a range of rollup rows; only the days at its
+///   ends that do not fill a month are read from `encore_plays`.
+/// - `encore_history_imports`: uploads under way and done, visible to every instance.
+enum HistorySchema {
+    static let statements = [
+        """
+        CREATE TABLE encore_history_listeners (
+            listener_id BIGINT PRIMARY KEY,
+            user_id TEXT NOT NULL UNIQUE,
+            time_zone TEXT NOT NULL,
+            generation BIGINT NOT NULL,
+            recording INTEGER NOT NULL,
+            poll_after_ms BIGINT,
+            next_poll_ms BIGINT,
+            lease_holder TEXT,
+            lease_until_ms BIGINT,
+            last_poll_ms BIGINT,
+            last_poll_outcome TEXT,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX encore_history_listeners_due ON encore_history_listeners (recording, next_poll_ms)",
+        """
+        CREATE TABLE encore_history_tracks (
+            track_id BIGINT PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            uri TEXT,
+            name TEXT NOT NULL,
+            artist TEXT NOT NULL,
+            album TEXT NOT NULL,
+            artists TEXT,
+            duration_ms BIGINT
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_plays (
+            listener_id BIGINT NOT NULL,
+            played_at_ms BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            source INTEGER NOT NULL,
+            context_uri TEXT,
+            PRIMARY KEY (listener_id, played_at_ms)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_hours (
+            listener_id BIGINT NOT NULL,
+            local_hour BIGINT NOT NULL,
+            local_month BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_hour)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_months (
+            listener_id BIGINT NOT NULL,
+            local_month BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_month, track_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_years (
+            listener_id BIGINT NOT NULL,
+            local_year BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_year, track_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_tracks (
+            listener_id BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            first_played_ms BIGINT NOT NULL,
+            last_played_ms BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, track_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_history_imports (
+            import_id TEXT PRIMARY KEY,
+            listener_id BIGINT NOT NULL,
+            file_name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            entries BIGINT NOT NULL,
+            added BIGINT NOT NULL,
+            duplicates BIGINT NOT NULL,
+            malformed BIGINT NOT NULL,
+            unidentified BIGINT NOT NULL,
+            message TEXT,
+            started_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX encore_history_imports_listener ON encore_history_imports (listener_id, started_at)",
+    ]
+}

@@ -1,0 +1,460 @@
+import Foundation
+import SQLKit
+import Synchronization
+
+/// A listener as the history keeps them.
+public struct HistoryListener: Sendable, Equatable {
+    public var userID: String
+    /// The IANA name of the zone their days, hours and months are counted in.
+    public var timeZone: String
+    /// Moves on when the history is forgotten or re-zoned, so work started before stops.
+    public var generation: Int64
+    /// Whether the recorder polls their recently played.
+    public var recording: Bool
+    /// The newest `played_at` the recorder has stored (Unix ms): the next poll's `after`.
+    public var pollAfterMs: Int64?
+    /// When the recorder polls next (Unix ms).
+    public var nextPollMs: Int64?
+    /// When the recorder last polled, and how that went (`ok`, `rate_limited`, `signed_out`, …).
+    public var lastPollMs: Int64?
+    public var lastPollOutcome: String?
+}
+
+/// What one write of plays did.
+public struct RecordOutcome: Sendable, Equatable {
+    /// Plays stored for the first time.
+    public var added: Int
+    /// Plays already there (the same moment, or the same track within ``HistoryStore/samePlayTolerance``).
+    public var duplicates: Int
+}
+
+/// The listening history in SQL: plays, what was played, the rollups, the recorder's schedule.
+///
+/// Every write of plays happens in one transaction that holds the listener's row, inserts only
+/// plays not yet stored, and moves every rollup by exactly the plays it inserted, so the rollups
+/// always agree with the plays, whoever writes (the recorder on any instance, an import) and
+/// whenever a process dies.
+public final class HistoryStore: Sendable {
+    let engine: any SQLEngine
+
+    /// The same track ending within this of a stored play is that play again: the recorder's
+    /// `played_at` (milliseconds) and the export's `ts` (whole seconds) name one play a little
+    /// differently.
+    public static let samePlayTolerance: Int64 = 10_000
+    /// Plays per transaction; a transaction holds SQLite's one connection, so this bounds how
+    /// long an import keeps a page waiting.
+    public static let batchSize = 2_000
+    /// Binds per statement, under both engines' limits (SQLite 32,766, PostgreSQL 65,535).
+    static let maxBinds = 30_000
+
+    /// Items already written by this process, so an import does not write the same track again
+    /// with every batch. Items are never deleted, so a stale entry cannot be wrong.
+    private let knownItems = Mutex(Set<Int64>())
+    private static let knownItemsLimit = 200_000
+
+    init(engine: any SQLEngine) {
+        self.engine = engine
+    }
+
+    private var dialect: StorageDialect { engine.dialect }
+
+    // MARK: Listeners
+
+    /// The listener, or `nil` when they have no history yet.
+    public func listener(userID: String) async throws -> HistoryListener? {
+        try await engine.withDatabase(idempotent: true) { database in
+            try await Self.selectListener(HistoryID.listener(userID), on: database, lock: "")
+        }
+    }
+
+    /// The listener, made with `timeZone` when they are new.
+    @discardableResult
+    public func ensureListener(userID: String, timeZone: String, now: Date) async throws -> HistoryListener {
+        let id = HistoryID.listener(userID)
+        return try await engine.withDatabase(idempotent: true) { database in
+            try await database.raw(
+                """
+                INSERT INTO encore_history_listeners (listener_id, user_id, time_zone, generation, recording, created_at)
+                VALUES (\(bind: id), \(bind: userID), \(bind: timeZone), 0, 0, \(bind: now.unixMilliseconds))
+                ON CONFLICT (listener_id) DO NOTHING
+                """
+            ).run()
+            guard let listener = try await Self.selectListener(id, on: database, lock: "") else {
+                throw StorageError.failed("the history listener vanished as it was made")
+            }
+            return listener
+        }
+    }
+
+    /// Starts the recorder for a listener (a first poll at `firstPollAt`), or stops it.
+    public func setRecording(userID: String, _ on: Bool, firstPollAt: Date? = nil, outcome: String? = nil) async throws {
+        let id = HistoryID.listener(userID)
+        try await engine.withDatabase(idempotent: true) { database in
+            if on {
+                try await database.raw(
+                    """
+                    UPDATE encore_history_listeners SET recording = 1,
+                        next_poll_ms = CASE WHEN recording = 1 AND next_poll_ms IS NOT NULL THEN next_poll_ms ELSE \(bind: firstPollAt?.unixMilliseconds ?? 0) END
+                    WHERE listener_id = \(bind: id)
+                    """
+                ).run()
+            } else {
+                try await database.raw(
+                    """
+                    UPDATE encore_history_listeners SET recording = 0, next_poll_ms = NULL, lease_holder = NULL, lease_until_ms = NULL,
+                        last_poll_outcome = COALESCE(\(bind: outcome), last_poll_outcome)
+                    WHERE listener_id = \(bind: id)
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// Deletes every play of a listener and everything computed from them, and stops the
+    /// recorder for them; an import under way stops at its next batch.
+    /// - Returns: How many plays went.
+    @discardableResult
+    public func forget(userID: String) async throws -> Int {
+        let id = HistoryID.listener(userID)
+        return try await engine.withTransaction { database in
+            guard try await Self.selectListener(id, on: database, lock: self.dialect.lockRows) != nil else { return 0 }
+            let plays =
+                try await database.raw("SELECT COUNT(*) AS n FROM encore_plays WHERE listener_id = \(bind: id)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            for table in [
+                "encore_plays", "encore_play_hours", "encore_play_months", "encore_play_years", "encore_play_tracks", "encore_history_imports",
+            ] {
+                try await database.raw("DELETE FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id)").run()
+            }
+            try await database.raw(
+                """
+                UPDATE encore_history_listeners SET generation = generation + 1, recording = 0, poll_after_ms = NULL, next_poll_ms = NULL,
+                    lease_holder = NULL, lease_until_ms = NULL, last_poll_outcome = 'forgotten'
+                WHERE listener_id = \(bind: id)
+                """
+            ).run()
+            return plays
+        }
+    }
+
+    static func selectListener(_ id: Int64, on database: any SQLDatabase, lock: String) async throws -> HistoryListener? {
+        guard
+            let row = try await database.raw(
+                """
+                SELECT user_id, time_zone, generation, recording, poll_after_ms, next_poll_ms, last_poll_ms, last_poll_outcome
+                FROM encore_history_listeners WHERE listener_id = \(bind: id)\(unsafeRaw: lock)
+                """
+            ).first()
+        else { return nil }
+        return HistoryListener(
+            userID: try row.decode(column: "user_id", as: String.self),
+            timeZone: try row.decode(column: "time_zone", as: String.self),
+            generation: try row.decode(column: "generation", as: Int64.self),
+            recording: try row.decode(column: "recording", as: Int.self) == 1,
+            pollAfterMs: try row.decode(column: "poll_after_ms", as: Int64?.self),
+            nextPollMs: try row.decode(column: "next_poll_ms", as: Int64?.self),
+            lastPollMs: try row.decode(column: "last_poll_ms", as: Int64?.self),
+            lastPollOutcome: try row.decode(column: "last_poll_outcome", as: String?.self)
+        )
+    }
+
+    // MARK: Writing plays
+
+    /// Who may write: checked against the listener's row, under its lock, in the transaction
+    /// that writes.
+    public enum WriteGuard: Sendable {
+        /// Anyone (a listener's own command line).
+        case none
+        /// Only while the history is still the one the writer started with (an import).
+        case generation(Int64)
+        /// Only while the recorder's lease is this holder's; the poll's outcome is written too.
+        case lease(holder: String, finish: PollFinish)
+    }
+
+    /// What a finished poll writes beside its plays.
+    public struct PollFinish: Sendable {
+        /// The newest `played_at` now stored, for the next poll's `after`.
+        public var pollAfterMs: Int64?
+        public var nextPollMs: Int64
+        public var polledAtMs: Int64
+        public var outcome: String
+    }
+
+    /// The write was refused: the history was forgotten or re-zoned, or the lease passed on.
+    public struct WriteRefused: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Stores plays once each and moves the rollups by exactly the plays stored, in one
+    /// transaction. The listener must exist (``ensureListener(userID:timeZone:now:)``).
+    public func record(_ plays: [Play], userID: String, guard writeGuard: WriteGuard = .none) async throws -> RecordOutcome {
+        let id = HistoryID.listener(userID)
+        let batch = Self.deduplicated(plays)
+        let newItems = unknownItems(in: batch)
+        let outcome = try await engine.withTransaction { database -> RecordOutcome in
+            guard let listener = try await Self.selectListener(id, on: database, lock: self.dialect.lockRows) else {
+                throw WriteRefused(description: "there is no history for this listener")
+            }
+            try await Self.check(writeGuard, listener: listener, id: id, on: database)
+            if !newItems.isEmpty { try await Self.insertItems(newItems, on: database) }
+            let inserted = batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, on: database)
+            if !inserted.isEmpty {
+                let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
+                try await RollupDelta(inserted.map { ($0.playedAtMs, $0.item.id, Int64($0.msPlayed)) }, timeZone: zone).apply(
+                    listener: id, on: database)
+            }
+            if case .lease(let holder, let finish) = writeGuard {
+                try await Self.finishPoll(id, holder: holder, finish, on: database)
+            }
+            return RecordOutcome(added: inserted.count, duplicates: plays.count - inserted.count)
+        }
+        rememberItems(newItems)
+        return outcome
+    }
+
+    private static func check(_ writeGuard: WriteGuard, listener: HistoryListener, id: Int64, on database: any SQLDatabase) async throws {
+        switch writeGuard {
+        case .none:
+            return
+        case .generation(let generation):
+            guard listener.generation == generation else {
+                throw WriteRefused(description: "the history was deleted or its time zone changed while the import ran")
+            }
+        case .lease(let holder, _):
+            let row = try await database.raw("SELECT lease_holder FROM encore_history_listeners WHERE listener_id = \(bind: id)").first()
+            guard try row?.decode(column: "lease_holder", as: String?.self) == holder else {
+                throw WriteRefused(description: "the recorder's lease passed to another instance")
+            }
+        }
+    }
+
+    /// Sorted by time, with a play given twice (the same moment, or the same track within the
+    /// tolerance) kept once: the database compares with what it holds, not within a statement.
+    static func deduplicated(_ plays: [Play]) -> [Play] {
+        var sorted = plays.sorted { $0.playedAtMs < $1.playedAtMs }
+        var lastEnd: [Int64: Int64] = [:]
+        var previous: Int64?
+        sorted.removeAll { play in
+            let item = play.item.id
+            if play.playedAtMs == previous { return true }
+            if let last = lastEnd[item], play.playedAtMs - last <= samePlayTolerance { return true }
+            previous = play.playedAtMs
+            lastEnd[item] = play.playedAtMs
+            return false
+        }
+        return sorted
+    }
+
+    private func unknownItems(in plays: [Play]) -> [PlayedItem] {
+        var seen = Set<Int64>()
+        let known = knownItems.withLock { $0 }
+        return plays.compactMap { play in
+            let id = play.item.id
+            // The recorder knows more than an import (every artist, the length): its items are
+            // written each time, so a track first seen in an export gets them.
+            guard play.item.durationMs != nil || !known.contains(id), seen.insert(id).inserted else { return nil }
+            return play.item
+        }
+    }
+
+    private func rememberItems(_ items: [PlayedItem]) {
+        knownItems.withLock { known in
+            if known.count + items.count > Self.knownItemsLimit { known.removeAll(keepingCapacity: true) }
+            for item in items { known.insert(item.id) }
+        }
+    }
+
+    private static func insertItems(_ items: [PlayedItem], on database: any SQLDatabase) async throws {
+        for chunk in items.chunked(maxBinds / 8) {
+            var query = SQLQueryString("INSERT INTO encore_history_tracks (track_id, kind, uri, name, artist, album, artists, duration_ms) VALUES ")
+            for (index, item) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query.appendLiteral("(")
+                query.appendInterpolation(bind: item.id)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.kind.rawValue)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.uri)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.name)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.artist)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.album)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.artists)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.durationMs.map(Int64.init))
+                query.appendLiteral(")")
+            }
+            query.appendLiteral(
+                """
+                 ON CONFLICT (track_id) DO UPDATE SET artists = COALESCE(excluded.artists, encore_history_tracks.artists),
+                    duration_ms = COALESCE(excluded.duration_ms, encore_history_tracks.duration_ms)
+                 WHERE excluded.duration_ms IS NOT NULL AND encore_history_tracks.duration_ms IS NULL
+                """)
+            try await database.raw(query).run()
+        }
+    }
+
+    /// Inserts the plays not yet stored; returns those it inserted.
+    private static func insertPlays(_ plays: [Play], listener: Int64, on database: any SQLDatabase) async throws -> [Play] {
+        var inserted: [Play] = []
+        inserted.reserveCapacity(plays.count)
+        for chunk in plays.chunked(maxBinds / 6) {
+            var query = SQLQueryString(
+                "INSERT INTO encore_plays (listener_id, played_at_ms, track_id, ms_played, source, context_uri) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM (VALUES "
+            )
+            var byMoment: [Int64: Play] = [:]
+            byMoment.reserveCapacity(chunk.count)
+            for (index, play) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query.appendLiteral("(")
+                query.appendInterpolation(bind: listener)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: play.playedAtMs)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: play.item.id)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: Int64(play.msPlayed))
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: play.source.rawValue)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: play.contextURI)
+                query.appendLiteral(")")
+                byMoment[play.playedAtMs] = play
+            }
+            // The same track ending within the tolerance of a stored play is that play, whichever
+            // source stored it; the same moment is the same play.
+            query.appendLiteral(
+                """
+                ) AS v WHERE NOT EXISTS (
+                    SELECT 1 FROM encore_plays p WHERE p.listener_id = v.column1 AND p.played_at_ms >= v.column2 - \(samePlayTolerance)
+                    AND p.played_at_ms <= v.column2 + \(samePlayTolerance) AND p.track_id = v.column3)
+                ON CONFLICT (listener_id, played_at_ms) DO NOTHING RETURNING played_at_ms
+                """)
+            for row in try await database.raw(query).all() {
+                if let play = byMoment[try row.decode(column: "played_at_ms", as: Int64.self)] { inserted.append(play) }
+            }
+        }
+        return inserted
+    }
+
+    private static func finishPoll(_ id: Int64, holder: String, _ finish: PollFinish, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            UPDATE encore_history_listeners SET poll_after_ms = COALESCE(\(bind: finish.pollAfterMs), poll_after_ms),
+                next_poll_ms = CASE WHEN recording = 1 THEN \(bind: finish.nextPollMs) ELSE NULL END,
+                last_poll_ms = \(bind: finish.polledAtMs), last_poll_outcome = \(bind: finish.outcome),
+                lease_holder = NULL, lease_until_ms = NULL
+            WHERE listener_id = \(bind: id) AND lease_holder = \(bind: holder)
+            """
+        ).run()
+    }
+}
+
+/// What inserted plays add to each rollup, summed per row before anything is written.
+struct RollupDelta {
+    struct Sums {
+        var plays: Int64 = 0
+        var shortPlays: Int64 = 0
+        var ms: Int64 = 0
+
+        mutating func add(_ heard: Int64) {
+            if heard >= Int64(Play.countedAfterMs) { plays += 1 } else { shortPlays += 1 }
+            ms += heard
+        }
+    }
+
+    struct Keyed: Hashable {
+        var period: Int64
+        var track: Int64
+    }
+
+    var hours: [Int64: (month: Int64, sums: Sums)] = [:]
+    var months: [Keyed: Sums] = [:]
+    var years: [Keyed: Sums] = [:]
+    var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
+
+    /// - Parameter plays: when each ended (Unix ms), what it was, how long it was heard.
+    init(_ plays: [(at: Int64, track: Int64, ms: Int64)], timeZone: TimeZone) {
+        var calendar = LocalCalendar(timeZone: timeZone)
+        var cachedDay: Int64 = .min
+        var cachedDate = LocalDate(dayNumber: 0)
+        for play in plays {
+            let localMs = calendar.localMs(play.at)
+            let hour = LocalCalendar.floorDiv(localMs, LocalCalendar.hourMs)
+            let day = LocalCalendar.floorDiv(hour, 24)
+            if day != cachedDay {
+                cachedDay = day
+                cachedDate = LocalDate(dayNumber: day)
+            }
+            let track = play.track
+            hours[hour, default: (cachedDate.monthNumber, Sums())].sums.add(play.ms)
+            months[Keyed(period: cachedDate.monthNumber, track: track), default: Sums()].add(play.ms)
+            years[Keyed(period: Int64(cachedDate.year), track: track), default: Sums()].add(play.ms)
+            var entry = tracks[track] ?? (Sums(), play.at, play.at)
+            entry.sums.add(play.ms)
+            entry.first = min(entry.first, play.at)
+            entry.last = max(entry.last, play.at)
+            tracks[track] = entry
+        }
+    }
+
+    func apply(listener: Int64, on database: any SQLDatabase) async throws {
+        try await upsert(
+            "encore_play_hours (listener_id, local_hour, local_month, plays, short_plays, ms_played)", key: "listener_id, local_hour",
+            rows: hours.map { [listener, $0.key, $0.value.month, $0.value.sums.plays, $0.value.sums.shortPlays, $0.value.sums.ms] },
+            table: "encore_play_hours", on: database)
+        try await upsert(
+            "encore_play_months (listener_id, local_month, track_id, plays, short_plays, ms_played)", key: "listener_id, local_month, track_id",
+            rows: months.map { [listener, $0.key.period, $0.key.track, $0.value.plays, $0.value.shortPlays, $0.value.ms] },
+            table: "encore_play_months", on: database)
+        try await upsert(
+            "encore_play_years (listener_id, local_year, track_id, plays, short_plays, ms_played)", key: "listener_id, local_year, track_id",
+            rows: years.map { [listener, $0.key.period, $0.key.track, $0.value.plays, $0.value.shortPlays, $0.value.ms] },
+            table: "encore_play_years", on: database)
+        try await upsert(
+            "encore_play_tracks (listener_id, track_id, plays, short_plays, ms_played, first_played_ms, last_played_ms)",
+            key: "listener_id, track_id",
+            rows: tracks.map { [listener, $0.key, $0.value.sums.plays, $0.value.sums.shortPlays, $0.value.sums.ms, $0.value.first, $0.value.last] },
+            table: "encore_play_tracks", on: database,
+            extra: """
+                , first_played_ms = CASE WHEN excluded.first_played_ms < encore_play_tracks.first_played_ms THEN excluded.first_played_ms ELSE encore_play_tracks.first_played_ms END,
+                last_played_ms = CASE WHEN excluded.last_played_ms > encore_play_tracks.last_played_ms THEN excluded.last_played_ms ELSE encore_play_tracks.last_played_ms END
+                """)
+    }
+
+    /// `INSERT … ON CONFLICT DO UPDATE` adding the counts, in statements of at most
+    /// ``HistoryStore/maxBinds`` values.
+    private func upsert(
+        _ target: String, key: String, rows: [[Int64]], table: String, on database: any SQLDatabase, extra: String = ""
+    ) async throws {
+        guard let width = rows.first?.count else { return }
+        for chunk in rows.chunked(HistoryStore.maxBinds / width) {
+            var query = SQLQueryString("INSERT INTO \(target) VALUES ")
+            for (index, row) in chunk.enumerated() {
+                query.appendLiteral(index == 0 ? "(" : ", (")
+                for (column, value) in row.enumerated() {
+                    if column > 0 { query.appendLiteral(", ") }
+                    query.appendInterpolation(bind: value)
+                }
+                query.appendLiteral(")")
+            }
+            query.appendLiteral(
+                """
+                 ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
+                    short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
+                """)
+            try await database.raw(query).run()
+        }
+    }
+}
+
+extension Array {
+    /// The array in consecutive pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        let size = Swift.max(1, size)
+        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
