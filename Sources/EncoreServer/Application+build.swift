@@ -73,7 +73,7 @@ public func buildApplication(
         // timeout is closed: otherwise every such socket holds a file descriptor for good.
         server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestHandler()], idleTimeout: .init(configuration.idleTimeout))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: backgroundServices(configuration, dependencies: dependencies, store: store, ownTransport: ownTransport, logger: logger),
+        services: backgroundServices(configuration, dependencies: dependencies, services: services, ownTransport: ownTransport, logger: logger),
         onServerRunning: { channel in
             await onRunning?(configuration.host, channel.localAddress?.port ?? configuration.port)
         },
@@ -103,13 +103,14 @@ private func openStore(_ configuration: AppConfiguration, dependencies: AppDepen
     )
 }
 
-/// What runs beside the server: the store (PostgreSQL's pool, the sweep), the HTTP client the
-/// app made for itself, and `/metrics` on an address of its own.
+/// What runs beside the server: the store (PostgreSQL's pool, the sweep), the history recorder,
+/// the HTTP client the app made for itself, and `/metrics` on an address of its own.
 private func backgroundServices(
-    _ configuration: AppConfiguration, dependencies: AppDependencies, store: any EncoreStore,
+    _ configuration: AppConfiguration, dependencies: AppDependencies, services app: AppServices,
     ownTransport: AsyncHTTPClientTransport?, logger: Logger
 ) -> [any Service] {
-    var services: [any Service] = [StoreService(store: store, clock: dependencies.clock, logger: logger)]
+    var services: [any Service] = [StoreService(store: app.store, clock: dependencies.clock, logger: logger)]
+    if configuration.history.enabled { services.append(app.recorder) }
     if let ownTransport { services.append(TransportService(transport: ownTransport)) }
     if let address = configuration.metricsAddress {
         services.append(
@@ -152,11 +153,15 @@ func makeServices(
         userRateLimit: configuration.userRateLimit,
         grantRecheck: configuration.database.isSharedServer ? configuration.sessionCacheTTL : nil
     )
+    let recorder = HistoryRecorder(
+        store: store.history, users: users, clock: dependencies.clock, configuration: configuration.history, timeout: spotify.timeout,
+        metrics: dependencies.metrics, logger: logger)
     return AppServices(
         configuration: configuration,
         spotify: spotify,
         store: store,
         users: users,
+        recorder: recorder,
         views: try ViewRenderer(),
         csrf: CSRFTokens(secretKey: key),
         cookies: SessionCookies(

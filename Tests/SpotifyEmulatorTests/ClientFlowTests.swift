@@ -1,6 +1,7 @@
 import Foundation
 import SpotifyWebAPI
 import SpotifyWebAPITesting
+import Synchronization
 import Testing
 
 @testable import SpotifyEmulator
@@ -63,6 +64,48 @@ struct ClientFlowTests {
             #expect(tracks.items.allSatisfy { !$0.artists.isEmpty && $0.album?.images?.isEmpty == false })
             let artists = try await h.covering("GET /me/top/artists") { try await spotify.currentUserTopArtists(timeRange: .longTerm, limit: 50) }
             #expect(artists.items.count == 50)
+        }
+    }
+
+    @Test("a request refused for a missing scope succeeds after a re-consent that adds it and keeps the rest")
+    func incrementalConsent() async throws {
+        try await Harness.run { h in
+            var configuration = try configuration(h)
+            configuration.scopes = [.userReadPrivate, .userTopRead]
+            let flow = try AuthorizationCodeFlow(configuration: configuration)
+            let tokens = try await signIn(flow, start: { $0.startAuthorization() }, complete: { try await $0.completeAuthorization($1, pending: $2) })
+            #expect(!tokens.scopes.contains(.userReadRecentlyPlayed))
+            let manager = TokenManager(tokens: tokens, refresher: flow)
+            let spotify = SpotifyClient(configuration: configuration, authorization: manager)
+            let refused = await #expect(throws: SpotifyAPIError.self) { try await spotify.recentlyPlayed(limit: 5) }
+            #expect(refused?.code == .insufficientScope)
+            #expect(refused?.missingScopes == [.userReadRecentlyPlayed])
+
+            let asked = Mutex<[String]>([])
+            let page = try await spotify.retryingAfterConsent({ try await $0.recentlyPlayed(limit: 5) }) { missing, granted in
+                try await signIn(
+                    flow,
+                    start: { flow in
+                        let pending = flow.startAuthorization(adding: missing, to: granted)
+                        let scope = URLComponents(url: pending.authorizeURL, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "scope" }?.value
+                        asked.withLock { $0.append(scope ?? "") }
+                        return pending
+                    }, complete: { try await $0.completeAuthorization($1, pending: $2) })
+            }
+            #expect(page.items.count == 5)
+            #expect(asked.withLock { $0 } == ["user-read-private user-top-read user-read-recently-played"])
+            let now = await manager.tokens.scopes
+            #expect(now == [.userReadPrivate, .userTopRead, .userReadRecentlyPlayed])
+            // The earlier scopes still work with the new grant.
+            #expect(try await spotify.currentUserTopTracks(limit: 1).items.count == 1)
+            // A failure for another reason is not retried: `reconsent` is not called.
+            h.emulator.injectFault(FaultRule(kind: .status, pathPrefix: "/v1/me/player", status: 404, count: 1))
+            await #expect(throws: SpotifyAPIError.self) {
+                try await spotify.retryingAfterConsent({ try await $0.recentlyPlayed(limit: 5) }) { _, _ in
+                    Issue.record("reconsent was asked for a 404")
+                    return tokens
+                }
+            }
         }
     }
 

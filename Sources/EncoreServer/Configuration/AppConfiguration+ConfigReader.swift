@@ -30,6 +30,13 @@ extension AppConfiguration {
     /// - `encore.idle.timeout` (seconds, 1–3600, default 30): a client connection silent or
     ///   half-sent this long is closed.
     /// - `encore.metrics.address` (`host:port`): serve `/metrics` there alone, not on the app's port.
+    /// - `encore.history` (`on`/`off`, default `on`): the listening-history recorder.
+    /// - `encore.history.interval` (seconds, 1–86400, default 1500): the mean time between two
+    ///   polls of one listener's recently played.
+    /// - `encore.history.lease` (seconds, 1–3600, default 120): how long a claimed listener stays
+    ///   with one instance.
+    /// - `encore.history.polls.per.minute` (1–100000, default 600): polls one instance starts per minute.
+    /// - `encore.history.upload.max.bytes` (default 268435456): the largest streaming-history upload.
     ///
     /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
@@ -37,7 +44,42 @@ extension AppConfiguration {
         let encore = reader.scoped(to: "encore")
         try readServer(encore)
         try readLimits(encore)
+        try readHistory(encore)
         try readSpotify(reader.scoped(to: "spotify"))
+    }
+
+    private mutating func readHistory(_ encore: ConfigReader) throws(SpotifyConfigurationError) {
+        if let switchText = encore.string(forKey: "history") {
+            switch switchText.lowercased() {
+            case "on", "true", "1", "yes": history.enabled = true
+            case "off", "false", "0", "no": history.enabled = false
+            default: throw SpotifyConfigurationError(key: "ENCORE_HISTORY", message: "\"\(switchText)\" is neither on nor off")
+            }
+        }
+        history.interval =
+            try Self.seconds(
+                encore, "history.interval", "ENCORE_HISTORY_INTERVAL", in: 1...86_400,
+                {
+                    "\"\($0)\" is not a number of seconds from 1 to 86400 (recently played keeps about 2.5 hours of plays)"
+                }) ?? history.interval
+        history.lease =
+            try Self.seconds(
+                encore, "history.lease", "ENCORE_HISTORY_LEASE", in: 1...3600,
+                {
+                    "\"\($0)\" is not a number of seconds from 1 to 3600"
+                }) ?? history.lease
+        history.pollsPerMinute =
+            try Self.int(
+                encore, "history.polls.per.minute", "ENCORE_HISTORY_POLLS_PER_MINUTE", in: 1...100_000,
+                {
+                    "\"\($0)\" is not a number of polls per minute (1–100000)"
+                }) ?? history.pollsPerMinute
+        historyUploadMaxBytes = Int64(
+            try Self.int(
+                encore, "history.upload.max.bytes", "ENCORE_HISTORY_UPLOAD_MAX_BYTES", in: 1_048_576...Int(Int32.max) * 4,
+                {
+                    "\"\($0)\" is not a number of bytes from 1048576 (1 MiB) to 8589934588 (8 GiB)"
+                }) ?? Int(historyUploadMaxBytes))
     }
 
     private mutating func readServer(_ encore: ConfigReader) throws(SpotifyConfigurationError) {

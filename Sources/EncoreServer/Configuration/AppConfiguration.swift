@@ -61,6 +61,11 @@ public struct AppConfiguration: Sendable {
     public var maxCachedUsers: Int
     /// Extra origins pages may load images from (Spotify's image hosts are derived from the API URL).
     public var extraImageOrigins: [String]
+    /// The listening-history recorder (`ENCORE_HISTORY`, `ENCORE_HISTORY_INTERVAL`,
+    /// `ENCORE_HISTORY_LEASE`, `ENCORE_HISTORY_POLLS_PER_MINUTE`).
+    public var history: HistoryRecorderConfiguration
+    /// The largest streaming-history upload accepted (`ENCORE_HISTORY_UPLOAD_MAX_BYTES`).
+    public var historyUploadMaxBytes: Int64
 
     /// The default redirect URI.
     public static let defaultRedirectURI = "http://127.0.0.1:9000/callback"
@@ -89,7 +94,9 @@ public struct AppConfiguration: Sendable {
         refreshLeeway: Duration = .seconds(60),
         grantWarning: Duration = .seconds(14 * 24 * 3600),
         maxCachedUsers: Int = 10_000,
-        extraImageOrigins: [String] = []
+        extraImageOrigins: [String] = [],
+        history: HistoryRecorderConfiguration = HistoryRecorderConfiguration(),
+        historyUploadMaxBytes: Int64 = 256 << 20
     ) {
         self.spotify = spotify
         self.host = host
@@ -114,6 +121,8 @@ public struct AppConfiguration: Sendable {
         self.grantWarning = grantWarning
         self.maxCachedUsers = maxCachedUsers
         self.extraImageOrigins = extraImageOrigins
+        self.history = history
+        self.historyUploadMaxBytes = historyUploadMaxBytes
     }
 
     /// The origins images come from: Spotify's CDNs for the real API, the API's own origin otherwise

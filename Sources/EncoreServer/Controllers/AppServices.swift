@@ -11,6 +11,7 @@ struct AppServices: Sendable {
     let spotify: SpotifyClientConfiguration
     let store: any EncoreStore
     let users: SpotifyUsers
+    let recorder: HistoryRecorder
     let views: ViewRenderer
     let csrf: CSRFTokens
     let cookies: SessionCookies

@@ -51,6 +51,24 @@ public struct AppMetrics: Sendable {
         Counter(label: "encore_sign_ins_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 
+    /// Plays stored in the history, by where they came from (`recorded`, `imported`).
+    func historyPlaysRecorded(_ count: Int, source: String) {
+        guard count > 0 else { return }
+        Counter(label: "encore_history_plays_total", dimensions: [("source", source)], factory: factory).increment(by: count)
+    }
+
+    /// Recorder polls by outcome (`ok`, `rate_limited`, `signed_out`, `missing_scope`, `failed`, …).
+    func historyPoll(outcome: String) {
+        Counter(label: "encore_history_polls_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// The recorder's backlog across every instance.
+    func historyBacklog(_ backlog: RecorderBacklog) {
+        Gauge(label: "encore_history_listeners_recording", factory: factory).record(backlog.recording)
+        Gauge(label: "encore_history_listeners_behind", factory: factory).record(backlog.behind)
+        Gauge(label: "encore_history_lag_seconds", factory: factory).record(Double(backlog.lagMs) / 1000)
+    }
+
     /// The Prometheus text exposition of every metric.
     func exposition() -> [UInt8] {
         var buffer: [UInt8] = []

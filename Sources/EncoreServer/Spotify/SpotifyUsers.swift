@@ -131,6 +131,8 @@ final class SpotifyUsers: Sendable {
         forget(userID: userID)
         try await vault.store.deleteGrant(userID: userID)
         try await vault.store.deleteSessions(userID: userID)
+        // Their history stays theirs; only the recorder stops, having no grant to poll with.
+        try await vault.store.history.setRecording(userID: userID, false, outcome: "signed_out")
     }
 
     /// Drops a user's in-memory client and cached answers (after sign-out or a lost grant).

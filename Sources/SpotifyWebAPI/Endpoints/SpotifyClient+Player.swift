@@ -20,9 +20,11 @@ extension SpotifyClient where Authorization: UserAuthorization {
     public func recentlyPlayed(limit: Int = 20, cursor: PlayedCursor? = nil) async throws -> CursorPage<PlayHistory> {
         try SpotifyRequest.checkLimit(limit)
         var query = [("limit", String(limit))]
+        // Rounded, not truncated: a `played_at` of .589 s is 0.588999… as a Double, and an
+        // `after` one millisecond early would return that play again.
         switch cursor {
-        case .after(let date): query.append(("after", String(Int64(date.timeIntervalSince1970 * 1000))))
-        case .before(let date): query.append(("before", String(Int64(date.timeIntervalSince1970 * 1000))))
+        case .after(let date): query.append(("after", String(Int64((date.timeIntervalSince1970 * 1000).rounded()))))
+        case .before(let date): query.append(("before", String(Int64((date.timeIntervalSince1970 * 1000).rounded()))))
         case nil: break
         }
         return try await send(
