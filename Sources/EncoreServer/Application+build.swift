@@ -22,6 +22,8 @@ public struct AppDependencies: Sendable {
     public var onServerRunning: (@Sendable (String, Int) async -> Void)?
     /// Called with the bound port once the `ENCORE_METRICS_ADDRESS` server listens.
     public var onMetricsServerRunning: (@Sendable (Int) async -> Void)?
+    /// Handed the history recorder once it is built, so a test can run its polls itself.
+    var onRecorderBuilt: (@Sendable (HistoryRecorder) -> Void)?
 
     public init(
         clock: any SpotifyClock = SystemClock(),
@@ -156,6 +158,7 @@ func makeServices(
     let recorder = HistoryRecorder(
         store: store.history, users: users, clock: dependencies.clock, configuration: configuration.history, timeout: spotify.timeout,
         metrics: dependencies.metrics, logger: logger)
+    dependencies.onRecorderBuilt?(recorder)
     return AppServices(
         configuration: configuration,
         spotify: spotify,

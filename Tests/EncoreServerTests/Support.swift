@@ -145,6 +145,9 @@ struct AppHarness: Sendable {
     let transcript: Transcript
     /// The port of the `ENCORE_METRICS_ADDRESS` server, once it listens.
     let metricsPorts: AsyncStream<Int>
+    /// The app's history recorder; its loop runs only when the options enable it, so a test
+    /// runs polls itself with `runOnce()`.
+    let recorder: HistoryRecorder
 
     static let clientSecret = "demo-secret-0123456789abcdef"
 
@@ -164,13 +167,16 @@ struct AppHarness: Sendable {
         var idleTimeout = AppConfiguration().idleTimeout
         var metricsAddress: (host: String, port: Int)?
         var sessionAbsoluteLifetime = AppConfiguration().sessionAbsoluteLifetime
+        var history = HistoryRecorderConfiguration(enabled: false)
+        var scopes: [Scope]?
+        var clientID = "encore-tests"
     }
 
     static func run<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (AppHarness) async throws -> T) async throws -> T {
         let emulator = options.emulator ?? SpotifyEmulator(configuration: .init(seed: 7))
         emulator.setAutoApprove(user: options.autoApprove)
         let client = emulator.registerClient(
-            clientID: "encore-tests", clientSecret: clientSecret, name: "Encore Tests",
+            clientID: options.clientID, clientSecret: clientSecret, name: "Encore Tests",
             redirectURIs: ["http://127.0.0.1/callback"]
         )
         let quiet = {
@@ -189,30 +195,33 @@ struct AppHarness: Sendable {
                 apiBaseURL: origin.appendingPathComponent("v1")
             )
             spotify.timeout = options.spotifyTimeout
-            let configuration = AppConfiguration(
+            if let scopes = options.scopes { spotify.scopes = scopes }
+            var configuration = AppConfiguration(
                 spotify: spotify, host: "127.0.0.1", port: 0, database: options.database, secretKey: options.key,
                 previousSecretKeys: options.previousKeys,
                 logLevel: .trace, cacheTTL: options.cacheTTL, sessionCacheTTL: options.sessionCacheTTL, cacheMaxBytes: options.cacheMaxBytes,
                 userRateLimit: options.userRateLimit, idleTimeout: options.idleTimeout, metricsAddress: options.metricsAddress,
                 sessionAbsoluteLifetime: options.sessionAbsoluteLifetime
             )
+            configuration.history = options.history
             let store = try await SQLEncoreStore.open(
                 options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let (metricsPortStream, metricsPorts) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
             let app: any ApplicationProtocol
+            let built = Mutex<HistoryRecorder?>(nil)
             do {
-                app = try await buildApplication(
-                    configuration,
-                    dependencies: AppDependencies(
-                        clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
-                        onServerRunning: { _, port in
-                            continuation.yield(port)
-                            continuation.finish()
-                        },
-                        onMetricsServerRunning: { port in metricsPorts.yield(port) }
-                    ))
+                var dependencies = AppDependencies(
+                    clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
+                    onServerRunning: { _, port in
+                        continuation.yield(port)
+                        continuation.finish()
+                    },
+                    onMetricsServerRunning: { port in metricsPorts.yield(port) }
+                )
+                dependencies.onRecorderBuilt = { recorder in built.withLock { $0 = recorder } }
+                app = try await buildApplication(configuration, dependencies: dependencies)
             } catch {
                 await store.close()
                 throw error
@@ -223,11 +232,11 @@ struct AppHarness: Sendable {
                     try await serviceGroup.run()
                     return nil
                 }
-                guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
+                guard let port = await ports.first(where: { _ in true }), let recorder = built.withLock({ $0 }) else { throw CancellationError() }
                 let harness = AppHarness(
                     emulator: emulator, emulatorOrigin: origin.absoluteString, client: client, appBase: "http://127.0.0.1:\(port)",
                     clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key, transcript: Transcript(),
-                    metricsPorts: metricsPortStream
+                    metricsPorts: metricsPortStream, recorder: recorder
                 )
                 do {
                     let result = try await body(harness)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import SpotifyWebAPI
 
 /// Sign-in with Spotify (`/login`, `/callback`) and sign-out (`/logout`).
@@ -69,6 +70,7 @@ struct AuthController {
         let (tokens, profile) = try await exchange(code: code, for: entry)
         let userID = profile.stableID
         try await services.users.install(tokens, userID: userID)
+        await startHistory(userID: userID, tokens: tokens, country: profile.country, now: now, logger: context.logger)
 
         // A new session id at sign-in, so an id planted before sign-in is worth nothing after it.
         let newID = Identifiers.random()
@@ -119,6 +121,21 @@ struct AuthController {
                 throw AppError.badState(.unknownOrUsed)
             }
             throw AppError.upstream(error)
+        }
+    }
+
+    /// Every signed-in person has a history (imports need nothing more); with the
+    /// `user-read-recently-played` scope the recorder starts polling them at once, to catch the
+    /// 50 plays Spotify still keeps. A failure here does not fail the sign-in.
+    private func startHistory(userID: String, tokens: UserTokens, country: String?, now: Date, logger: Logger) async {
+        do {
+            let history = services.store.history
+            try await history.ensureListener(userID: userID, timeZone: LocalCalendar.guess(country: country), now: now)
+            if tokens.scopes.contains(.userReadRecentlyPlayed) {
+                try await history.setRecording(userID: userID, true, firstPollAt: now)
+            }
+        } catch {
+            logger.warning("could not start the listening history", metadata: ["error": .string(String(describing: error))])
         }
     }
 

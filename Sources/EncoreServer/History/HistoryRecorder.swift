@@ -154,7 +154,8 @@ final class HistoryRecorder: Service, Sendable {
             artist: track.album?.artists?.first?.name ?? artists.first ?? "Unknown artist", album: track.album?.name ?? "",
             artists: artists.joined(separator: ", "), durationMs: track.durationMs)
         return Play(
-            playedAtMs: Int64((entry.playedAt.timeIntervalSince1970 * 1000).rounded()), msPlayed: max(track.durationMs, Play.countedAfterMs), item: item, source: .recorded,
+            playedAtMs: Int64((entry.playedAt.timeIntervalSince1970 * 1000).rounded()), msPlayed: max(track.durationMs, Play.countedAfterMs),
+            item: item, source: .recorded,
             contextURI: entry.context?.uri)
     }
 
