@@ -87,7 +87,9 @@ struct ClientFlowTests {
                     flow,
                     start: { flow in
                         let pending = flow.startAuthorization(adding: missing, to: granted)
-                        let scope = URLComponents(url: pending.authorizeURL, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "scope" }?.value
+                        let scope = URLComponents(url: pending.authorizeURL, resolvingAgainstBaseURL: false)?.queryItems?.first {
+                            $0.name == "scope"
+                        }?.value
                         asked.withLock { $0.append(scope ?? "") }
                         return pending
                     }, complete: { try await $0.completeAuthorization($1, pending: $2) })

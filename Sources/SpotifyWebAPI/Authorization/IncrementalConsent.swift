@@ -22,7 +22,9 @@ extension AuthorizationCodeFlow {
     ///   - additional: The scopes to add, e.g. ``SpotifyAPIError/missingScopes`` of a failed request.
     ///   - granted: The scopes of the user's current grant (``UserTokens/scopes``).
     ///   - redirectURI: As in ``startAuthorization(redirectURI:scopes:showDialog:)``.
-    public func startAuthorization(adding additional: some Sequence<Scope>, to granted: Set<Scope>, redirectURI: String? = nil)
+    public func startAuthorization(
+        adding additional: some Sequence<Scope>, to granted: Set<Scope>, redirectURI: String? = nil
+    )
         -> PendingAuthorization
     {
         let scopes = configuration.scopes + granted.sorted { $0.rawValue < $1.rawValue } + Array(additional)
