@@ -113,6 +113,7 @@ private func backgroundServices(
 ) -> [any Service] {
     var services: [any Service] = [StoreService(store: app.store, clock: dependencies.clock, logger: logger)]
     if configuration.history.enabled { services.append(app.recorder) }
+    services.append(app.imports)
     if let ownTransport { services.append(TransportService(transport: ownTransport)) }
     if let address = configuration.metricsAddress {
         services.append(
@@ -165,6 +166,7 @@ func makeServices(
         store: store,
         users: users,
         recorder: recorder,
+        imports: HistoryImportJobs(store: store.history, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger),
         views: try ViewRenderer(),
         csrf: CSRFTokens(secretKey: key),
         cookies: SessionCookies(
@@ -210,6 +212,12 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     signedIn.addRoutes(topItems.pageRoutes())
     signedIn.addRoutes(topItems.apiRoutes())
     signedIn.addRoutes(PlaylistController(spotify: spotify, pages: pages, clock: services.clock).routes())
+    signedIn.addRoutes(
+        HistoryController(
+            services: .init(
+                store: services.store.history, spotify: spotify, jobs: services.imports, pages: pages, clock: services.clock,
+                recorderEnabled: services.configuration.history.enabled, uploadMaxBytes: services.configuration.historyUploadMaxBytes)
+        ).routes())
     return router
 }
 

@@ -168,6 +168,7 @@ struct AppHarness: Sendable {
         var metricsAddress: (host: String, port: Int)?
         var sessionAbsoluteLifetime = AppConfiguration().sessionAbsoluteLifetime
         var history = HistoryRecorderConfiguration(enabled: false)
+        var historyUploadMaxBytes = AppConfiguration().historyUploadMaxBytes
         var scopes: [Scope]?
         var clientID = "encore-tests"
     }
@@ -204,6 +205,7 @@ struct AppHarness: Sendable {
                 sessionAbsoluteLifetime: options.sessionAbsoluteLifetime
             )
             configuration.history = options.history
+            configuration.historyUploadMaxBytes = options.historyUploadMaxBytes
             let store = try await SQLEncoreStore.open(
                 options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )

@@ -12,6 +12,7 @@ struct AppServices: Sendable {
     let store: any EncoreStore
     let users: SpotifyUsers
     let recorder: HistoryRecorder
+    let imports: HistoryImportJobs
     let views: ViewRenderer
     let csrf: CSRFTokens
     let cookies: SessionCookies
@@ -63,11 +64,16 @@ struct Pages: Sendable {
 
     /// Checks the CSRF token of a form, and that a browser-sent Origin is this site.
     func checkCSRF(token: String?, sessionID: String, request: Request) throws {
+        try checkOrigin(request)
+        guard csrf.isValid(token, forSession: sessionID) else { throw AppError.csrf }
+    }
+
+    /// Checks that a browser-sent Origin is this site: what can be known of a form before its body.
+    func checkOrigin(_ request: Request) throws {
         if let origin = request.headers[.origin], origin != "null", let host = request.head.authority {
             let allowed = ["http://\(host)", "https://\(host)"]
             guard allowed.contains(origin) else { throw AppError.csrf }
         }
-        guard csrf.isValid(token, forSession: sessionID) else { throw AppError.csrf }
     }
 
     func chrome(sessionID: String) -> Chrome {

@@ -31,10 +31,27 @@ struct AuthController {
 
     /// Starts a sign-in: a fresh `state` and PKCE verifier, sealed into this browser's cookie
     /// (nothing is stored), then a 302 to Spotify's consent page.
+    ///
+    /// `scope=` (space-separated) asks for more than the configured scopes, keeping those the
+    /// signed-in person already granted: how a feature asks for a permission when it first needs it.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let returnTo = ReturnPath.validated(try? QueryReader(request).single("next"))
+        let query = QueryReader(request)
+        let returnTo = ReturnPath.validated(try? query.single("next"))
         let now = services.clock.now()
-        let started = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
+        let started: PendingAuthorization
+        if let extra = try query.single("scope") {
+            let scopes = Scope.parseList(extra)
+            guard !scopes.isEmpty, scopes.isSubset(of: Scope.all) else {
+                throw AppError.badParameter(name: "scope", message: "must name Spotify scopes such as user-read-recently-played")
+            }
+            var granted: Set<Scope> = []
+            if let userID = context.session?.record.userID, let client = try? await services.users.client(userID: userID) {
+                granted = await client.authorization.grantedScopes ?? []
+            }
+            started = services.users.flow.startAuthorization(adding: scopes.sorted { $0.rawValue < $1.rawValue }, to: granted)
+        } else {
+            started = services.users.flow.startAuthorization(redirectURI: nil, scopes: nil, showDialog: false)
+        }
         var pending = PendingSignIns.opening(context.pendingSignIns, cipher: services.cipher) ?? PendingSignIns()
         pending.removeStarted(atOrBefore: now.addingTimeInterval(-signInLifetime.timeInterval))
         pending.add(

@@ -27,6 +27,10 @@ enum AppError: Error, Sendable {
     case storage
     /// Nothing lives here.
     case notFound
+    /// The work asked for cannot start now (an import already running); the message says why.
+    case busy(String)
+    /// An upload larger than the configured limit.
+    case uploadTooLarge(limitBytes: Int64)
 
     enum BadStateReason: Sendable {
         case missing, unknownOrUsed, expired, noSession, malformed
@@ -101,6 +105,16 @@ extension AppError {
             return ErrorPresentation(
                 status: .notFound, code: "not_found", title: "Page not found",
                 message: "There is nothing at this address.", action: ("Go home", "/"))
+        case .busy(let message):
+            return ErrorPresentation(
+                status: .serviceUnavailable, code: "busy", title: "Not just now", message: message, retryAfter: 60,
+                action: ("Back to your history", "/history"))
+        case .uploadTooLarge(let limit):
+            return ErrorPresentation(
+                status: .contentTooLarge, code: "upload_too_large", title: "That upload is too large",
+                message:
+                    "Encore takes uploads of up to \(limit >> 20) MiB. Upload the files of your export one at a time, or ask the operator to raise ENCORE_HISTORY_UPLOAD_MAX_BYTES.",
+                action: ("Back to your history", "/history"))
         case .upstream(let error):
             return Self.presentation(of: error)
         }

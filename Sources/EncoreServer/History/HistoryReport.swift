@@ -104,3 +104,21 @@ extension HistoryReport {
         return encoder
     }
 }
+
+/// A year's listening on one page, shareable as text.
+public struct HistoryRecap: Sendable, Codable, Equatable {
+    /// A local day and what was heard on it.
+    public struct Day: Sendable, Codable, Equatable {
+        public var date: LocalDate
+        public var plays: Int
+        public var msPlayed: Int64
+    }
+
+    public var year: Int
+    /// The year, month by month.
+    public var report: HistoryReport
+    /// The day with the most listening.
+    public var busiestDay: Day?
+    /// Tracks first played this year.
+    public var newTracks: Int
+}

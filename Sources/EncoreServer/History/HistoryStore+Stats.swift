@@ -6,26 +6,31 @@ extension HistoryStore {
     /// from the rollups; in another zone (`timeZone`), computed from the plays themselves.
     ///
     /// - Parameter limit: entries per top list.
-    public func report(userID: String, from: LocalDate, to: LocalDate, timeZone: TimeZone? = nil, limit: Int = 10) async throws -> HistoryReport {
+    ///   - chartUnit: days, weeks or months; by default what suits the period's length.
+    public func report(
+        userID: String, from: LocalDate, to: LocalDate, timeZone: TimeZone? = nil, limit: Int = 10, chartUnit: HistoryChart.Unit? = nil
+    ) async throws -> HistoryReport {
         let id = HistoryID.listener(userID)
         let listener = try await listener(userID: userID)
         let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
         let zone = timeZone ?? stored
-        let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone))
+        let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
         guard listener != nil else { return plan.emptyReport() }
         if zone.identifier == stored.identifier {
             return try await engine.withDatabase(idempotent: true) { database in
                 try await Self.rollupReport(listener: id, plan: plan, limit: limit, on: database)
             }
         }
-        return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit)
+        return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit, chartUnit: chartUnit)
     }
 
     /// The same report computed from the plays themselves in any time zone: slower, and the
     /// reference the rollups are tested against.
-    public func computedReport(userID: String, from: LocalDate, to: LocalDate, timeZone: TimeZone, limit: Int = 10) async throws -> HistoryReport {
+    public func computedReport(
+        userID: String, from: LocalDate, to: LocalDate, timeZone: TimeZone, limit: Int = 10, chartUnit: HistoryChart.Unit? = nil
+    ) async throws -> HistoryReport {
         let id = HistoryID.listener(userID)
-        let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: timeZone))
+        let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: timeZone), chartUnit: chartUnit)
         return try await engine.withDatabase(idempotent: true) { database in
             let rows = try await database.raw(
                 """
@@ -45,6 +50,40 @@ extension HistoryStore {
             }
             let items = try await Self.items(Set(plays.map(\.track)), listener: id, on: database)
             return ComputedReport(plan: plan, plays: plays, items: items, limit: limit).report
+        }
+    }
+
+    /// A year on one page: the year's report by month, its biggest day, and how many tracks
+    /// were first heard that year.
+    public func recap(userID: String, year: Int, limit: Int = 5) async throws -> HistoryRecap {
+        let from = LocalDate(year: year, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
+        let to = LocalDate(year: year, month: 12, day: 31) ?? LocalDate(dayNumber: 0)
+        let report = try await report(userID: userID, from: from, to: to, limit: limit, chartUnit: .month)
+        let id = HistoryID.listener(userID)
+        let plan = PeriodPlan(
+            from: from, to: to, calendar: LocalCalendar(timeZone: LocalCalendar.zone(named: report.timeZone) ?? TimeZone.current))
+        return try await engine.withDatabase(idempotent: true) { database in
+            let busiest = try await database.raw(
+                """
+                SELECT local_hour / 24 AS day, CAST(SUM(ms_played) AS BIGINT) AS ms, CAST(SUM(plays) AS BIGINT) AS plays FROM encore_play_hours
+                WHERE listener_id = \(bind: id) AND local_hour >= \(bind: from.dayNumber * 24) AND local_hour < \(bind: (to.dayNumber + 1) * 24)
+                GROUP BY local_hour / 24 ORDER BY ms DESC, day LIMIT 1
+                """
+            ).first()
+            let discovered = try await database.raw(
+                """
+                SELECT COUNT(*) AS n FROM encore_play_tracks t JOIN encore_history_tracks i ON i.track_id = t.track_id
+                WHERE t.listener_id = \(bind: id) AND i.kind = 1 AND t.first_played_ms >= \(bind: plan.startMs) AND t.first_played_ms < \(bind: plan.endMs)
+                """
+            ).first()
+            var busiestDay: HistoryRecap.Day?
+            if let busiest {
+                busiestDay = HistoryRecap.Day(
+                    date: LocalDate(dayNumber: try busiest.decode(column: "day", as: Int64.self)),
+                    plays: try busiest.decode(column: "plays", as: Int.self), msPlayed: try busiest.decode(column: "ms", as: Int64.self))
+            }
+            return HistoryRecap(
+                year: year, report: report, busiestDay: busiestDay, newTracks: try discovered?.decode(column: "n", as: Int.self) ?? 0)
         }
     }
 
@@ -226,17 +265,19 @@ struct PeriodPlan {
     /// The UTC moments the period starts and ends (exclusive).
     let startMs: Int64
     let endMs: Int64
+    let chartUnit: HistoryChart.Unit
 
-    init(from: LocalDate, to: LocalDate, calendar: LocalCalendar) {
+    init(from: LocalDate, to: LocalDate, calendar: LocalCalendar, chartUnit: HistoryChart.Unit? = nil) {
         self.from = from
         self.to = to
         self.calendar = calendar
         startMs = calendar.startMs(of: from)
         endMs = calendar.startMs(of: to.adding(days: 1))
+        self.chartUnit = chartUnit ?? HistoryChart.unit(forDays: to.dayNumber - from.dayNumber + 1)
     }
 
     func emptyReport() -> HistoryReport {
-        let unit = HistoryChart.unit(forDays: to.dayNumber - from.dayNumber + 1)
+        let unit = chartUnit
         return HistoryReport(
             from: from, to: to, timeZone: calendar.timeZone.identifier, plays: 0, shortPlays: 0, msPlayed: 0, minutes: 0, tracks: 0, artists: 0,
             chart: HistoryChart(unit: unit, points: chartStarts(unit).map { HistoryChart.Point(start: $0, plays: 0, msPlayed: 0) }),

@@ -61,6 +61,33 @@ enum Stylesheet {
         td.album{color:var(--muted)}
         .pager{display:flex;justify-content:space-between;gap:1rem;margin-bottom:1.25rem}
         .error h1{margin-top:0}
+        input[type=date],input[type=text],input[type=file]{font:inherit;padding:.4rem .55rem;border-radius:8px;border:1px solid var(--line);background:var(--bg);color:var(--fg)}
+        form.period,form.zone,form.upload{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}
+        ul.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:1rem;list-style:none;margin:0 0 1.25rem;padding:0}
+        li.stat{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1rem}
+        .stat-value{display:block;font-size:1.9rem;font-weight:800;font-variant-numeric:tabular-nums}
+        .stat-label{display:block;font-weight:650}
+        .stat-detail{display:block;font-size:.9rem}
+        figure.chart{margin:0 0 1.25rem}
+        figure.chart h3{margin:0 0 .5rem;font-size:1.05rem}
+        svg.chart-svg{display:block;width:100%;height:12rem}
+        svg.chart-svg .bar{fill:var(--accent)}
+        svg.chart-svg .bar:hover{fill:var(--fg)}
+        svg.chart-svg .axis{stroke:var(--line);stroke-width:1}
+        svg.chart-svg .tick{fill:var(--muted);font-size:12px}
+        .chart-desc{margin:.5rem 0 0}
+        table.chart-table,table.imports{border-collapse:collapse;margin-top:.5rem;font-variant-numeric:tabular-nums}
+        table.chart-table th,table.chart-table td,table.imports th,table.imports td{padding:.25rem .6rem;border-bottom:1px solid var(--line);text-align:left}
+        .columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1.25rem}
+        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        td.title .when{font-size:.8rem}
+        nav.years{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:0 0 1.25rem}
+        nav.years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;margin:0;padding:0}
+        nav.years a[aria-current=page]{font-weight:800}
+        .recap .lead{font-size:1.2rem;font-weight:600}
+        .danger{border-color:var(--warn)}
+        button.danger{background:transparent;color:var(--warn);border:1px solid var(--warn)}
+        button.secondary{background:transparent;color:var(--fg);border:1px solid var(--line)}
         @media (max-width:40rem){
           th.album,td.album,th.duration,td.duration{display:none}
           td.cover{width:56px} td.cover img{width:48px;height:48px}

@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "head": head, "foot": foot, "home": home, "top": top, "playlist": playlist, "error": error,
-    ]
+    ].merging(history) { first, _ in first }
 
     static let head = """
         <!doctype html>
@@ -24,6 +24,7 @@ enum Templates {
         <ul>
         <li><a href="/top/tracks"{{#onTracks}} aria-current="page"{{/onTracks}}>Top tracks</a></li>
         <li><a href="/top/artists"{{#onArtists}} aria-current="page"{{/onArtists}}>Top artists</a></li>
+        <li><a href="/history"{{#onHistory}} aria-current="page"{{/onHistory}}>History</a></li>
         </ul>
         </nav>
         <form method="post" action="/logout" class="logout">
@@ -62,6 +63,7 @@ enum Templates {
         <ul class="links">
         <li><a class="button" href="/top/tracks">Your top tracks</a></li>
         <li><a class="button secondary" href="/top/artists">Your top artists</a></li>
+        <li><a class="button secondary" href="/history">Your listening history</a></li>
         </ul>
         </section>
         <section class="card" aria-labelledby="save">

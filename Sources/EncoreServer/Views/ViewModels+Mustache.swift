@@ -11,6 +11,7 @@ extension Chrome: MustacheParent {
         case "csrfToken": csrfToken
         case "onTracks": onTracks
         case "onArtists": onArtists
+        case "onHistory": onHistory
         default: nil
         }
     }

@@ -6,6 +6,7 @@ struct Chrome: Sendable {
     var csrfToken: String
     var onTracks = false
     var onArtists = false
+    var onHistory = false
 }
 
 struct HomeView: Sendable {

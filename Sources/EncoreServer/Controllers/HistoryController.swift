@@ -1,0 +1,272 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SpotifyWebAPI
+
+/// The listening history: `/history` and a yearly recap, their JSON twins, the upload of
+/// Spotify's export, recording on and off, the time zone, and "Delete my history".
+struct HistoryController {
+    /// What the history pages use, and nothing else.
+    struct Dependencies: Sendable {
+        let store: HistoryStore
+        let spotify: SpotifyAccess
+        let jobs: HistoryImportJobs
+        let pages: Pages
+        let clock: any SpotifyClock
+        let recorderEnabled: Bool
+        let uploadMaxBytes: Int64
+    }
+
+    let services: Dependencies
+
+    func routes() -> RouteCollection<SignedInContext> {
+        let routes = RouteCollection(context: SignedInContext.self)
+        routes.get("/history", use: page)
+        routes.get("/history/year/:year", use: yearPage)
+        routes.get("/api/history", use: api)
+        routes.get("/api/history/year/:year", use: yearAPI)
+        routes.get("/api/history/imports", use: importsAPI)
+        routes.post("/history/import", use: upload)
+        routes.post("/history/forget", use: forget)
+        routes.post("/history/recording", use: recording)
+        routes.post("/history/time-zone", use: timeZone)
+        return routes
+    }
+
+    /// The listener, their zone and today there, and the local days their plays span.
+    struct Listening {
+        var listener: HistoryListener
+        var zone: TimeZone
+        var today: LocalDate
+        var span: (first: LocalDate, latest: LocalDate)?
+    }
+
+    private func listening(_ userID: String) async throws -> Listening {
+        let store = services.store
+        var listener = try await store.listener(userID: userID)
+        if listener == nil { listener = try await store.ensureListener(userID: userID, timeZone: "UTC", now: services.clock.now()) }
+        guard let listener else { throw AppError.storage }
+        let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
+        var calendar = LocalCalendar(timeZone: zone)
+        let today = calendar.date(ofUTC: services.clock.now().unixMilliseconds)
+        let span = try await store.span(userID: userID).map { span in
+            (calendar.date(ofUTC: span.first.unixMilliseconds), calendar.date(ofUTC: span.latest.unixMilliseconds))
+        }
+        return Listening(listener: listener, zone: zone, today: today, span: span)
+    }
+
+    private func period(_ request: Request) throws(AppError) -> HistoryPeriod {
+        let query = QueryReader(request)
+        return try HistoryPeriod.parse(period: try query.single("period"), from: try query.single("from"), to: try query.single("to"))
+    }
+
+    // MARK: Pages
+
+    @Sendable func page(_ request: Request, context: SignedInContext) async throws -> Response {
+        let period = try period(request)
+        let listening = try await listening(context.userID)
+        let (from, to) = period.days(today: listening.today, span: listening.span)
+        let report = try await services.store.report(userID: context.userID, from: from, to: to)
+        let imports = try await services.store.imports(userID: context.userID, now: services.clock.now())
+        let granted = try await services.spotify.client(userID: context.userID).authorization.grantedScopes ?? []
+        let csrf = services.pages.csrfToken(sessionID: context.sessionID)
+        let query = period.presetValue.map { "period=\($0)" } ?? "from=\(from)&to=\(to)"
+        let view = HistoryView(
+            chrome: Chrome(csrfToken: csrf, onHistory: true), periodLabel: HistoryDisplay.periodLabel(from: from, to: to),
+            presets: HistoryPeriod.presets.map { PeriodLink(label: $0.label, href: "/history?period=\($0.value)", current: $0.period == period) },
+            from: from.description, to: to.description, timeZone: listening.listener.timeZone, jsonHref: "/api/history?" + query,
+            hasPlays: report.msPlayed > 0, stats: Stat.figures(report),
+            firstPlay: report.firstPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
+            latestPlay: report.latestPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
+            charts: [ChartView.timeline(report), ChartView.hours(report), ChartView.weekdays(report)],
+            lists: TopListView.lists(report, zone: listening.zone),
+            recording: recordingView(listening.listener, granted: granted),
+            imports: imports.map { Self.row($0, zone: listening.zone) }, hasImports: !imports.isEmpty,
+            years: Self.years(listening.span, current: nil), csrfToken: csrf, notice: Self.notice(request),
+            uploadLimit: "\(services.uploadMaxBytes >> 20) MiB", hasYears: listening.span != nil)
+        return services.pages.views.render("history", view)
+    }
+
+    @Sendable func yearPage(_ request: Request, context: SignedInContext) async throws -> Response {
+        let year = try Self.year(context)
+        let listening = try await listening(context.userID)
+        let recap = try await services.store.recap(userID: context.userID, year: year)
+        let csrf = services.pages.csrfToken(sessionID: context.sessionID)
+        let view = RecapView(
+            recap, chrome: Chrome(csrfToken: csrf, onHistory: true), years: Self.years(listening.span, current: year), zone: listening.zone)
+        return services.pages.views.render("historyYear", view)
+    }
+
+    // MARK: JSON
+
+    @Sendable func api(_ request: Request, context: SignedInContext) async throws -> Response {
+        let period = try period(request)
+        let listening = try await listening(context.userID)
+        let (from, to) = period.days(today: listening.today, span: listening.span)
+        return try Self.json(try await services.store.report(userID: context.userID, from: from, to: to))
+    }
+
+    @Sendable func yearAPI(_ request: Request, context: SignedInContext) async throws -> Response {
+        try Self.json(try await services.store.recap(userID: context.userID, year: try Self.year(context)))
+    }
+
+    @Sendable func importsAPI(_ request: Request, context: SignedInContext) async throws -> Response {
+        try Self.json(["imports": try await services.store.imports(userID: context.userID, now: services.clock.now(), limit: 20)])
+    }
+
+    // MARK: Forms
+
+    /// Spools the upload, then imports it in the background; the page shows how it goes.
+    @Sendable func upload(_ request: Request, context: SignedInContext) async throws -> Response {
+        let pages = services.pages, sessionID = context.sessionID
+        // The Origin check needs no body; the token is checked as soon as its field arrives.
+        try pages.checkOrigin(request)
+        let upload = try await HistoryUpload.receive(request, maxBytes: services.uploadMaxBytes) { token in
+            try pages.checkCSRF(token: token, sessionID: sessionID, request: request)
+        }
+        guard !upload.files.isEmpty else { throw AppError.badParameter(name: "file", message: "is missing: choose the ZIP or JSON files to import") }
+        let listener = try await listening(context.userID).listener
+        _ = try await services.jobs.start(
+            files: upload.files, fileName: upload.names.joined(separator: ", "), userID: context.userID, timeZone: listener.timeZone)
+        return .redirecting(to: "/history?done=import#import")
+    }
+
+    @Sendable func forget(_ request: Request, context: SignedInContext) async throws -> Response {
+        let form = try await request.form(ForgetForm.self, context: context)
+        try services.pages.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
+        guard form.confirm == "yes" else { throw AppError.badParameter(name: "confirm", message: "must be ticked to delete your history") }
+        try await services.store.forget(userID: context.userID)
+        return .redirecting(to: "/history?done=forgotten")
+    }
+
+    /// Turns recording on (asking Spotify for `user-read-recently-played` first if the grant
+    /// lacks it: the person agrees again, keeping every other permission) or off.
+    @Sendable func recording(_ request: Request, context: SignedInContext) async throws -> Response {
+        let form = try await request.form(RecordingForm.self, context: context)
+        try services.pages.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
+        guard form.on == "1" else {
+            try await services.store.setRecording(userID: context.userID, false, outcome: "stopped")
+            return .redirecting(to: "/history?done=recording-off#recording")
+        }
+        let granted = try await services.spotify.client(userID: context.userID).authorization.grantedScopes ?? []
+        guard granted.contains(.userReadRecentlyPlayed) else {
+            return .redirecting(to: "/login?scope=\(Scope.userReadRecentlyPlayed.rawValue)&next=/history%3Fdone%3Drecording-on")
+        }
+        _ = try await listening(context.userID)
+        try await services.store.setRecording(userID: context.userID, true, firstPollAt: services.clock.now())
+        return .redirecting(to: "/history?done=recording-on#recording")
+    }
+
+    @Sendable func timeZone(_ request: Request, context: SignedInContext) async throws -> Response {
+        let form = try await request.form(TimeZoneForm.self, context: context)
+        try services.pages.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
+        guard let name = form.timeZone?.trimmingCharacters(in: .whitespaces), LocalCalendar.zone(named: name) != nil else {
+            throw AppError.badParameter(name: "time_zone", message: "must be a time zone name such as Europe/Berlin")
+        }
+        _ = try await listening(context.userID)
+        try await services.store.setTimeZone(userID: context.userID, name)
+        return .redirecting(to: "/history?done=zone")
+    }
+
+    // MARK: Pieces
+
+    private func recordingView(_ listener: HistoryListener, granted: Set<Scope>) -> RecordingView {
+        guard services.recorderEnabled else {
+            return RecordingView(
+                on: false, status: "Recording is switched off on this Encore server. You can still import your streaming history.", buttonLabel: "",
+                turnOn: false, available: false)
+        }
+        if listener.recording {
+            let checked = listener.lastPollMs.map { " Last checked \(HistoryDisplay.moment(Date(unixMilliseconds: $0), in: .gmt)) UTC." } ?? ""
+            return RecordingView(
+                on: true, status: "Encore records everything you play: it asks Spotify every 20–30 minutes." + checked,
+                buttonLabel: "Stop recording", turnOn: false, available: true)
+        }
+        var status = "Recording is off."
+        switch listener.lastPollOutcome {
+        case "signed_out": status = "Recording stopped: your Spotify sign-in ended."
+        case "missing_scope": status = "Recording stopped: Spotify no longer lets Encore read your recently played tracks."
+        default: break
+        }
+        if !granted.contains(.userReadRecentlyPlayed) {
+            status += " To record, Spotify will ask you to let Encore read your recently played tracks; everything else you allowed stays as it is."
+        }
+        return RecordingView(on: false, status: status, buttonLabel: "Start recording", turnOn: true, available: true)
+    }
+
+    static func row(_ status: ImportStatus, zone: TimeZone) -> ImportRow {
+        let summary = status.summary
+        var details =
+            "\(HistoryDisplay.grouped(Int64(summary.entries))) entries read, \(HistoryDisplay.grouped(Int64(summary.added))) plays added, \(HistoryDisplay.grouped(Int64(summary.duplicates))) already there"
+        if summary.malformed > 0 { details += ", \(HistoryDisplay.grouped(Int64(summary.malformed))) unreadable" }
+        if summary.unidentified > 0 { details += ", \(HistoryDisplay.grouped(Int64(summary.unidentified))) without a track" }
+        if let message = status.message { details += ". " + message }
+        let state =
+            switch status.state {
+            case .running: "Importing…"
+            case .done: "Done"
+            case .failed: "Stopped"
+            case .interrupted: "Interrupted — upload it again"
+            }
+        return ImportRow(fileName: status.fileName, state: state, details: details, when: HistoryDisplay.moment(status.startedAt, in: zone))
+    }
+
+    static func years(_ span: (first: LocalDate, latest: LocalDate)?, current: Int?) -> [PeriodLink] {
+        guard let span else { return [] }
+        let first = max(span.first.year, span.latest.year - 30)
+        return (first...span.latest.year).map { PeriodLink(label: String($0), href: "/history/year/\($0)", current: $0 == current) }
+    }
+
+    static func year(_ context: SignedInContext) throws(AppError) -> Int {
+        guard let text = context.parameters.get("year"), text.utf8.count == 4, let year = Int(text), (2000...2100).contains(year) else {
+            throw AppError.badParameter(name: "year", message: "must be a year from 2000 to 2100")
+        }
+        return year
+    }
+
+    /// What a finished form says, from a fixed list: nothing from the address is echoed.
+    static func notice(_ request: Request) -> String? {
+        switch (try? QueryReader(request).single("done")) ?? nil {
+        case "import": "Your upload is being imported; this page shows how it goes. Reload to see the latest."
+        case "forgotten": "Your history is deleted, and recording is off."
+        case "zone": "Your days and hours are now counted in the new time zone."
+        case "recording-on": "Recording is on. Encore fetches your last 50 plays now, and keeps up from there."
+        case "recording-off": "Recording is off. What Encore recorded stays until you delete it."
+        default: nil
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> Response {
+        let data = try HistoryReport.makeEncoder().encode(value)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "private, no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+struct ForgetForm: Decodable {
+    var csrfToken: String?
+    var confirm: String?
+
+    enum CodingKeys: String, CodingKey {
+        case csrfToken = "csrf_token", confirm
+    }
+}
+
+struct RecordingForm: Decodable {
+    var csrfToken: String?
+    var on: String?
+
+    enum CodingKeys: String, CodingKey {
+        case csrfToken = "csrf_token", on
+    }
+}
+
+struct TimeZoneForm: Decodable {
+    var csrfToken: String?
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case csrfToken = "csrf_token", timeZone = "time_zone"
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import SpotifyEmulator
+import SpotifyWebAPI
+import Testing
+
+@testable import EncoreServer
+
+/// The history in the web app: the pages and their JSON twins, the upload, re-consent for
+/// recording, and "Delete my history".
+@Suite("Listening history: pages", .timeLimit(.minutes(5)))
+struct HistoryPagesTests {
+    static let boundary = "encore-test-boundary-7d1f"
+
+    static func multipart(_ parts: [(name: String, fileName: String?, body: String)]) -> String {
+        var text = ""
+        for part in parts {
+            text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\""
+            if let fileName = part.fileName { text += "; filename=\"\(fileName)\"\r\nContent-Type: application/json" }
+            text += "\r\n\r\n\(part.body)\r\n"
+        }
+        return text + "--\(boundary)--\r\n"
+    }
+
+    static func upload(_ browser: Browser, csrf: String?, files: [(String, String)]) async throws -> HTTPResult {
+        var parts: [(name: String, fileName: String?, body: String)] = []
+        if let csrf { parts.append(("csrf_token", nil, csrf)) }
+        parts += files.map { ("file", $0.0, $0.1) }
+        return try await browser.send(
+            "POST", "/history/import", headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: multipart(parts))
+    }
+
+    /// Waits for the latest import to end (it runs in the background), looking every 20 ms.
+    static func finishedImport(_ browser: Browser) async throws -> [String: Any] {
+        for _ in 0..<1_500 {
+            let imports = (try await browser.get("/api/history/imports").json["imports"] as? [[String: Any]]) ?? []
+            if let latest = imports.first, latest["state"] as? String != "running" { return latest }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("the import did not finish")
+    }
+
+    static func export(_ emulator: SpotifyEmulator, days: Double = 14) throws -> (text: String, plays: [SimulatedPlay]) {
+        let interval = DateInterval(start: Date(timeIntervalSince1970: 1_790_000_000), duration: days * 86_400)
+        var text = ""
+        _ = emulator.writeStreamingHistory(of: "maya", in: interval) { text += $0 }
+        return (text, emulator.simulatedPlays(of: "maya", in: interval))
+    }
+
+    @Test("an uploaded export fills /history: figures, SVG charts with their numbers as text, top lists; the JSON twin agrees; a yearly recap")
+    func importedHistoryShown() async throws {
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        var options = AppHarness.Options()
+        options.emulator = emulator
+        try await AppHarness.run(options) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let empty = try await browser.get("/history")
+            #expect(empty.status == 200)
+            #expect(empty.body.contains("Nothing here yet"))
+            let csrf = try #require(try await browser.csrfToken())
+            let (text, plays) = try Self.export(emulator)
+            let uploaded = try await Self.upload(browser, csrf: csrf, files: [("Streaming_History_Audio_2026.json", text)])
+            #expect(uploaded.status == 303)
+            #expect(uploaded.location == "/history?done=import#import")
+            let finished = try await Self.finishedImport(browser)
+            #expect(finished["state"] as? String == "done")
+            #expect(finished["summary"].flatMap { ($0 as? [String: Any])?["added"] as? Int } == plays.count)
+
+            let counted = plays.filter { $0.msPlayed >= 30_000 }
+            let minutes = plays.reduce(0) { $0 + Int64($1.msPlayed) } / 60_000
+            // maya is in GB: London's days.
+            let page = try await browser.get("/history?from=2026-09-01&to=2026-10-31")
+            #expect(page.status == 200)
+            #expect(page.body.contains(HistoryDisplay.grouped(Int64(counted.count))))
+            #expect(page.body.contains(HistoryDisplay.grouped(minutes)))
+            #expect(page.body.contains("<svg viewBox=\"0 0 720 200\" role=\"img\" aria-labelledby=\"chart-timeline-title chart-timeline-desc\""))
+            #expect(page.body.contains("<desc id=\"chart-hours-desc\">"))
+            #expect(page.body.contains("<summary>The numbers</summary>"))
+            #expect(page.body.contains("Top tracks") && page.body.contains("Top artists") && page.body.contains("Top albums"))
+            #expect(!page.body.contains("<script") && !page.body.contains(" style="))
+            #expect(page.header("Content-Security-Policy")?.contains("unsafe-inline") == false)
+
+            let api = try await browser.get("/api/history?from=2026-09-01&to=2026-10-31")
+            #expect(api.status == 200)
+            #expect(api.json["plays"] as? Int == counted.count)
+            #expect(api.json["ms_played"] as? Int == plays.reduce(0) { $0 + $1.msPlayed })
+            #expect(api.json["from"] as? String == "2026-09-01")
+            #expect(api.json["time_zone"] as? String == "Europe/London")
+            #expect(((api.json["chart"] as? [String: Any])?["points"] as? [Any])?.count == 61)
+            let top = (api.json["top_tracks"] as? [String: Any])?["by_plays"] as? [[String: Any]]
+            #expect(top?.first?["plays"] as? Int == Dictionary(grouping: counted, by: \.trackID).values.map(\.count).max())
+
+            let year = try await browser.get("/history/year/2026")
+            #expect(year.status == 200)
+            #expect(year.body.contains("Your 2026 in music"))
+            #expect(year.body.contains("In 2026 you listened to \(HistoryDisplay.grouped(minutes)) minutes"))
+            let recap = try await browser.get("/api/history/year/2026")
+            #expect((recap.json["report"] as? [String: Any])?["plays"] as? Int == counted.count)
+            #expect(recap.json["new_tracks"] as? Int == Set(plays.map(\.trackID)).count)
+
+            // Presets and bad parameters.
+            #expect(try await browser.get("/history?period=all").body.contains(HistoryDisplay.grouped(minutes)))
+            let bad = try await browser.get("/api/history?from=2026-02-30&to=2026-03-01")
+            #expect(bad.status == 400)
+            #expect(bad.json["message"] as? String == "The from parameter must be a day written YYYY-MM-DD.")
+            #expect(try await browser.get("/api/history?period=forever").status == 400)
+            #expect(try await browser.get("/history/year/1999").status == 400)
+            #expect(try await app.browser().get("/api/history").status == 401)
+        }
+    }
+
+    @Test("an upload without the form's token keeps nothing; too large is 413; not a form is 400; one import at a time")
+    func uploadBounds() async throws {
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        var options = AppHarness.Options()
+        options.emulator = emulator
+        try await AppHarness.run(options) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let csrf = try #require(try await browser.csrfToken())
+            let (text, _) = try Self.export(emulator, days: 3)
+            let temporary = FileManager.default.temporaryDirectory.path
+            let before = Set((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter { $0.hasPrefix("encore-upload-") }
+            #expect(try await Self.upload(browser, csrf: nil, files: [("a.json", text)]).status == 403)
+            #expect(try await Self.upload(browser, csrf: "forged", files: [("a.json", text)]).status == 403)
+            let foreign = try await browser.send(
+                "POST", "/history/import",
+                headers: [("Content-Type", "multipart/form-data; boundary=\(Self.boundary)"), ("Origin", "https://evil.example")],
+                body: Self.multipart([("csrf_token", nil, csrf), ("file", "a.json", text)]))
+            #expect(foreign.status == 403)
+            let after = Set((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter { $0.hasPrefix("encore-upload-") }
+            #expect(after.subtracting(before).isEmpty)
+            #expect((try await browser.get("/api/history/imports").json["imports"] as? [Any])?.isEmpty == true)
+
+            let notForm = try await browser.send("POST", "/history/import", headers: [("Content-Type", "application/json")], body: text)
+            #expect(notForm.status == 400)
+            #expect(try await Self.upload(browser, csrf: csrf, files: []).status == 400)
+
+            // A second upload while the first is still being imported waits its turn.
+            let (large, _) = try Self.export(emulator, days: 120)
+            #expect(try await Self.upload(browser, csrf: csrf, files: [("large.json", large)]).status == 303)
+            let second = try await Self.upload(browser, csrf: csrf, files: [("a.json", text)])
+            #expect(second.status == 503)
+            #expect(second.header("Retry-After") != nil)
+            #expect(try await Self.finishedImport(browser)["state"] as? String == "done")
+        }
+        var small = AppHarness.Options()
+        small.emulator = emulator
+        small.historyUploadMaxBytes = 1 << 20
+        try await AppHarness.run(small) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let csrf = try #require(try await browser.csrfToken())
+            let (text, _) = try Self.export(emulator, days: 60)
+            #expect(text.utf8.count > 1 << 20)
+            let tooLarge = try await Self.upload(browser, csrf: csrf, files: [("big.json", text)])
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.body.contains("up to 1 MiB"))
+            #expect((try await browser.get("/api/history/imports").json["imports"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
