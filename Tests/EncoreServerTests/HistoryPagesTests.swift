@@ -159,4 +159,98 @@ struct HistoryPagesTests {
             #expect((try await browser.get("/api/history/imports").json["imports"] as? [Any])?.isEmpty == true)
         }
     }
+
+    @Test(
+        "Start recording asks Spotify once more for every scope granted plus user-read-recently-played; the person stays signed in, and recording starts"
+    )
+    func reconsentForRecording() async throws {
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7, simulatesListening: true))
+        var options = AppHarness.Options()
+        options.emulator = emulator
+        try await AppHarness.run(options) { app in
+            let browser = app.browser()
+            try await app.signIn(browser)
+            let maya = try await app.stableID("maya")
+            let before = try #require(try await app.storedTokens("maya"))
+            #expect(!before.scopes.contains(.userReadRecentlyPlayed))
+            let page = try await browser.get("/history")
+            #expect(page.body.contains("Spotify will ask you to let Encore read your recently played tracks"))
+            let csrf = try #require(try await browser.csrfToken())
+            let start = try await browser.post("/history/recording", form: [("csrf_token", csrf), ("on", "1")])
+            #expect(start.status == 303)
+            let login = try await browser.get(try #require(start.location))
+            #expect(login.status == 302)
+            let authorize = try #require(login.location.flatMap(URLComponents.init(string:)))
+            let scope = try #require(authorize.queryItems?.first { $0.name == "scope" }?.value)
+            #expect(Scope.parseList(scope) == before.scopes.union([.userReadRecentlyPlayed]))
+            let consent = try await http("GET", try #require(login.location))
+            let callback = try await browser.get("/callback?" + (try #require(consent.locationQuery)))
+            #expect(callback.status == 303)
+            #expect(callback.location == "/history?done=recording-on")
+
+            let after = try #require(try await app.storedTokens("maya"))
+            #expect(after.scopes == before.scopes.union([.userReadRecentlyPlayed]))
+            #expect(try await browser.get("/api/me").status == 200)
+            let shown = try await browser.get("/history?done=recording-on")
+            #expect(shown.body.contains("Recording is on."))
+            #expect(shown.body.contains("Stop recording"))
+            #expect(try await app.store.history.listener(userID: maya)?.recording == true)
+            #expect(await app.recorder.runOnce() == 1)
+            #expect(try await app.store.history.plays(userID: maya, afterMs: 0, limit: 100).count == 50)
+
+            // Off again: the plays stay.
+            let token = try #require(try await browser.csrfToken())
+            #expect(try await browser.post("/history/recording", form: [("csrf_token", token), ("on", "0")]).status == 303)
+            #expect(try await app.store.history.listener(userID: maya)?.recording == false)
+            #expect(try await app.store.history.plays(userID: maya, afterMs: 0, limit: 100).count == 50)
+            // A scope Spotify does not have is refused before anything is sent.
+            #expect(try await browser.get("/login?scope=user-read-everything").status == 400)
+        }
+    }
+
+    @Test("Delete my history removes every play, everywhere; the time zone can change; forms need their token")
+    func deleteAndZone() async throws {
+        let emulator = SpotifyEmulator(configuration: .init(seed: 7))
+        let (text, plays) = try Self.export(emulator)
+        @Sendable func exercise(_ a: AppHarness, _ b: AppHarness) async throws {
+            let browser = a.browser()
+            try await a.signIn(browser)
+            let maya = try await a.stableID("maya")
+            try await a.store.history.ensureListener(userID: maya, timeZone: "Europe/London", now: Date())
+            let file = try HistoryImportTests.temporaryFile("Streaming_History_Audio_1.json", text)
+            _ = try await StreamingHistoryImporter(store: a.store.history, userID: maya).importFiles([file.path])
+            let other = b.browser()
+            try await b.signIn(other)
+            #expect(try await other.get("/api/history?period=all").json["ms_played"] as? Int == plays.reduce(0) { $0 + $1.msPlayed })
+
+            let csrf = try #require(try await browser.csrfToken())
+            #expect(try await browser.post("/history/time-zone", form: [("csrf_token", csrf), ("time_zone", "Not/AZone")]).status == 400)
+            #expect(try await browser.post("/history/time-zone", form: [("csrf_token", "nope"), ("time_zone", "Asia/Tokyo")]).status == 403)
+            #expect(try await browser.post("/history/time-zone", form: [("csrf_token", csrf), ("time_zone", "Asia/Tokyo")]).status == 303)
+            #expect(try await other.get("/api/history?period=all").json["time_zone"] as? String == "Asia/Tokyo")
+
+            #expect(try await browser.post("/history/forget", form: [("csrf_token", csrf)]).status == 400)
+            #expect(try await browser.post("/history/forget", form: [("csrf_token", "nope"), ("confirm", "yes")]).status == 403)
+            let forgot = try await browser.post("/history/forget", form: [("csrf_token", csrf), ("confirm", "yes")])
+            #expect(forgot.status == 303)
+            #expect(try await browser.get(try #require(forgot.location)).body.contains("Your history is deleted"))
+            let elsewhere = try await other.get("/api/history?period=all")
+            #expect(elsewhere.json["plays"] as? Int == 0)
+            #expect(elsewhere.json["ms_played"] as? Int == 0)
+            #expect(try await b.store.history.plays(userID: maya, afterMs: 0, limit: 10).isEmpty)
+        }
+        if ScratchPostgres.isAvailable {
+            try await ScratchPostgres.with { url, _ in
+                var options = AppHarness.Options()
+                options.emulator = emulator
+                options.database = .postgres(url: url)
+                let shared = options
+                try await AppHarness.run(shared) { a in try await AppHarness.run(shared) { b in try await exercise(a, b) } }
+            }
+        } else {
+            var options = AppHarness.Options()
+            options.emulator = emulator
+            try await AppHarness.run(options) { a in try await exercise(a, a) }
+        }
+    }
 }

@@ -22,7 +22,6 @@ struct HistoryRecorderTests {
         options.emulator = emulator
         options.clock = clock
         options.scopes = scopes
-        options.history = HistoryRecorderConfiguration(enabled: false, interval: .seconds(1500), lease: .seconds(120))
         return options
     }
 

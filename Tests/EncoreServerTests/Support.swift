@@ -145,8 +145,7 @@ struct AppHarness: Sendable {
     let transcript: Transcript
     /// The port of the `ENCORE_METRICS_ADDRESS` server, once it listens.
     let metricsPorts: AsyncStream<Int>
-    /// The app's history recorder; its loop runs only when the options enable it, so a test
-    /// runs polls itself with `runOnce()`.
+    /// The app's history recorder; a test runs its polls with `runOnce()`.
     let recorder: HistoryRecorder
 
     static let clientSecret = "demo-secret-0123456789abcdef"
@@ -167,7 +166,9 @@ struct AppHarness: Sendable {
         var idleTimeout = AppConfiguration().idleTimeout
         var metricsAddress: (host: String, port: Int)?
         var sessionAbsoluteLifetime = AppConfiguration().sessionAbsoluteLifetime
-        var history = HistoryRecorderConfiguration(enabled: false)
+        /// On (as it ships), but its loop looks for due polls once at start (when nobody is due)
+        /// and then not for an hour: a test runs the polls it wants with `recorder.runOnce()`.
+        var history = HistoryRecorderConfiguration(enabled: true, tick: .seconds(3_600))
         var historyUploadMaxBytes = AppConfiguration().historyUploadMaxBytes
         var scopes: [Scope]?
         var clientID = "encore-tests"
