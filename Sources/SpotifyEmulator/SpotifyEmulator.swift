@@ -167,7 +167,7 @@ public final class SpotifyEmulator: Sendable {
 
     /// The seeded users one can sign in as.
     public var users: [EmulatorUser] {
-        catalog.users.map { EmulatorUser(id: $0.id, displayName: $0.displayName) }
+        catalog.users.map { EmulatorUser(id: $0.id, displayName: $0.displayName, accountID: $0.accountID, country: $0.country) }
     }
 
     /// Approves every authorization at once as `user`; `nil` shows the consent page again.
@@ -269,10 +269,15 @@ public struct EmulatorUser: Sendable, Hashable, Codable {
     public var id: String
     /// The name shown on the consent page.
     public var displayName: String
+    /// The stable `account_id` of `GET /me`.
+    public var accountID: String
+    /// The user's country, as `GET /me` says.
+    public var country: String
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case id, country
         case displayName = "display_name"
+        case accountID = "account_id"
     }
 }
 

@@ -31,7 +31,7 @@ struct Encore: AsyncParsableCommand {
             Serve.self, EmulatorCommand.self, LoginCommand.self, LogoutCommand.self, StatusCommand.self, MeCommand.self, TopCommand.self,
             RecentCommand.self, SavedCommand.self, PlaylistCommand.self, SearchCommand.self, CatalogCommands.Album.self, CatalogCommands.Artist.self,
             CatalogCommands.Show.self, CatalogCommands.Episode.self, CatalogCommands.Audiobook.self, PlaylistsCommand.self, LibraryCommand.self,
-            PlayerCommand.self,
+            PlayerCommand.self, HistoryCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

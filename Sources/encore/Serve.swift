@@ -106,22 +106,31 @@ struct Serve: AsyncParsableCommand {
                 at \(origin.absoluteString). Sign in as any of: \(emulator.users.map(\.displayName).joined(separator: ", ")).
                 To use your real Spotify account, see "Register a Spotify app" in README.md.
                 """
-            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser)
+            let store = try await SQLEncoreStore.open(
+                configuration.database, poolSize: configuration.databasePoolSize, sessionCacheTTL: configuration.sessionCacheTTL, logger: logger)
+            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser, store: store) {
+                // Once the app runs (its database migrated and its pool up): weeks of listening.
+                await DemoHistory.seed(store.history, emulator: emulator, now: Date(), logger: logger)
+            }
             group.cancelAll()
         }
     }
 
-    private func serve(_ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool) async throws {
+    private func serve(
+        _ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool, store: (any EncoreStore)? = nil,
+        afterStart: (@Sendable () async -> Void)? = nil
+    ) async throws {
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(
                 configuration,
-                dependencies: AppDependencies(logger: logger) { host, port in
+                dependencies: AppDependencies(store: store, logger: logger) { host, port in
                     let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
                     var message = "\nEncore is running at \(url)\n"
                     if let banner { message += banner + "\n" }
                     FileHandle.standardOutput.write(Data((message + "\n").utf8))
                     if openBrowser { BrowserOpener.open(url) }
+                    if let afterStart { Task { await afterStart() } }
                 })
         } catch let error as SpotifyConfigurationError {
             throw ValidationError(error.description)

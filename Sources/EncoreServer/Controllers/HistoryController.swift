@@ -57,7 +57,12 @@ struct HistoryController {
 
     private func period(_ request: Request) throws(AppError) -> HistoryPeriod {
         let query = QueryReader(request)
-        return try HistoryPeriod.parse(period: try query.single("period"), from: try query.single("from"), to: try query.single("to"))
+        let (period, from, to) = (try query.single("period"), try query.single("from"), try query.single("to"))
+        do {
+            return try HistoryPeriod.parse(period: period, from: from, to: to)
+        } catch {
+            throw .badParameter(name: error.parameter, message: error.message)
+        }
     }
 
     // MARK: Pages

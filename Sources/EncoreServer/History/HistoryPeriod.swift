@@ -37,26 +37,41 @@ public enum HistoryPeriod: Sendable, Equatable {
     /// The value of a preset's `period` parameter, if it is one.
     var presetValue: String? { Self.presets.first { $0.period == self }?.value }
 
-    /// Reads `period=` or `from=`/`to=` (all optional; the default is the last four weeks).
-    /// - Throws: ``AppError/badParameter(name:message:)`` naming what is wrong.
-    static func parse(period: String?, from: String?, to: String?) throws(AppError) -> HistoryPeriod {
+    /// A period that cannot be read: the parameter at fault and what is wrong with it.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var parameter: String
+        public var message: String
+        public var description: String { "\(parameter) \(message)" }
+    }
+
+    /// Reads `period` or `from`/`to` (all optional).
+    /// - Parameter fallback: the period when none is given.
+    /// - Throws: ``Invalid`` naming the parameter.
+    public static func parse(
+        period: String?, from: String?, to: String?, default fallback: HistoryPeriod = .lastDays(28)
+    ) throws(Invalid)
+        -> HistoryPeriod
+    {
         if let period {
-            guard from == nil, to == nil else { throw .badParameter(name: "period", message: "cannot be given with from and to") }
+            guard from == nil, to == nil else { throw Invalid(parameter: "period", message: "cannot be given with from and to") }
             guard let preset = presets.first(where: { $0.value == period }) else {
-                throw .badParameter(name: "period", message: "must be one of " + presets.map(\.value).joined(separator: ", "))
+                throw Invalid(parameter: "period", message: "must be one of " + presets.map(\.value).joined(separator: ", "))
             }
             return preset.period
         }
-        guard from != nil || to != nil else { return .lastDays(28) }
+        guard from != nil || to != nil else { return fallback }
         guard let fromText = from, let start = LocalDate(parsing: fromText) else {
-            throw .badParameter(name: "from", message: "must be a day written YYYY-MM-DD")
+            throw Invalid(parameter: "from", message: "must be a day written YYYY-MM-DD")
         }
         guard let toText = to, let end = LocalDate(parsing: toText) else {
-            throw .badParameter(name: "to", message: "must be a day written YYYY-MM-DD")
+            throw Invalid(parameter: "to", message: "must be a day written YYYY-MM-DD")
         }
-        guard start <= end else { throw .badParameter(name: "to", message: "must not be before from") }
-        guard end.dayNumber - start.dayNumber < maxDays else { throw .badParameter(name: "to", message: "must be at most 50 years after from") }
-        guard start.year >= 2000, end.year <= 2100 else { throw .badParameter(name: "from", message: "must lie between 2000 and 2100") }
+        guard start <= end else { throw Invalid(parameter: "to", message: "must not be before from") }
+        guard end.dayNumber - start.dayNumber < maxDays else { throw Invalid(parameter: "to", message: "must be at most 50 years after from") }
+        guard start.year >= 2000, end.year <= 2100 else { throw Invalid(parameter: "from", message: "must lie between 2000 and 2100") }
         return .custom(from: start, to: end)
     }
+
+    /// A time zone by its IANA name (`Europe/Berlin`), or `nil`.
+    public static func zone(named name: String) -> TimeZone? { LocalCalendar.zone(named: name) }
 }

@@ -76,7 +76,7 @@ extension HistoryStore {
     /// history by passing the last one's time.
     public func plays(userID: String, afterMs: Int64, limit: Int) async throws -> [Play] {
         let id = HistoryID.listener(userID)
-        return try await engine.withDatabase(idempotent: true) { database in
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             try await database.raw(
                 """
                 SELECT p.played_at_ms, p.ms_played, p.source, p.context_uri, t.kind, t.uri, t.name, t.artist, t.album, t.artists, t.duration_ms
@@ -102,7 +102,7 @@ extension HistoryStore {
     /// The first and the latest play of a listener, if any.
     public func span(userID: String) async throws -> (first: Date, latest: Date)? {
         let id = HistoryID.listener(userID)
-        return try await engine.withDatabase(idempotent: true) { database in
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let row = try await database.raw(
                 """
                 SELECT (SELECT MIN(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id)) AS first_ms,
@@ -132,7 +132,7 @@ extension HistoryStore {
 
     /// Records an import's progress, or its end.
     public func updateImport(id: String, summary: ImportSummary, state: ImportStatus.State, message: String? = nil, now: Date) async throws {
-        try await engine.withDatabase(idempotent: true) { database in
+        try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             try await database.raw(
                 """
                 UPDATE encore_history_imports SET state = \(bind: state.rawValue), entries = \(bind: Int64(summary.entries)),
@@ -147,7 +147,7 @@ extension HistoryStore {
     /// The listener's latest imports, newest first; one whose instance stopped reads as interrupted.
     public func imports(userID: String, now: Date, limit: Int = 5) async throws -> [ImportStatus] {
         let id = HistoryID.listener(userID)
-        return try await engine.withDatabase(idempotent: true) { database in
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             try await database.raw(
                 """
                 SELECT import_id, file_name, state, entries, added, duplicates, malformed, unidentified, message, started_at, updated_at

@@ -17,11 +17,24 @@ extension HistoryStore {
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
         guard listener != nil else { return plan.emptyReport() }
         if zone.identifier == stored.identifier {
-            return try await engine.withDatabase(idempotent: true) { database in
+            return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
                 try await Self.rollupReport(listener: id, plan: plan, limit: limit, on: database)
             }
         }
         return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit, chartUnit: chartUnit)
+    }
+
+    /// The report of a period as the listener sees it: presets counted from today in their zone,
+    /// "all time" from their first to their latest play.
+    public func report(userID: String, period: HistoryPeriod, timeZone: TimeZone? = nil, now: Date, limit: Int = 10) async throws -> HistoryReport {
+        let stored = try await listener(userID: userID).flatMap { LocalCalendar.zone(named: $0.timeZone) }
+        var calendar = LocalCalendar(timeZone: timeZone ?? stored ?? TimeZone(identifier: "UTC") ?? .current)
+        let today = calendar.date(ofUTC: now.unixMilliseconds)
+        let span = try await span(userID: userID).map {
+            (calendar.date(ofUTC: $0.first.unixMilliseconds), calendar.date(ofUTC: $0.latest.unixMilliseconds))
+        }
+        let (from, to) = period.days(today: today, span: span)
+        return try await report(userID: userID, from: from, to: to, timeZone: timeZone, limit: limit)
     }
 
     /// The same report computed from the plays themselves in any time zone: slower, and the
@@ -31,7 +44,7 @@ extension HistoryStore {
     ) async throws -> HistoryReport {
         let id = HistoryID.listener(userID)
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: timeZone), chartUnit: chartUnit)
-        return try await engine.withDatabase(idempotent: true) { database in
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let rows = try await database.raw(
                 """
                 SELECT played_at_ms, track_id, ms_played FROM encore_plays
@@ -62,7 +75,7 @@ extension HistoryStore {
         let id = HistoryID.listener(userID)
         let plan = PeriodPlan(
             from: from, to: to, calendar: LocalCalendar(timeZone: LocalCalendar.zone(named: report.timeZone) ?? TimeZone.current))
-        return try await engine.withDatabase(idempotent: true) { database in
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let busiest = try await database.raw(
                 """
                 SELECT local_hour / 24 AS day, CAST(SUM(ms_played) AS BIGINT) AS ms, CAST(SUM(plays) AS BIGINT) AS plays FROM encore_play_hours

@@ -46,6 +46,8 @@ public final class HistoryStore: Sendable {
     public static let batchSize = 2_000
     /// Binds per statement, under both engines' limits (SQLite 32,766, PostgreSQL 65,535).
     static let maxBinds = 30_000
+    /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
+    static let readLimit: Duration = .seconds(30)
 
     /// Items already written by this process, so an import does not write the same track again
     /// with every batch. Items are never deleted, so a stale entry cannot be wrong.
@@ -190,13 +192,20 @@ public final class HistoryStore: Sendable {
     public func record(_ plays: [Play], userID: String, guard writeGuard: WriteGuard = .none) async throws -> RecordOutcome {
         let id = HistoryID.listener(userID)
         let batch = Self.deduplicated(plays)
-        let newItems = unknownItems(in: batch)
+        // What was played is shared by every listener and never deleted: it is written first, in
+        // statements of its own and in one order, so writers of different listeners never wait
+        // on each other's transactions (or deadlock) over a track they both played.
+        let newItems = unknownItems(in: batch).sorted { $0.id < $1.id }
+        if !newItems.isEmpty {
+            try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
+                try await Self.insertItems(newItems, on: database)
+            }
+        }
         let outcome = try await engine.withTransaction { database -> RecordOutcome in
             guard let listener = try await Self.selectListener(id, on: database, lock: self.dialect.lockRows) else {
                 throw WriteRefused(description: "there is no history for this listener")
             }
             try await Self.check(writeGuard, listener: listener, id: id, on: database)
-            if !newItems.isEmpty { try await Self.insertItems(newItems, on: database) }
             let inserted = batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, on: database)
             if !inserted.isEmpty {
                 let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current

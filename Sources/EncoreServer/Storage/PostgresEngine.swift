@@ -127,7 +127,13 @@ final class PostgresEngine: SQLEngine {
     }
 
     func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection(deadline: leaseTimeout, retryingLostConnections: idempotent) { connection in
+        try await withDatabase(idempotent: idempotent, limit: leaseTimeout, body)
+    }
+
+    func withDatabase<T: Sendable>(
+        idempotent: Bool, limit: Duration, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await withConnection(deadline: max(limit, leaseTimeout), retryingLostConnections: idempotent) { connection in
             try await body(connection.sql(queryLogLevel: nil))
         }
     }

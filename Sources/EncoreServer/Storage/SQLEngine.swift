@@ -40,6 +40,11 @@ protocol SQLEngine: Sendable {
     ///   deletes); such a body is run again on another connection when its connection dies
     ///   under it.
     func withDatabase<T: Sendable>(idempotent: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// The same, for statements that may take longer than a request's quick ones (a year of
+    /// listening summed up): `limit` bounds the statements, not only the wait for a connection.
+    func withDatabase<T: Sendable>(
+        idempotent: Bool, limit: Duration, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
     /// Runs statements in one transaction: committed when `body` returns, rolled back when it throws.
     ///
     /// - Parameter limit: how long it may take; `nil` for the engine's own transaction limit.

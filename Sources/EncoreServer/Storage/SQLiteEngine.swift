@@ -67,6 +67,13 @@ final class SQLiteEngine: SQLEngine {
         }
     }
 
+    /// SQLite's statements run in this process to the end: `limit` changes nothing either.
+    func withDatabase<T: Sendable>(
+        idempotent: Bool, limit: Duration, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await withDatabase(idempotent: idempotent, body)
+    }
+
     /// One connection in this process, which does not die under a transaction: `limit` changes nothing.
     func withTransaction<T: Sendable>(limit: Duration?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
@@ -78,8 +85,10 @@ final class SQLiteEngine: SQLEngine {
     /// SQLite has no background work: its connections are opened on demand.
     func run() async {}
 
+    /// Closes once no statement is running: SQLite refuses to close a connection with a statement
+    /// under way, and a connection left open traps when it is freed.
     func close() async {
-        try? await connection.close()
+        _ = try? await lock.withLock { try await connection.close() }
     }
 
     private static func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {

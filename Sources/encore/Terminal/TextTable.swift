@@ -104,7 +104,12 @@ struct TextTable {
 /// characters other than line breaks become `�`.
 enum CSV {
     static func render(headers: [String], rows: [[String]]) -> String {
-        ([headers] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        ([headers] + rows).map(line).joined()
+    }
+
+    /// One record and its line end.
+    static func line(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\r\n"
     }
 
     static func field(_ raw: String) -> String {
