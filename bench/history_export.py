@@ -46,8 +46,10 @@ def main():
         cumulative.append(total)
     shows = [(f"Show {i}", ["spotify:episode:" + base62(rng) for _ in range(40)]) for i in range(30)]
 
-    start = datetime.datetime(2026 - args.years, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
+    # The history ends a day ago, so "this year", "last year" and "all time" all hold plays.
+    end = datetime.datetime.now(datetime.timezone.utc).timestamp() - 86_400
     span = args.years * 365.25 * 86_400
+    start = end - span
     gap = span / args.plays  # mean seconds from one play to the next
     moment = start
     written = 0
@@ -59,7 +61,7 @@ def main():
         nonlocal batch, file_index
         if not batch:
             return
-        year = datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).year
+        year = datetime.datetime.fromtimestamp(min(moment, end), datetime.timezone.utc).year
         path = os.path.join(args.out, f"Streaming_History_Audio_{year}_{file_index}.json")
         with open(path, "w") as out:
             out.write("[\n" + ",\n".join(batch) + "\n]\n")
@@ -67,8 +69,8 @@ def main():
         batch = []
 
     while written < args.plays:
-        # Sessions: mostly back to back, now and then a long pause.
-        moment += rng.expovariate(1 / gap) if rng.random() < 0.1 else gap * rng.uniform(0.2, 1.0)
+        # Sessions: mostly back to back, now and then a long pause; on average `gap` apart.
+        moment += rng.expovariate(1 / (gap * 4.6)) if rng.random() < 0.1 else gap * rng.uniform(0.2, 1.0)
         ts = datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         entry = {
             "ts": ts, "platform": rng.choice(platforms), "ms_played": 0, "conn_country": "SE", "ip_addr": "192.0.2.1",

@@ -6,7 +6,9 @@ Run by the Swift test BrowserTests (so by scripts/test and CI):
 
 Starts `encore serve` in demo mode in an empty folder, then clicks through: home, "Log in with
 Spotify", the emulator's consent page, Agree, top tracks (20 rows, every image loaded), another
-time range, "Save as playlist", "Log out". Fails on any browser console error or broken image.
+time range, "Save as playlist", the listening history (figures, charts, top lists, all time, a
+yearly recap, "Start recording" and Spotify's consent again), "Log out". Fails on any browser
+console error or broken image.
 Screenshots of each step go to SCREENSHOT_FOLDER.
 """
 import os
@@ -114,6 +116,46 @@ try:
         wait.until(expected_conditions.presence_of_element_located((By.XPATH, "//h1[text()='Saved to Spotify']")))
         settle("playlist-saved")
         check("20 tracks" in driver.page_source, "playlist holds 20 tracks")
+
+        # The listening history: demo mode starts with six weeks of it.
+        driver.get(base + "/")
+        driver.find_element(By.LINK_TEXT, "Your listening history").click()
+        wait.until(expected_conditions.presence_of_element_located((By.XPATH, "//h1[text()='Your listening']")))
+        settle("history")
+        values = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".stat-value")]
+        check(len(values) == 4 and values[0] not in ("", "0"), f"minutes listened shown, got {values}")
+        charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart-svg")
+        check(len(charts) == 3, f"three charts, got {len(charts)}")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#chart-timeline rect.bar")) == 28, "a bar per day of the last four weeks")
+        check(driver.find_element(By.CSS_SELECTOR, "#chart-hours desc").get_attribute("textContent").startswith("Minutes listened by hour"),
+              "the hour chart describes itself")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#top-tracks table.history tbody tr")
+        check(len(rows) >= 10, f"top tracks listed, got {len(rows)}")
+        driver.set_window_size(1200, 3200)
+        driver.save_screenshot(os.path.join(shots, "history-full.png"))
+        driver.set_window_size(1200, 1400)
+
+        driver.find_element(By.LINK_TEXT, "All time").click()
+        wait.until(lambda d: "period=all" in d.current_url)
+        settle("history-all-time")
+        check(driver.find_element(By.CSS_SELECTOR, ".tabs a[aria-current=page]").text == "All time", "the preset is marked")
+        years = driver.find_elements(By.CSS_SELECTOR, "nav.years a")
+        check(len(years) >= 1, "a link to the yearly recap")
+        years[-1].click()
+        wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".recap .lead")))
+        settle("history-year")
+        check("you listened to" in driver.find_element(By.CSS_SELECTOR, ".recap .lead").text, "the recap sums the year up")
+
+        # Recording asks Spotify once more, for recently played on top of what was given.
+        driver.get(base + "/history")
+        driver.find_element(By.XPATH, "//button[text()='Start recording']").click()
+        wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "button.agree")))
+        settle("consent-recently-played")
+        driver.find_element(By.CSS_SELECTOR, "button.agree").click()
+        wait.until(expected_conditions.presence_of_element_located((By.XPATH, "//p[@class='notice']")))
+        settle("recording-on")
+        check("Recording is on" in driver.page_source, "recording is on after agreeing")
+        check(len(driver.find_elements(By.XPATH, "//button[text()='Stop recording']")) == 1, "and can be stopped")
 
         driver.find_element(By.CSS_SELECTOR, "form.logout button").click()
         wait.until(expected_conditions.presence_of_element_located((By.LINK_TEXT, "Log in with Spotify")))

@@ -9,7 +9,7 @@ import Testing
 @Suite("Browser", .timeLimit(.minutes(5)), .enabled(if: BrowserEnvironment.isAvailable))
 struct BrowserTests {
 
-    @Test("a person signs in, browses both ranges, saves a playlist and signs out — no console error, no broken image")
+    @Test("a person signs in, browses both ranges, saves a playlist, walks their listening history and signs out — no console error, no broken image")
     func demoFlow() async throws {
         let python = try #require(BrowserEnvironment.python, "ENCORE_TEST_BROWSER_PYTHON is not set; run scripts/test")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -36,6 +36,7 @@ struct BrowserTests {
         let text = output.withLock { $0 }
         #expect(status == 0, "\(text.suffix(3000))")
         #expect(FileManager.default.fileExists(atPath: screenshots + "/04-top-tracks.png"))
+        #expect(FileManager.default.fileExists(atPath: screenshots + "/history-full.png"))
     }
 }
 

@@ -157,6 +157,8 @@ struct HistoryStoreTests {
             let periods = [
                 ("2000-01-01", "2099-12-31"), ("2023-01-01", "2023-12-31"), ("2023-03-15", "2024-07-20"), ("2024-02-01", "2024-02-29"),
                 ("2023-03-12", "2023-03-12"), ("2022-12-31", "2023-01-01"), ("2022-12-20", "2025-01-10"), ("2023-11-05", "2024-03-10"),
+                // Open at one end: before the first play, or past the latest.
+                ("2021-01-01", "2023-06-30"), ("2024-03-15", "2030-01-01"), ("2024-11-20", "2025-12-31"), ("2020-05-05", "2022-12-31"),
             ]
             for (from, to) in periods {
                 let fromRollups = try await history.report(userID: user, from: Self.date(from), to: Self.date(to))

@@ -85,7 +85,7 @@ struct HistoryController {
             latestPlay: report.latestPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
             charts: [ChartView.timeline(report), ChartView.hours(report), ChartView.weekdays(report)],
             lists: TopListView.lists(report, zone: listening.zone),
-            recording: recordingView(listening.listener, granted: granted),
+            recording: recordingView(listening.listener, granted: granted, zone: listening.zone),
             imports: imports.map { Self.row($0, zone: listening.zone) }, hasImports: !imports.isEmpty,
             years: Self.years(listening.span, current: nil), csrfToken: csrf, notice: Self.notice(request),
             uploadLimit: "\(services.uploadMaxBytes >> 20) MiB", hasYears: listening.span != nil)
@@ -126,6 +126,10 @@ struct HistoryController {
         let pages = services.pages, sessionID = context.sessionID
         // The Origin check needs no body; the token is checked as soon as its field arrives.
         try pages.checkOrigin(request)
+        // Refused before a byte is stored when this person's previous import still runs here.
+        if services.jobs.isRunning(userID: context.userID) {
+            throw AppError.busy("Your previous import is still running; wait for it to finish.")
+        }
         let upload = try await HistoryUpload.receive(request, maxBytes: services.uploadMaxBytes) { token in
             try pages.checkCSRF(token: token, sessionID: sessionID, request: request)
         }
@@ -175,14 +179,14 @@ struct HistoryController {
 
     // MARK: Pieces
 
-    private func recordingView(_ listener: HistoryListener, granted: Set<Scope>) -> RecordingView {
+    private func recordingView(_ listener: HistoryListener, granted: Set<Scope>, zone: TimeZone) -> RecordingView {
         guard services.recorderEnabled else {
             return RecordingView(
                 on: false, status: "Recording is switched off on this Encore server. You can still import your streaming history.", buttonLabel: "",
                 turnOn: false, available: false)
         }
         if listener.recording {
-            let checked = listener.lastPollMs.map { " Last checked \(HistoryDisplay.moment(Date(unixMilliseconds: $0), in: .gmt)) UTC." } ?? ""
+            let checked = listener.lastPollMs.map { " Last checked \(HistoryDisplay.moment(Date(unixMilliseconds: $0), in: zone))." } ?? ""
             return RecordingView(
                 on: true, status: "Encore records everything you play: it asks Spotify every 20–30 minutes." + checked,
                 buttonLabel: "Stop recording", turnOn: false, available: true)

@@ -46,6 +46,10 @@ public struct PlayedItem: Sendable, Hashable, Codable {
     /// A 63-bit number derived from ``key``: every instance and every import computes the same one
     /// without asking the database, so a batch of plays needs no id lookups.
     var id: Int64 { HistoryID.of(key) }
+    /// The artist's number: plays are counted per artist by it, without comparing names.
+    var artistID: Int64 { HistoryID.of("artist\u{1F}" + artist) }
+    /// The album's number (an album is its name and its artist's).
+    var albumID: Int64 { HistoryID.of("album\u{1F}" + album + "\u{1F}" + artist) }
 }
 
 /// Where a play came from.

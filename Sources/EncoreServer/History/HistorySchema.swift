@@ -5,10 +5,11 @@
 /// - `encore_history_listeners`: per listener their time zone, whether the recorder polls them,
 ///   its cursor and lease, and a generation that forgetting and re-zoning move on.
 /// - Rollups in the listener's local time, kept in step with `encore_plays` by the transaction
-///   that inserts a play: per local hour (totals, charts, hour of day, weekday), per local month
-///   and track, per local year and track, and per track over all time (with its first and latest
-///   play). A period of whole local days is then a range of rollup rows; only the days at its
-///   ends that do not fill a month are read from `encore_plays`.
+///   that inserts a play (``RollupDelta``): per local day (totals, the chart, weekdays), per hour
+///   of the day and local month, per local hour (the hours of a period's odd days), per local
+///   month and track, per local year and track, and per track over all time (with its first and
+///   latest play). A period of whole local days is then a range of rollup rows; only the days at
+///   its ends that do not fill a month are read from `encore_plays`.
 /// - `encore_history_imports`: uploads under way and done, visible to every instance.
 enum HistorySchema {
     static let statements = [
@@ -38,7 +39,9 @@ enum HistorySchema {
             artist TEXT NOT NULL,
             album TEXT NOT NULL,
             artists TEXT,
-            duration_ms BIGINT
+            duration_ms BIGINT,
+            artist_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL
         ){keyed}
         """,
         """
@@ -56,7 +59,6 @@ enum HistorySchema {
         CREATE TABLE encore_play_hours (
             listener_id BIGINT NOT NULL,
             local_hour BIGINT NOT NULL,
-            local_month BIGINT NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,
@@ -64,10 +66,35 @@ enum HistorySchema {
         ){keyed}
         """,
         """
+        CREATE TABLE encore_play_days (
+            listener_id BIGINT NOT NULL,
+            local_day BIGINT NOT NULL,
+            local_month BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_day)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_hour_months (
+            listener_id BIGINT NOT NULL,
+            local_month BIGINT NOT NULL,
+            hour_of_day BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_month, hour_of_day)
+        ){keyed}
+        """,
+        """
         CREATE TABLE encore_play_months (
             listener_id BIGINT NOT NULL,
             local_month BIGINT NOT NULL,
             track_id BIGINT NOT NULL,
+            artist_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            kind INTEGER NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,
@@ -79,6 +106,9 @@ enum HistorySchema {
             listener_id BIGINT NOT NULL,
             local_year BIGINT NOT NULL,
             track_id BIGINT NOT NULL,
+            artist_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            kind INTEGER NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,
@@ -89,6 +119,9 @@ enum HistorySchema {
         CREATE TABLE encore_play_tracks (
             listener_id BIGINT NOT NULL,
             track_id BIGINT NOT NULL,
+            artist_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            kind INTEGER NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,

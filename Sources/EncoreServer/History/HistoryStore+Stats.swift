@@ -78,9 +78,9 @@ extension HistoryStore {
         return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let busiest = try await database.raw(
                 """
-                SELECT local_hour / 24 AS day, CAST(SUM(ms_played) AS BIGINT) AS ms, CAST(SUM(plays) AS BIGINT) AS plays FROM encore_play_hours
-                WHERE listener_id = \(bind: id) AND local_hour >= \(bind: from.dayNumber * 24) AND local_hour < \(bind: (to.dayNumber + 1) * 24)
-                GROUP BY local_hour / 24 ORDER BY ms DESC, day LIMIT 1
+                SELECT local_day AS day, ms_played AS ms, plays FROM encore_play_days
+                WHERE listener_id = \(bind: id) AND local_day >= \(bind: from.dayNumber) AND local_day < \(bind: to.dayNumber + 1)
+                ORDER BY ms_played DESC, local_day LIMIT 1
                 """
             ).first()
             let discovered = try await database.raw(
@@ -104,38 +104,43 @@ extension HistoryStore {
 
     private static func rollupReport(listener id: Int64, plan: PeriodPlan, limit: Int, on database: any SQLDatabase) async throws -> HistoryReport {
         var report = plan.emptyReport()
-        try await readTimeline(listener: id, plan: plan, into: &report, on: database)
         let bounds = try await database.raw(
             """
             SELECT (SELECT MIN(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: plan.startMs)
                     AND played_at_ms < \(bind: plan.endMs)) AS first_ms,
                 (SELECT MAX(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: plan.startMs)
-                    AND played_at_ms < \(bind: plan.endMs)) AS last_ms
+                    AND played_at_ms < \(bind: plan.endMs)) AS last_ms,
+                (SELECT MIN(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id)) AS all_first_ms,
+                (SELECT MAX(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id)) AS all_last_ms
             """
         ).first()
         report.firstPlayAt = try bounds?.decode(column: "first_ms", as: Int64?.self).map(Date.init(unixMilliseconds:))
         report.latestPlayAt = try bounds?.decode(column: "last_ms", as: Int64?.self).map(Date.init(unixMilliseconds:))
-        guard report.firstPlayAt != nil else { return report }
-        let wholeHistory = try await coversWholeHistory(listener: id, plan: plan, first: report.firstPlayAt, on: database)
-        let lists = try await database.raw(topListsQuery(listener: id, parts: plan.parts(listener: id, wholeHistory: wholeHistory), limit: limit))
-            .all()
-        var ranked: [(list: String, id: Int64, name: String, artist: String, plays: Int, ms: Int64)] = []
+        guard report.firstPlayAt != nil, let allFirst = try bounds?.decode(column: "all_first_ms", as: Int64?.self),
+            let allLast = try bounds?.decode(column: "all_last_ms", as: Int64?.self)
+        else { return report }
+        try await readTimeline(listener: id, plan: plan, into: &report, on: database)
+        let source = plan.topListSource(listener: id, firstPlayMs: allFirst, latestPlayMs: allLast)
+        let lists = try await database.raw(topListsQuery(source, limit: limit)).all()
+        var ranked: [(list: String, id: Int64, plays: Int, ms: Int64)] = []
         for row in lists {
             ranked.append(
                 (
                     try row.decode(column: "list", as: String.self), try row.decode(column: "id", as: Int64.self),
-                    try row.decode(column: "name", as: String.self), try row.decode(column: "artist", as: String.self),
                     try row.decode(column: "plays", as: Int.self), try row.decode(column: "ms", as: Int64.self)
                 ))
         }
-        let items = try await Self.items(Set(ranked.filter { $0.list.hasPrefix("t") }.map(\.id)), listener: id, on: database)
+        // Every entry is named by a track: a track by itself, an artist or an album by its
+        // first track (the one its tie-break picked).
+        let items = try await Self.items(Set(ranked.filter { $0.list != "nt" && $0.list != "na" }.map(\.id)), listener: id, on: database)
         func entries(_ list: String) -> [HistoryTopEntry] {
-            ranked.filter { $0.list == list }.map { row in
-                if list.hasPrefix("t"), let item = items[row.id] {
-                    return item.entry(plays: row.plays, ms: row.ms)
+            ranked.filter { $0.list == list }.compactMap { row in
+                guard let item = items[row.id] else { return nil }
+                switch list.first {
+                case "t": return item.entry(plays: row.plays, ms: row.ms)
+                case "a": return HistoryTopEntry(name: item.artist, artist: nil, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
+                default: return HistoryTopEntry(name: item.album, artist: item.artist, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
                 }
-                return HistoryTopEntry(
-                    name: row.name, artist: list.hasPrefix("l") ? row.artist : nil, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
             }
         }
         report.topTracks = HistoryTopLists(byPlays: entries("tp"), byMinutes: entries("tm"))
@@ -146,24 +151,22 @@ extension HistoryStore {
         return report
     }
 
-    /// Totals, the chart, hours of day and weekdays, from the hourly rollup in one statement.
-    private static func readTimeline(
-        listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase
-    ) async throws {
+    /// Totals, the chart and weekdays from the daily rollup, hours of the day from the hourly
+    /// ones, in one statement.
+    private static func readTimeline(listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase) async throws {
         let bucket =
             switch report.chart.unit {
-            case .day: "local_hour / 24"
-            case .week: "(local_hour / 24 + 3) / 7"
+            case .day: "local_day"
+            case .week: "(local_day + 3) / 7"
             case .month: "local_month"
             }
-        let range = SQLQueryString(
-            "listener_id = \(bind: id) AND local_hour >= \(bind: plan.from.dayNumber * 24) AND local_hour < \(bind: (plan.to.dayNumber + 1) * 24)")
+        let days = SQLQueryString(
+            "listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day < \(bind: plan.to.dayNumber + 1)")
         let sums = "CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(short_plays) AS BIGINT) AS short_plays, CAST(SUM(ms_played) AS BIGINT) AS ms"
         let query: SQLQueryString =
-            "SELECT 0 AS kind, \(unsafeRaw: bucket) AS k, \(unsafeRaw: sums) FROM encore_play_hours WHERE \(range) GROUP BY \(unsafeRaw: bucket)"
-            + " UNION ALL SELECT 1 AS kind, local_hour % 24 AS k, \(unsafeRaw: sums) FROM encore_play_hours WHERE \(range) GROUP BY local_hour % 24"
-            + " UNION ALL SELECT 2 AS kind, (local_hour / 24 + 3) % 7 AS k, \(unsafeRaw: sums) FROM encore_play_hours WHERE \(range)"
-            + " GROUP BY (local_hour / 24 + 3) % 7"
+            "SELECT 0 AS kind, \(unsafeRaw: bucket) AS k, \(unsafeRaw: sums) FROM encore_play_days WHERE \(days) GROUP BY \(unsafeRaw: bucket)"
+            + " UNION ALL SELECT 2 AS kind, (local_day + 3) % 7 AS k, \(unsafeRaw: sums) FROM encore_play_days WHERE \(days) GROUP BY (local_day + 3) % 7"
+            + " UNION ALL SELECT 1 AS kind, hour_of_day AS k, \(unsafeRaw: sums) FROM (\(plan.hourParts(listener: id))) AS hours GROUP BY hour_of_day"
         var chart: [Int64: HistoryAmount] = [:]
         for row in try await database.raw(query).all() {
             let kind = try row.decode(column: "kind", as: Int.self)
@@ -171,12 +174,12 @@ extension HistoryStore {
             let amount = HistoryAmount(plays: try row.decode(column: "plays", as: Int.self), msPlayed: try row.decode(column: "ms", as: Int64.self))
             switch kind {
             case 0: chart[key] = amount
-            case 1 where (0..<24).contains(key):
-                report.hours[Int(key)] = amount
+            case 1 where (0..<24).contains(key): report.hours[Int(key)] = amount
+            case 2 where (0..<7).contains(key):
+                report.weekdays[Int(key)] = amount
                 report.plays += amount.plays
                 report.shortPlays += try row.decode(column: "short_plays", as: Int.self)
                 report.msPlayed += amount.msPlayed
-            case 2 where (0..<7).contains(key): report.weekdays[Int(key)] = amount
             default: break
             }
         }
@@ -193,37 +196,29 @@ extension HistoryStore {
         }
     }
 
-    /// Whether the period holds every play of the listener, so the all-time rollup answers.
-    private static func coversWholeHistory(listener id: Int64, plan: PeriodPlan, first: Date?, on database: any SQLDatabase) async throws -> Bool {
-        let row = try await database.raw(
-            """
-            SELECT (SELECT MIN(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id)) AS first_ms,
-                (SELECT MAX(played_at_ms) FROM encore_plays WHERE listener_id = \(bind: id)) AS last_ms
-            """
-        ).first()
-        guard let firstMs = try row?.decode(column: "first_ms", as: Int64?.self), let lastMs = try row?.decode(column: "last_ms", as: Int64?.self)
-        else { return false }
-        return firstMs >= plan.startMs && lastMs < plan.endMs
-    }
-
-    /// Six top lists and two counts in one statement over one aggregate of the period.
-    private static func topListsQuery(listener id: Int64, parts: SQLQueryString, limit: Int) -> SQLQueryString {
+    /// Six top lists and two counts in one statement: tracks, then artists and albums summed by
+    /// their numbers; a tie goes to the smaller track number, as in ``ComputedReport``.
+    private static func topListsQuery(_ source: PeriodPlan.TopListSource, limit: Int) -> SQLQueryString {
         let limit = max(1, min(limit, 100))
-        return """
-            WITH parts AS (\(parts)),
-            agg AS (SELECT track_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM parts GROUP BY track_id),
-            named AS (SELECT agg.track_id, agg.plays, agg.ms, t.artist, t.album FROM agg JOIN encore_history_tracks t ON t.track_id = agg.track_id WHERE t.kind = 1),
-            artists AS (SELECT artist, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY artist),
-            albums AS (SELECT album, artist, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY album, artist)
-            SELECT list, id, name, artist, plays, ms FROM (SELECT 'tp' AS list, track_id AS id, '' AS name, '' AS artist, plays, ms FROM named WHERE plays > 0 ORDER BY plays DESC, ms DESC, track_id LIMIT \(literal: limit)) AS tp
-            UNION ALL SELECT list, id, name, artist, plays, ms FROM (SELECT 'tm' AS list, track_id AS id, '' AS name, '' AS artist, plays, ms FROM named ORDER BY ms DESC, plays DESC, track_id LIMIT \(literal: limit)) AS tm
-            UNION ALL SELECT list, id, name, artist, plays, ms FROM (SELECT 'ap' AS list, tie AS id, artist AS name, '' AS artist, plays, ms FROM artists WHERE plays > 0 ORDER BY plays DESC, ms DESC, tie LIMIT \(literal: limit)) AS ap
-            UNION ALL SELECT list, id, name, artist, plays, ms FROM (SELECT 'am' AS list, tie AS id, artist AS name, '' AS artist, plays, ms FROM artists ORDER BY ms DESC, plays DESC, tie LIMIT \(literal: limit)) AS am
-            UNION ALL SELECT list, id, name, artist, plays, ms FROM (SELECT 'lp' AS list, tie AS id, album AS name, artist, plays, ms FROM albums WHERE plays > 0 ORDER BY plays DESC, ms DESC, tie LIMIT \(literal: limit)) AS lp
-            UNION ALL SELECT list, id, name, artist, plays, ms FROM (SELECT 'lm' AS list, tie AS id, album AS name, artist, plays, ms FROM albums ORDER BY ms DESC, plays DESC, tie LIMIT \(literal: limit)) AS lm
-            UNION ALL SELECT 'nt' AS list, COUNT(*) AS id, '' AS name, '' AS artist, 0 AS plays, 0 AS ms FROM named
-            UNION ALL SELECT 'na' AS list, COUNT(*) AS id, '' AS name, '' AS artist, 0 AS plays, 0 AS ms FROM artists
-            """
+        let named: SQLQueryString =
+            source.unique
+            ? "SELECT track_id, artist_id, album_id, plays, ms_played AS ms FROM (\(source.parts)) AS parts WHERE kind = 1"
+            : "SELECT track_id, MIN(artist_id) AS artist_id, MIN(album_id) AS album_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM (\(source.parts)) AS parts WHERE kind = 1 GROUP BY track_id"
+        func list(_ name: String, _ from: String, _ id: String, byPlays: Bool) -> String {
+            let order = byPlays ? "plays DESC, ms DESC" : "ms DESC, plays DESC"
+            return "SELECT list, id, plays, ms FROM (SELECT '\(name)' AS list, \(id) AS id, plays, ms FROM \(from)\(byPlays ? " WHERE plays > 0" : "") ORDER BY \(order), \(id) LIMIT \(limit)) AS \(name)"
+        }
+        let lists = [
+            list("tp", "named", "track_id", byPlays: true), list("tm", "named", "track_id", byPlays: false),
+            list("ap", "artists", "tie", byPlays: true), list("am", "artists", "tie", byPlays: false),
+            list("lp", "albums", "tie", byPlays: true), list("lm", "albums", "tie", byPlays: false),
+            "SELECT 'nt' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM named",
+            "SELECT 'na' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM artists",
+        ].joined(separator: " UNION ALL ")
+        return "WITH named AS (\(named)),"
+            + " artists AS (SELECT artist_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY artist_id),"
+            + " albums AS (SELECT album_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY album_id) "
+            + SQLQueryString(lists)
     }
 
     /// What was played, with each track's first and latest play over the whole history.
@@ -312,33 +307,48 @@ struct PeriodPlan {
         }
     }
 
-    /// The period as rows of (track_id, plays, ms_played): whole local years from the yearly
-    /// rollup, whole local months from the monthly one, the days left at either end from the
-    /// plays; or the all-time rollup when the period holds the whole history.
-    func parts(listener id: Int64, wholeHistory: Bool) -> SQLQueryString {
-        if wholeHistory {
-            return "SELECT track_id, plays, ms_played FROM encore_play_tracks WHERE listener_id = \(bind: id)"
+    /// Where a period's top lists are read from: rows of (track_id, artist_id, album_id, kind,
+    /// plays, ms_played), and whether each track is in one row only (one rollup answers).
+    struct TopListSource {
+        var parts: SQLQueryString
+        var unique: Bool
+    }
+
+    /// Whole local years from the yearly rollup, whole local months from the monthly one, the
+    /// days left at either end from the plays; the all-time rollup when the period holds the
+    /// whole history. A period reaching past the listener's latest play (or before their first)
+    /// reads as if it went on for good: "this year" is then the year's rollup, not eleven months
+    /// and some days.
+    func topListSource(listener id: Int64, firstPlayMs: Int64, latestPlayMs: Int64) -> TopListSource {
+        let openStart = startMs <= firstPlayMs, openEnd = endMs > latestPlayMs
+        if openStart && openEnd {
+            return TopListSource(
+                parts: "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM encore_play_tracks WHERE listener_id = \(bind: id)", unique: true)
         }
+        var calendar = calendar
+        // An open end reaches the end of the year of the play at that end, so whole years cover it.
+        let from = openStart ? LocalDate(year: calendar.date(ofUTC: firstPlayMs).year, month: 1, day: 1) ?? self.from : self.from
+        let end = openEnd ? LocalDate(year: calendar.date(ofUTC: latestPlayMs).year + 1, month: 1, day: 1) ?? to.adding(days: 1) : to.adding(days: 1)
         var parts: [SQLQueryString] = []
+        var rawParts = 0
         func raw(_ start: LocalDate, _ end: LocalDate) {
             guard start < end else { return }
-            let startMs = calendar.startMs(of: start), endMs = calendar.startMs(of: end)
+            rawParts += 1
             parts.append(
                 """
-                SELECT track_id, CASE WHEN ms_played >= \(literal: Play.countedAfterMs) THEN 1 ELSE 0 END AS plays, ms_played FROM encore_plays
-                WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: startMs) AND played_at_ms < \(bind: endMs)
+                SELECT p.track_id AS track_id, t.artist_id AS artist_id, t.album_id AS album_id, t.kind AS kind,
+                    CASE WHEN p.ms_played >= \(literal: Play.countedAfterMs) THEN 1 ELSE 0 END AS plays, p.ms_played AS ms_played
+                FROM encore_plays p JOIN encore_history_tracks t ON t.track_id = p.track_id
+                WHERE p.listener_id = \(bind: id) AND p.played_at_ms >= \(bind: calendar.startMs(of: start)) AND p.played_at_ms < \(bind: calendar.startMs(of: end))
                 """)
         }
         func rollup(_ table: String, _ column: String, _ lower: Int64, _ upper: Int64) {
             guard lower < upper else { return }
             parts.append(
-                "SELECT track_id, plays, ms_played FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id) AND \(unsafeRaw: column) >= \(bind: lower) AND \(unsafeRaw: column) < \(bind: upper)"
+                "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id) AND \(unsafeRaw: column) >= \(bind: lower) AND \(unsafeRaw: column) < \(bind: upper)"
             )
         }
-        let end = to.adding(days: 1)
-        // Whole months: from the first month starting on or after `from` to the last ending by `end`.
-        let firstMonth = from.day == 1 ? from.monthNumber : from.monthNumber + 1
-        let endMonth = end.monthNumber
+        let (firstMonth, endMonth) = Self.wholeMonths(from: from, end: end)
         if firstMonth >= endMonth {
             raw(from, end)
         } else {
@@ -354,9 +364,34 @@ struct PeriodPlan {
             }
             raw(LocalDate.firstDay(ofMonthNumber: endMonth), end)
         }
-        return parts.dropFirst().reduce(parts.first ?? "SELECT track_id, plays, ms_played FROM encore_play_tracks WHERE 1 = 0") {
-            $0 + " UNION ALL " + $1
+        let unique = parts.count == 1 && rawParts == 0
+        let joined = parts.dropFirst().reduce(
+            parts.first ?? "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM encore_play_tracks WHERE 1 = 0"
+        ) { $0 + " UNION ALL " + $1 }
+        return TopListSource(parts: joined, unique: unique)
+    }
+
+    /// The period's hours of the day: whole local months from their rollup, the other days from
+    /// the hourly one; rows of (hour_of_day, plays, short_plays, ms_played).
+    func hourParts(listener id: Int64) -> SQLQueryString {
+        let end = to.adding(days: 1)
+        let (firstMonth, endMonth) = Self.wholeMonths(from: from, end: end)
+        func hours(_ start: LocalDate, _ end: LocalDate) -> SQLQueryString? {
+            guard start < end else { return nil }
+            return
+                "SELECT local_hour % 24 AS hour_of_day, plays, short_plays, ms_played FROM encore_play_hours WHERE listener_id = \(bind: id) AND local_hour >= \(bind: start.dayNumber * 24) AND local_hour < \(bind: end.dayNumber * 24)"
         }
+        guard firstMonth < endMonth else { return hours(from, end) ?? "SELECT 0 AS hour_of_day, 0 AS plays, 0 AS short_plays, 0 AS ms_played" }
+        let months: SQLQueryString =
+            "SELECT hour_of_day, plays, short_plays, ms_played FROM encore_play_hour_months WHERE listener_id = \(bind: id) AND local_month >= \(bind: firstMonth) AND local_month < \(bind: endMonth)"
+        let pieces = [hours(from, LocalDate.firstDay(ofMonthNumber: firstMonth)), months, hours(LocalDate.firstDay(ofMonthNumber: endMonth), end)]
+            .compactMap { $0 }
+        return pieces.dropFirst().reduce(pieces.first ?? months) { $0 + " UNION ALL " + $1 }
+    }
+
+    /// The first month starting on or after `from`, and the month after the last one ending by `end`.
+    static func wholeMonths(from: LocalDate, end: LocalDate) -> (Int64, Int64) {
+        (from.day == 1 ? from.monthNumber : from.monthNumber + 1, end.monthNumber)
     }
 }
 

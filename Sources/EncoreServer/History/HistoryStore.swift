@@ -46,6 +46,12 @@ public final class HistoryStore: Sendable {
     public static let batchSize = 2_000
     /// Binds per statement, under both engines' limits (SQLite 32,766, PostgreSQL 65,535).
     static let maxBinds = 30_000
+    /// Rows per `INSERT` of numbers written as literals.
+    static let rowsPerStatement = 2_000
+    /// Every table computed from `encore_plays`.
+    static let rollupTables = [
+        "encore_play_hours", "encore_play_days", "encore_play_hour_months", "encore_play_months", "encore_play_years", "encore_play_tracks",
+    ]
     /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
     static let readLimit: Duration = .seconds(30)
 
@@ -209,8 +215,7 @@ public final class HistoryStore: Sendable {
             let inserted = batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, on: database)
             if !inserted.isEmpty {
                 let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
-                try await RollupDelta(inserted.map { ($0.playedAtMs, $0.item.id, Int64($0.msPlayed)) }, timeZone: zone).apply(
-                    listener: id, on: database)
+                try await RollupDelta(inserted.map(RollupDelta.Entry.init), timeZone: zone).apply(listener: id, on: database)
             }
             if case .lease(let holder, let finish) = writeGuard {
                 try await Self.finishPoll(id, holder: holder, finish, on: database)
@@ -275,7 +280,8 @@ public final class HistoryStore: Sendable {
 
     private static func insertItems(_ items: [PlayedItem], on database: any SQLDatabase) async throws {
         for chunk in items.chunked(maxBinds / 8) {
-            var query = SQLQueryString("INSERT INTO encore_history_tracks (track_id, kind, uri, name, artist, album, artists, duration_ms) VALUES ")
+            var query = SQLQueryString(
+                "INSERT INTO encore_history_tracks (track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id) VALUES ")
             for (index, item) in chunk.enumerated() {
                 if index > 0 { query.appendLiteral(", ") }
                 query.appendLiteral("(")
@@ -294,7 +300,7 @@ public final class HistoryStore: Sendable {
                 query.appendInterpolation(bind: item.artists)
                 query.appendLiteral(", ")
                 query.appendInterpolation(bind: item.durationMs.map(Int64.init))
-                query.appendLiteral(")")
+                query.appendLiteral(", \(item.artistID), \(item.albumID))")
             }
             query.appendLiteral(
                 """
@@ -307,32 +313,33 @@ public final class HistoryStore: Sendable {
     }
 
     /// Inserts the plays not yet stored; returns those it inserted.
+    ///
+    /// The numbers are written into the statement as literals (Swift prints them; nothing else
+    /// is): a million plays would otherwise be six million binds, most of an import's time.
     private static func insertPlays(_ plays: [Play], listener: Int64, on database: any SQLDatabase) async throws -> [Play] {
         var inserted: [Play] = []
         inserted.reserveCapacity(plays.count)
-        for chunk in plays.chunked(maxBinds / 6) {
+        for chunk in plays.chunked(rowsPerStatement) {
             var query = SQLQueryString(
                 "INSERT INTO encore_plays (listener_id, played_at_ms, track_id, ms_played, source, context_uri) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM (VALUES "
             )
             var byMoment: [Int64: Play] = [:]
             byMoment.reserveCapacity(chunk.count)
+            var values = ""
+            values.reserveCapacity(chunk.count * 72)
             for (index, play) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query.appendLiteral("(")
-                query.appendInterpolation(bind: listener)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: play.playedAtMs)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: play.item.id)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: Int64(play.msPlayed))
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: play.source.rawValue)
-                query.appendLiteral(", ")
-                query.appendInterpolation(bind: play.contextURI)
-                query.appendLiteral(")")
+                values += index == 0 ? "(" : ", ("
+                values += "\(listener), \(play.playedAtMs), \(play.item.id), \(play.msPlayed), \(play.source.rawValue), "
+                if let context = play.contextURI {
+                    query.appendLiteral(values)
+                    query.appendInterpolation(bind: context)
+                    values = ")"
+                } else {
+                    values += "NULL)"
+                }
                 byMoment[play.playedAtMs] = play
             }
+            query.appendLiteral(values)
             // The same track ending within the tolerance of a stored play is that play, whichever
             // source stored it; the same moment is the same play.
             query.appendLiteral(
@@ -359,104 +366,6 @@ public final class HistoryStore: Sendable {
             WHERE listener_id = \(bind: id) AND lease_holder = \(bind: holder)
             """
         ).run()
-    }
-}
-
-/// What inserted plays add to each rollup, summed per row before anything is written.
-struct RollupDelta {
-    struct Sums {
-        var plays: Int64 = 0
-        var shortPlays: Int64 = 0
-        var ms: Int64 = 0
-
-        mutating func add(_ heard: Int64) {
-            if heard >= Int64(Play.countedAfterMs) { plays += 1 } else { shortPlays += 1 }
-            ms += heard
-        }
-    }
-
-    struct Keyed: Hashable {
-        var period: Int64
-        var track: Int64
-    }
-
-    var hours: [Int64: (month: Int64, sums: Sums)] = [:]
-    var months: [Keyed: Sums] = [:]
-    var years: [Keyed: Sums] = [:]
-    var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
-
-    /// - Parameter plays: when each ended (Unix ms), what it was, how long it was heard.
-    init(_ plays: [(at: Int64, track: Int64, ms: Int64)], timeZone: TimeZone) {
-        var calendar = LocalCalendar(timeZone: timeZone)
-        var cachedDay: Int64 = .min
-        var cachedDate = LocalDate(dayNumber: 0)
-        for play in plays {
-            let localMs = calendar.localMs(play.at)
-            let hour = LocalCalendar.floorDiv(localMs, LocalCalendar.hourMs)
-            let day = LocalCalendar.floorDiv(hour, 24)
-            if day != cachedDay {
-                cachedDay = day
-                cachedDate = LocalDate(dayNumber: day)
-            }
-            let track = play.track
-            hours[hour, default: (cachedDate.monthNumber, Sums())].sums.add(play.ms)
-            months[Keyed(period: cachedDate.monthNumber, track: track), default: Sums()].add(play.ms)
-            years[Keyed(period: Int64(cachedDate.year), track: track), default: Sums()].add(play.ms)
-            var entry = tracks[track] ?? (Sums(), play.at, play.at)
-            entry.sums.add(play.ms)
-            entry.first = min(entry.first, play.at)
-            entry.last = max(entry.last, play.at)
-            tracks[track] = entry
-        }
-    }
-
-    func apply(listener: Int64, on database: any SQLDatabase) async throws {
-        try await upsert(
-            "encore_play_hours (listener_id, local_hour, local_month, plays, short_plays, ms_played)", key: "listener_id, local_hour",
-            rows: hours.map { [listener, $0.key, $0.value.month, $0.value.sums.plays, $0.value.sums.shortPlays, $0.value.sums.ms] },
-            table: "encore_play_hours", on: database)
-        try await upsert(
-            "encore_play_months (listener_id, local_month, track_id, plays, short_plays, ms_played)", key: "listener_id, local_month, track_id",
-            rows: months.map { [listener, $0.key.period, $0.key.track, $0.value.plays, $0.value.shortPlays, $0.value.ms] },
-            table: "encore_play_months", on: database)
-        try await upsert(
-            "encore_play_years (listener_id, local_year, track_id, plays, short_plays, ms_played)", key: "listener_id, local_year, track_id",
-            rows: years.map { [listener, $0.key.period, $0.key.track, $0.value.plays, $0.value.shortPlays, $0.value.ms] },
-            table: "encore_play_years", on: database)
-        try await upsert(
-            "encore_play_tracks (listener_id, track_id, plays, short_plays, ms_played, first_played_ms, last_played_ms)",
-            key: "listener_id, track_id",
-            rows: tracks.map { [listener, $0.key, $0.value.sums.plays, $0.value.sums.shortPlays, $0.value.sums.ms, $0.value.first, $0.value.last] },
-            table: "encore_play_tracks", on: database,
-            extra: """
-                , first_played_ms = CASE WHEN excluded.first_played_ms < encore_play_tracks.first_played_ms THEN excluded.first_played_ms ELSE encore_play_tracks.first_played_ms END,
-                last_played_ms = CASE WHEN excluded.last_played_ms > encore_play_tracks.last_played_ms THEN excluded.last_played_ms ELSE encore_play_tracks.last_played_ms END
-                """)
-    }
-
-    /// `INSERT … ON CONFLICT DO UPDATE` adding the counts, in statements of at most
-    /// ``HistoryStore/maxBinds`` values.
-    private func upsert(
-        _ target: String, key: String, rows: [[Int64]], table: String, on database: any SQLDatabase, extra: String = ""
-    ) async throws {
-        guard let width = rows.first?.count else { return }
-        for chunk in rows.chunked(HistoryStore.maxBinds / width) {
-            var query = SQLQueryString("INSERT INTO \(target) VALUES ")
-            for (index, row) in chunk.enumerated() {
-                query.appendLiteral(index == 0 ? "(" : ", (")
-                for (column, value) in row.enumerated() {
-                    if column > 0 { query.appendLiteral(", ") }
-                    query.appendInterpolation(bind: value)
-                }
-                query.appendLiteral(")")
-            }
-            query.appendLiteral(
-                """
-                 ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
-                    short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
-                """)
-            try await database.raw(query).run()
-        }
     }
 }
 

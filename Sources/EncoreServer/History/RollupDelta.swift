@@ -1,0 +1,155 @@
+import Foundation
+import SQLKit
+
+/// What inserted plays add to each rollup, summed per row before anything is written, then
+/// added to the stored rows with one `INSERT … ON CONFLICT DO UPDATE` per table and chunk.
+///
+/// The rollups, all in the listener's local time:
+/// - `encore_play_days`: totals, the chart (days, weeks, months) and weekdays;
+/// - `encore_play_hour_months` and `encore_play_hours`: hours of the day (whole months from the
+///   first, the days at a period's ends from the second);
+/// - `encore_play_months`, `encore_play_years`, `encore_play_tracks` (all time): per track, with
+///   its artist and album numbers and kind alongside, so top artists and albums are summed
+///   without looking a name up.
+struct RollupDelta {
+    /// One inserted play, as the rollups need it.
+    struct Entry {
+        var at: Int64
+        var track: Int64
+        var ms: Int64
+        var kind: Int64
+        var artist: Int64
+        var album: Int64
+
+        init(_ play: Play) {
+            at = play.playedAtMs
+            track = play.item.id
+            ms = Int64(play.msPlayed)
+            kind = Int64(play.item.kind.rawValue)
+            artist = play.item.artistID
+            album = play.item.albumID
+        }
+
+        init(at: Int64, track: Int64, ms: Int64, kind: Int64, artist: Int64, album: Int64) {
+            self.at = at
+            self.track = track
+            self.ms = ms
+            self.kind = kind
+            self.artist = artist
+            self.album = album
+        }
+    }
+
+    struct Sums {
+        var plays: Int64 = 0
+        var shortPlays: Int64 = 0
+        var ms: Int64 = 0
+
+        mutating func add(_ heard: Int64) {
+            if heard >= Int64(Play.countedAfterMs) { plays += 1 } else { shortPlays += 1 }
+            ms += heard
+        }
+    }
+
+    struct Keyed: Hashable {
+        var period: Int64
+        var key: Int64
+    }
+
+    /// What a track-keyed row carries besides its sums.
+    struct TrackFacts {
+        var artist: Int64
+        var album: Int64
+        var kind: Int64
+    }
+
+    var hours: [Int64: Sums] = [:]
+    var days: [Int64: (month: Int64, sums: Sums)] = [:]
+    var hourMonths: [Keyed: Sums] = [:]
+    var months: [Keyed: Sums] = [:]
+    var years: [Keyed: Sums] = [:]
+    var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
+    var facts: [Int64: TrackFacts] = [:]
+
+    init(_ plays: [Entry], timeZone: TimeZone) {
+        var calendar = LocalCalendar(timeZone: timeZone)
+        var cachedDay: Int64 = .min
+        var cachedDate = LocalDate(dayNumber: 0)
+        for play in plays {
+            let hour = LocalCalendar.floorDiv(calendar.localMs(play.at), LocalCalendar.hourMs)
+            let day = LocalCalendar.floorDiv(hour, 24)
+            if day != cachedDay {
+                cachedDay = day
+                cachedDate = LocalDate(dayNumber: day)
+            }
+            let month = cachedDate.monthNumber
+            hours[hour, default: Sums()].add(play.ms)
+            days[day, default: (month, Sums())].sums.add(play.ms)
+            hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms)
+            months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms)
+            years[Keyed(period: Int64(cachedDate.year), key: play.track), default: Sums()].add(play.ms)
+            var entry = tracks[play.track] ?? (Sums(), play.at, play.at)
+            entry.sums.add(play.ms)
+            entry.first = min(entry.first, play.at)
+            entry.last = max(entry.last, play.at)
+            tracks[play.track] = entry
+            facts[play.track] = TrackFacts(artist: play.artist, album: play.album, kind: play.kind)
+        }
+    }
+
+    func apply(listener: Int64, on database: any SQLDatabase) async throws {
+        func sums(_ sums: Sums) -> [Int64] { [sums.plays, sums.shortPlays, sums.ms] }
+        func facts(_ track: Int64) -> [Int64] {
+            let known = self.facts[track] ?? TrackFacts(artist: 0, album: 0, kind: 1)
+            return [known.artist, known.album, known.kind]
+        }
+        try await Self.upsert(
+            "encore_play_hours", columns: "listener_id, local_hour", key: "listener_id, local_hour",
+            rows: hours.map { [listener, $0.key] + sums($0.value) }, on: database)
+        try await Self.upsert(
+            "encore_play_days", columns: "listener_id, local_day, local_month", key: "listener_id, local_day",
+            rows: days.map { [listener, $0.key, $0.value.month] + sums($0.value.sums) }, on: database)
+        try await Self.upsert(
+            "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
+            rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, on: database)
+        try await Self.upsert(
+            "encore_play_months", columns: "listener_id, local_month, track_id, artist_id, album_id, kind", key: "listener_id, local_month, track_id",
+            rows: months.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, on: database)
+        try await Self.upsert(
+            "encore_play_years", columns: "listener_id, local_year, track_id, artist_id, album_id, kind", key: "listener_id, local_year, track_id",
+            rows: years.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, on: database)
+        try await Self.upsert(
+            "encore_play_tracks", columns: "listener_id, track_id, artist_id, album_id, kind", key: "listener_id, track_id",
+            rows: tracks.map { [listener, $0.key] + facts($0.key) + sums($0.value.sums) + [$0.value.first, $0.value.last] }, on: database,
+            extraColumns: ", first_played_ms, last_played_ms",
+            extra: """
+                , first_played_ms = CASE WHEN excluded.first_played_ms < encore_play_tracks.first_played_ms THEN excluded.first_played_ms ELSE encore_play_tracks.first_played_ms END,
+                last_played_ms = CASE WHEN excluded.last_played_ms > encore_play_tracks.last_played_ms THEN excluded.last_played_ms ELSE encore_play_tracks.last_played_ms END
+                """)
+    }
+
+    /// `INSERT … ON CONFLICT DO UPDATE` adding the sums, numbers written as literals (they are
+    /// only ever Swift's own integers), at most ``HistoryStore/rowsPerStatement`` rows a statement.
+    private static func upsert(
+        _ table: String, columns: String, key: String, rows: [[Int64]], on database: any SQLDatabase, extraColumns: String = "", extra: String = ""
+    ) async throws {
+        guard !rows.isEmpty else { return }
+        for chunk in rows.chunked(HistoryStore.rowsPerStatement) {
+            var text = "INSERT INTO \(table) (\(columns), plays, short_plays, ms_played\(extraColumns)) VALUES "
+            text.reserveCapacity(chunk.count * 16 * (chunk.first?.count ?? 8) + 512)
+            for (index, row) in chunk.enumerated() {
+                text += index == 0 ? "(" : ", ("
+                for (column, value) in row.enumerated() {
+                    if column > 0 { text += ", " }
+                    text += String(value)
+                }
+                text += ")"
+            }
+            text += """
+                 ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
+                    short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
+                """
+            try await database.raw(SQLQueryString(text)).run()
+        }
+    }
+}
