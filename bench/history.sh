@@ -85,9 +85,10 @@ import_into() {  # NAME DATABASE_URL → records NAME_plays_per_s, NAME_peak_rss
 
 # Pages a person opens, over the whole history and over slices of it.
 PAGES=(
-    "all:/history?period=all" "api_all:/api/history?period=all" "last_year:/history?period=last-year"
-    "month:/history?from=2025-03-01&to=2025-03-31" "week:/history?from=2025-06-09&to=2025-06-15"
-    "span:/history?from=2019-06-15&to=2023-02-10" "recap:/history/year/2024"
+    "last_7_days:/history?period=7d" "last_4_weeks:/history?period=4w" "this_year:/history?period=year"
+    "last_year:/history?period=last-year" "all_time:/history?period=all" "all_time_json:/api/history?period=all"
+    "march_2024:/history?from=2024-03-01&to=2024-03-31" "three_years:/history?from=2019-06-15&to=2023-02-10"
+    "recap_2024:/history/year/2024"
 )
 measure_pages() {  # KIND DATABASE_URL
     local kind=$1 url=$2 port base cookie entry name path

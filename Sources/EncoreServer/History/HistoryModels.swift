@@ -14,21 +14,29 @@ public enum PlayedKind: Int, Sendable, Hashable, Codable {
 /// Spotify's export names a track by its URI, title, album artist and album; the recorder knows
 /// more (every artist, the duration). The artist and album kept are the ones both sources give,
 /// so plays from either count towards the same artist and album.
-public struct PlayedItem: Sendable, Hashable, Codable {
+public struct PlayedItem: Sendable, Hashable {
     /// `spotify:track:…`, `spotify:episode:…` or `spotify:chapter:…`; `nil` when the source gave
     /// only names (the older, basic export).
-    public var uri: String?
-    public var kind: PlayedKind
+    public let uri: String?
+    public let kind: PlayedKind
     /// The track, episode or chapter title.
-    public var name: String
+    public let name: String
     /// The album's artist; for an episode its show, for a chapter its audiobook.
-    public var artist: String
+    public let artist: String
     /// The album; for an episode its show, for a chapter its audiobook.
-    public var album: String
+    public let album: String
     /// Every artist, joined with ", ", when the source says (the recorder does).
-    public var artists: String?
+    public let artists: String?
     /// Length in milliseconds, when the source says.
-    public var durationMs: Int?
+    public let durationMs: Int?
+    /// A 63-bit number derived from its URI (or, without one, its names): every instance and every
+    /// import computes the same one without asking the database, so a batch of plays needs no
+    /// id lookups. Worked out once, here: a million plays ask for it several times each.
+    let id: Int64
+    /// The artist's number: plays are counted per artist by it, without comparing names.
+    let artistID: Int64
+    /// The album's number (an album is its name and its artist's).
+    let albumID: Int64
 
     public init(uri: String?, kind: PlayedKind, name: String, artist: String, album: String, artists: String? = nil, durationMs: Int? = nil) {
         self.uri = uri
@@ -38,18 +46,10 @@ public struct PlayedItem: Sendable, Hashable, Codable {
         self.album = album
         self.artists = artists
         self.durationMs = durationMs
+        id = HistoryID.of(uri ?? "\(kind.rawValue)\u{1F}\(name)\u{1F}\(artist)\u{1F}\(album)")
+        artistID = HistoryID.of("artist\u{1F}" + artist)
+        albumID = HistoryID.of("album\u{1F}" + album + "\u{1F}" + artist)
     }
-
-    /// The item's identity: its URI, or its names when there is none.
-    var key: String { uri ?? "\(kind.rawValue)\u{1F}\(name)\u{1F}\(artist)\u{1F}\(album)" }
-
-    /// A 63-bit number derived from ``key``: every instance and every import computes the same one
-    /// without asking the database, so a batch of plays needs no id lookups.
-    var id: Int64 { HistoryID.of(key) }
-    /// The artist's number: plays are counted per artist by it, without comparing names.
-    var artistID: Int64 { HistoryID.of("artist\u{1F}" + artist) }
-    /// The album's number (an album is its name and its artist's).
-    var albumID: Int64 { HistoryID.of("album\u{1F}" + album + "\u{1F}" + artist) }
 }
 
 /// Where a play came from.

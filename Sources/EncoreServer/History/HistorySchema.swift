@@ -8,8 +8,10 @@
 ///   that inserts a play (``RollupDelta``): per local day (totals, the chart, weekdays), per hour
 ///   of the day and local month, per local hour (the hours of a period's odd days), per local
 ///   month and track, per local year and track, and per track over all time (with its first and
-///   latest play). A period of whole local days is then a range of rollup rows; only the days at
-///   its ends that do not fill a month are read from `encore_plays`.
+///   latest play); per local year and artist or album, and per artist or album over all time
+///   (music only, with the smallest track number as the tie-break). A period of whole local days
+///   is then a range of rollup rows; only the days at its ends that do not fill a month are read
+///   from `encore_plays`.
 /// - `encore_history_imports`: uploads under way and done, visible to every instance.
 enum HistorySchema {
     static let statements = [
@@ -128,6 +130,52 @@ enum HistorySchema {
             first_played_ms BIGINT NOT NULL,
             last_played_ms BIGINT NOT NULL,
             PRIMARY KEY (listener_id, track_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_artist_years (
+            listener_id BIGINT NOT NULL,
+            local_year BIGINT NOT NULL,
+            artist_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            tie BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_year, artist_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_album_years (
+            listener_id BIGINT NOT NULL,
+            local_year BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            tie BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, local_year, album_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_artists (
+            listener_id BIGINT NOT NULL,
+            artist_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            tie BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, artist_id)
+        ){keyed}
+        """,
+        """
+        CREATE TABLE encore_play_albums (
+            listener_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            tie BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, album_id)
         ){keyed}
         """,
         """

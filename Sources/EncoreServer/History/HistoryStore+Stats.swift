@@ -196,14 +196,23 @@ extension HistoryStore {
         }
     }
 
-    /// Six top lists and two counts in one statement: tracks, then artists and albums summed by
-    /// their numbers; a tie goes to the smaller track number, as in ``ComputedReport``.
+    /// Six top lists and two counts in one statement; a tie goes to the smaller track number, as
+    /// in ``ComputedReport``.
     private static func topListsQuery(_ source: PeriodPlan.TopListSource, limit: Int) -> SQLQueryString {
         let limit = max(1, min(limit, 100))
         let named: SQLQueryString =
-            source.unique
-            ? "SELECT track_id, artist_id, album_id, plays, ms_played AS ms FROM (\(source.parts)) AS parts WHERE kind = 1"
-            : "SELECT track_id, MIN(artist_id) AS artist_id, MIN(album_id) AS album_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM (\(source.parts)) AS parts WHERE kind = 1 GROUP BY track_id"
+            source.tracksUnique
+            ? "SELECT track_id, plays, ms_played AS ms FROM parts WHERE kind = 1"
+            : "SELECT track_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM parts WHERE kind = 1 GROUP BY track_id"
+        // Artists and albums: their rollups for the whole years (or all time), the rest summed from
+        // the track rows of the months and days around them.
+        func grouped(_ rollup: SQLQueryString?, _ key: String) -> SQLQueryString {
+            if source.groupsUnique, let rollup { return "SELECT key, plays, ms_played AS ms, tie FROM (\(rollup)) AS rollup" }
+            let fromTracks: SQLQueryString =
+                "SELECT \(unsafeRaw: key) AS key, plays, ms_played, track_id AS tie FROM parts WHERE kind = 1 AND yearly = 0"
+            let rows = rollup.map { fromTracks + " UNION ALL " + $0 } ?? fromTracks
+            return "SELECT key, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms, MIN(tie) AS tie FROM (\(rows)) AS rows GROUP BY key"
+        }
         func list(_ name: String, _ from: String, _ id: String, byPlays: Bool) -> String {
             let order = byPlays ? "plays DESC, ms DESC" : "ms DESC, plays DESC"
             return "SELECT list, id, plays, ms FROM (SELECT '\(name)' AS list, \(id) AS id, plays, ms FROM \(from)\(byPlays ? " WHERE plays > 0" : "") ORDER BY \(order), \(id) LIMIT \(limit)) AS \(name)"
@@ -215,10 +224,8 @@ extension HistoryStore {
             "SELECT 'nt' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM named",
             "SELECT 'na' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM artists",
         ].joined(separator: " UNION ALL ")
-        return "WITH named AS (\(named)),"
-            + " artists AS (SELECT artist_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY artist_id),"
-            + " albums AS (SELECT album_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms) AS BIGINT) AS ms, MIN(track_id) AS tie FROM named GROUP BY album_id) "
-            + SQLQueryString(lists)
+        return "WITH parts AS (\(source.tracks)), named AS (\(named)), artists AS (\(grouped(source.artists, "artist_id"))),"
+            + " albums AS (\(grouped(source.albums, "album_id"))) " + SQLQueryString(lists)
     }
 
     /// What was played, with each track's first and latest play over the whole history.
@@ -308,45 +315,64 @@ struct PeriodPlan {
     }
 
     /// Where a period's top lists are read from: rows of (track_id, artist_id, album_id, kind,
-    /// plays, ms_played), and whether each track is in one row only (one rollup answers).
+    /// plays, ms_played, yearly) for tracks, and for music's artists and albums the yearly (or
+    /// all-time) rollups of the years the period holds whole; with whether a row per key already.
     struct TopListSource {
-        var parts: SQLQueryString
-        var unique: Bool
+        var tracks: SQLQueryString
+        var tracksUnique: Bool
+        /// Rows of (key, plays, ms_played, tie) from the artist and album rollups, if any.
+        var artists: SQLQueryString?
+        var albums: SQLQueryString?
+        /// The artist and album rollups answer alone (all time, or one whole year).
+        var groupsUnique: Bool
     }
 
-    /// Whole local years from the yearly rollup, whole local months from the monthly one, the
-    /// days left at either end from the plays; the all-time rollup when the period holds the
+    /// Whole local years from the yearly rollups, whole local months from the monthly one, the
+    /// days left at either end from the plays; the all-time rollups when the period holds the
     /// whole history. A period reaching past the listener's latest play (or before their first)
-    /// reads as if it went on for good: "this year" is then the year's rollup, not eleven months
+    /// reads as if it went on for good: "this year" is then the year's rollups, not eleven months
     /// and some days.
     func topListSource(listener id: Int64, firstPlayMs: Int64, latestPlayMs: Int64) -> TopListSource {
         let openStart = startMs <= firstPlayMs, openEnd = endMs > latestPlayMs
         if openStart && openEnd {
             return TopListSource(
-                parts: "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM encore_play_tracks WHERE listener_id = \(bind: id)", unique: true)
+                tracks: "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_tracks WHERE listener_id = \(bind: id)",
+                tracksUnique: true,
+                artists: "SELECT artist_id AS key, plays, ms_played, tie FROM encore_play_artists WHERE listener_id = \(bind: id)",
+                albums: "SELECT album_id AS key, plays, ms_played, tie FROM encore_play_albums WHERE listener_id = \(bind: id)", groupsUnique: true)
         }
         var calendar = calendar
         // An open end reaches the end of the year of the play at that end, so whole years cover it.
         let from = openStart ? LocalDate(year: calendar.date(ofUTC: firstPlayMs).year, month: 1, day: 1) ?? self.from : self.from
         let end = openEnd ? LocalDate(year: calendar.date(ofUTC: latestPlayMs).year + 1, month: 1, day: 1) ?? to.adding(days: 1) : to.adding(days: 1)
-        var parts: [SQLQueryString] = []
-        var rawParts = 0
+        var tracks: [SQLQueryString] = []
+        var artists: SQLQueryString?, albums: SQLQueryString?
+        var rawParts = 0, monthParts = 0, yearSpan: Int64 = 0
         func raw(_ start: LocalDate, _ end: LocalDate) {
             guard start < end else { return }
             rawParts += 1
-            parts.append(
+            tracks.append(
                 """
                 SELECT p.track_id AS track_id, t.artist_id AS artist_id, t.album_id AS album_id, t.kind AS kind,
-                    CASE WHEN p.ms_played >= \(literal: Play.countedAfterMs) THEN 1 ELSE 0 END AS plays, p.ms_played AS ms_played
+                    CASE WHEN p.ms_played >= \(literal: Play.countedAfterMs) THEN 1 ELSE 0 END AS plays, p.ms_played AS ms_played, 0 AS yearly
                 FROM encore_plays p JOIN encore_history_tracks t ON t.track_id = p.track_id
                 WHERE p.listener_id = \(bind: id) AND p.played_at_ms >= \(bind: calendar.startMs(of: start)) AND p.played_at_ms < \(bind: calendar.startMs(of: end))
                 """)
         }
-        func rollup(_ table: String, _ column: String, _ lower: Int64, _ upper: Int64) {
+        func months(_ lower: Int64, _ upper: Int64) {
             guard lower < upper else { return }
-            parts.append(
-                "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id) AND \(unsafeRaw: column) >= \(bind: lower) AND \(unsafeRaw: column) < \(bind: upper)"
+            monthParts += 1
+            tracks.append(
+                "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 0 AS yearly FROM encore_play_months WHERE listener_id = \(bind: id) AND local_month >= \(bind: lower) AND local_month < \(bind: upper)"
             )
+        }
+        func years(_ lower: Int64, _ upper: Int64) {
+            guard lower < upper else { return }
+            yearSpan = upper - lower
+            let range: SQLQueryString = "WHERE listener_id = \(bind: id) AND local_year >= \(bind: lower) AND local_year < \(bind: upper)"
+            tracks.append("SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_years " + range)
+            artists = "SELECT artist_id AS key, plays, ms_played, tie FROM encore_play_artist_years " + range
+            albums = "SELECT album_id AS key, plays, ms_played, tie FROM encore_play_album_years " + range
         }
         let (firstMonth, endMonth) = Self.wholeMonths(from: from, end: end)
         if firstMonth >= endMonth {
@@ -356,19 +382,21 @@ struct PeriodPlan {
             let firstYear = LocalCalendar.floorDiv(firstMonth + 11, 12)
             let endYear = LocalCalendar.floorDiv(endMonth, 12)
             if firstYear < endYear {
-                rollup("encore_play_months", "local_month", firstMonth, firstYear * 12)
-                rollup("encore_play_years", "local_year", firstYear, endYear)
-                rollup("encore_play_months", "local_month", endYear * 12, endMonth)
+                months(firstMonth, firstYear * 12)
+                years(firstYear, endYear)
+                months(endYear * 12, endMonth)
             } else {
-                rollup("encore_play_months", "local_month", firstMonth, endMonth)
+                months(firstMonth, endMonth)
             }
             raw(LocalDate.firstDay(ofMonthNumber: endMonth), end)
         }
-        let unique = parts.count == 1 && rawParts == 0
-        let joined = parts.dropFirst().reduce(
-            parts.first ?? "SELECT track_id, artist_id, album_id, kind, plays, ms_played FROM encore_play_tracks WHERE 1 = 0"
-        ) { $0 + " UNION ALL " + $1 }
-        return TopListSource(parts: joined, unique: unique)
+        // One rollup part is a row per key: a single month for tracks, a single year for all three.
+        let onlyOne = rawParts == 0 && tracks.count == 1
+        return TopListSource(
+            tracks: tracks.dropFirst().reduce(
+                tracks.first ?? "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 0 AS yearly FROM encore_play_tracks WHERE 1 = 0"
+            ) { $0 + " UNION ALL " + $1 },
+            tracksUnique: onlyOne && (monthParts == 1 || yearSpan == 1), artists: artists, albums: albums, groupsUnique: onlyOne && yearSpan == 1)
     }
 
     /// The period's hours of the day: whole local months from their rollup, the other days from

@@ -51,6 +51,7 @@ public final class HistoryStore: Sendable {
     /// Every table computed from `encore_plays`.
     static let rollupTables = [
         "encore_play_hours", "encore_play_days", "encore_play_hour_months", "encore_play_months", "encore_play_years", "encore_play_tracks",
+        "encore_play_artist_years", "encore_play_album_years", "encore_play_artists", "encore_play_albums",
     ]
     /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
     static let readLimit: Duration = .seconds(30)
@@ -193,11 +194,41 @@ public final class HistoryStore: Sendable {
         public var description: String
     }
 
+    /// Plays made ready to write: sorted, each given once, and their rollup statements built as
+    /// if every one of them is new (which is what an import into new ground finds). An importer
+    /// prepares the next batch while the last one is written.
+    public struct PreparedPlays: Sendable {
+        let listenerID: Int64
+        let plays: [Play]
+        let received: Int
+        let timeZone: String
+        let rollups: [String]
+    }
+
+    /// Prepares plays for ``record(_:guard:)``; the listener must exist.
+    public func prepare(_ plays: [Play], userID: String) async throws -> PreparedPlays {
+        Self.prepare(plays, userID: userID, timeZone: try await listener(userID: userID)?.timeZone ?? "UTC")
+    }
+
+    /// Prepares plays for a listener whose time zone is known; no database work. Should the zone
+    /// have changed by the time they are written, the rollups are worked out again then.
+    public static func prepare(_ plays: [Play], userID: String, timeZone: String) -> PreparedPlays {
+        let id = HistoryID.listener(userID)
+        let batch = deduplicated(plays)
+        let zone = LocalCalendar.zone(named: timeZone) ?? TimeZone(identifier: "UTC") ?? .current
+        let rollups = batch.isEmpty ? [] : RollupDelta(batch.map(RollupDelta.Entry.init), timeZone: zone).statements(listener: id)
+        return PreparedPlays(listenerID: id, plays: batch, received: plays.count, timeZone: timeZone, rollups: rollups)
+    }
+
     /// Stores plays once each and moves the rollups by exactly the plays stored, in one
     /// transaction. The listener must exist (``ensureListener(userID:timeZone:now:)``).
     public func record(_ plays: [Play], userID: String, guard writeGuard: WriteGuard = .none) async throws -> RecordOutcome {
-        let id = HistoryID.listener(userID)
-        let batch = Self.deduplicated(plays)
+        try await record(try await prepare(plays, userID: userID), guard: writeGuard)
+    }
+
+    /// Stores prepared plays; see ``record(_:userID:guard:)``.
+    public func record(_ prepared: PreparedPlays, guard writeGuard: WriteGuard = .none) async throws -> RecordOutcome {
+        let id = prepared.listenerID, batch = prepared.plays
         // What was played is shared by every listener and never deleted: it is written first, in
         // statements of its own and in one order, so writers of different listeners never wait
         // on each other's transactions (or deadlock) over a track they both played.
@@ -213,14 +244,17 @@ public final class HistoryStore: Sendable {
             }
             try await Self.check(writeGuard, listener: listener, id: id, on: database)
             let inserted = batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, on: database)
-            if !inserted.isEmpty {
+            if inserted.count == batch.count && listener.timeZone == prepared.timeZone {
+                for statement in prepared.rollups { try await database.raw(SQLQueryString(statement)).run() }
+            } else if !inserted.isEmpty {
+                // Some were there already (or the zone changed): the rollups move by what was inserted.
                 let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
                 try await RollupDelta(inserted.map(RollupDelta.Entry.init), timeZone: zone).apply(listener: id, on: database)
             }
             if case .lease(let holder, let finish) = writeGuard {
                 try await Self.finishPoll(id, holder: holder, finish, on: database)
             }
-            return RecordOutcome(added: inserted.count, duplicates: plays.count - inserted.count)
+            return RecordOutcome(added: inserted.count, duplicates: prepared.received - inserted.count)
         }
         rememberItems(newItems)
         return outcome

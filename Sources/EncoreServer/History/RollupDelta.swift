@@ -10,7 +10,10 @@ import SQLKit
 ///   first, the days at a period's ends from the second);
 /// - `encore_play_months`, `encore_play_years`, `encore_play_tracks` (all time): per track, with
 ///   its artist and album numbers and kind alongside, so top artists and albums are summed
-///   without looking a name up.
+///   without looking a name up;
+/// - `encore_play_artist_years`, `encore_play_album_years`, `encore_play_artists`,
+///   `encore_play_albums`: music per artist and per album, for a year and over all time, so the
+///   most common pages need no grouping at all.
 struct RollupDelta {
     /// One inserted play, as the rollups need it.
     struct Entry {
@@ -70,6 +73,11 @@ struct RollupDelta {
     var years: [Keyed: Sums] = [:]
     var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
     var facts: [Int64: TrackFacts] = [:]
+    /// Music only: per year and artist or album, and over all time; with the smallest track number.
+    var artistYears: [Keyed: (sums: Sums, tie: Int64)] = [:]
+    var albumYears: [Keyed: (sums: Sums, tie: Int64)] = [:]
+    var artists: [Int64: (sums: Sums, tie: Int64)] = [:]
+    var albums: [Int64: (sums: Sums, tie: Int64)] = [:]
 
     init(_ plays: [Entry], timeZone: TimeZone) {
         var calendar = LocalCalendar(timeZone: timeZone)
@@ -94,45 +102,84 @@ struct RollupDelta {
             entry.last = max(entry.last, play.at)
             tracks[play.track] = entry
             facts[play.track] = TrackFacts(artist: play.artist, album: play.album, kind: play.kind)
+            guard play.kind == Int64(PlayedKind.track.rawValue) else { continue }
+            let year = Int64(cachedDate.year)
+            Self.add(play, to: &artistYears, Keyed(period: year, key: play.artist))
+            Self.add(play, to: &albumYears, Keyed(period: year, key: play.album))
+            Self.add(play, to: &artists, play.artist)
+            Self.add(play, to: &albums, play.album)
         }
     }
 
+    private static func add<Key: Hashable>(_ play: Entry, to sums: inout [Key: (sums: Sums, tie: Int64)], _ key: Key) {
+        var entry = sums[key] ?? (Sums(), play.track)
+        entry.sums.add(play.ms)
+        entry.tie = min(entry.tie, play.track)
+        sums[key] = entry
+    }
+
     func apply(listener: Int64, on database: any SQLDatabase) async throws {
+        for statement in statements(listener: listener) { try await database.raw(SQLQueryString(statement)).run() }
+    }
+
+    /// The statements that add these sums to the stored rows.
+    func statements(listener: Int64) -> [String] {
         func sums(_ sums: Sums) -> [Int64] { [sums.plays, sums.shortPlays, sums.ms] }
         func facts(_ track: Int64) -> [Int64] {
             let known = self.facts[track] ?? TrackFacts(artist: 0, album: 0, kind: 1)
             return [known.artist, known.album, known.kind]
         }
-        try await Self.upsert(
+        var statements: [String] = []
+        Self.upsert(
             "encore_play_hours", columns: "listener_id, local_hour", key: "listener_id, local_hour",
-            rows: hours.map { [listener, $0.key] + sums($0.value) }, on: database)
-        try await Self.upsert(
+            rows: hours.map { [listener, $0.key] + sums($0.value) }, into: &statements)
+        Self.upsert(
             "encore_play_days", columns: "listener_id, local_day, local_month", key: "listener_id, local_day",
-            rows: days.map { [listener, $0.key, $0.value.month] + sums($0.value.sums) }, on: database)
-        try await Self.upsert(
+            rows: days.map { [listener, $0.key, $0.value.month] + sums($0.value.sums) }, into: &statements)
+        Self.upsert(
             "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
-            rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, on: database)
-        try await Self.upsert(
+            rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
+        Self.upsert(
             "encore_play_months", columns: "listener_id, local_month, track_id, artist_id, album_id, kind", key: "listener_id, local_month, track_id",
-            rows: months.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, on: database)
-        try await Self.upsert(
+            rows: months.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, into: &statements)
+        Self.upsert(
             "encore_play_years", columns: "listener_id, local_year, track_id, artist_id, album_id, kind", key: "listener_id, local_year, track_id",
-            rows: years.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, on: database)
-        try await Self.upsert(
+            rows: years.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, into: &statements)
+        Self.upsert(
             "encore_play_tracks", columns: "listener_id, track_id, artist_id, album_id, kind", key: "listener_id, track_id",
-            rows: tracks.map { [listener, $0.key] + facts($0.key) + sums($0.value.sums) + [$0.value.first, $0.value.last] }, on: database,
+            rows: tracks.map { [listener, $0.key] + facts($0.key) + sums($0.value.sums) + [$0.value.first, $0.value.last] }, into: &statements,
             extraColumns: ", first_played_ms, last_played_ms",
             extra: """
                 , first_played_ms = CASE WHEN excluded.first_played_ms < encore_play_tracks.first_played_ms THEN excluded.first_played_ms ELSE encore_play_tracks.first_played_ms END,
                 last_played_ms = CASE WHEN excluded.last_played_ms > encore_play_tracks.last_played_ms THEN excluded.last_played_ms ELSE encore_play_tracks.last_played_ms END
                 """)
+        let tie = { (table: String) in
+            ", tie = CASE WHEN excluded.tie < \(table).tie THEN excluded.tie ELSE \(table).tie END"
+        }
+        Self.upsert(
+            "encore_play_artist_years", columns: "listener_id, local_year, artist_id", key: "listener_id, local_year, artist_id",
+            rows: artistYears.map { [listener, $0.key.period, $0.key.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
+            extraColumns: ", tie", extra: tie("encore_play_artist_years"))
+        Self.upsert(
+            "encore_play_album_years", columns: "listener_id, local_year, album_id", key: "listener_id, local_year, album_id",
+            rows: albumYears.map { [listener, $0.key.period, $0.key.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
+            extraColumns: ", tie", extra: tie("encore_play_album_years"))
+        Self.upsert(
+            "encore_play_artists", columns: "listener_id, artist_id", key: "listener_id, artist_id",
+            rows: artists.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
+            extraColumns: ", tie", extra: tie("encore_play_artists"))
+        Self.upsert(
+            "encore_play_albums", columns: "listener_id, album_id", key: "listener_id, album_id",
+            rows: albums.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
+            extraColumns: ", tie", extra: tie("encore_play_albums"))
+        return statements
     }
 
     /// `INSERT … ON CONFLICT DO UPDATE` adding the sums, numbers written as literals (they are
     /// only ever Swift's own integers), at most ``HistoryStore/rowsPerStatement`` rows a statement.
     private static func upsert(
-        _ table: String, columns: String, key: String, rows: [[Int64]], on database: any SQLDatabase, extraColumns: String = "", extra: String = ""
-    ) async throws {
+        _ table: String, columns: String, key: String, rows: [[Int64]], into statements: inout [String], extraColumns: String = "", extra: String = ""
+    ) {
         guard !rows.isEmpty else { return }
         for chunk in rows.chunked(HistoryStore.rowsPerStatement) {
             var text = "INSERT INTO \(table) (\(columns), plays, short_plays, ms_played\(extraColumns)) VALUES "
@@ -149,7 +196,7 @@ struct RollupDelta {
                  ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
                     short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
                 """
-            try await database.raw(SQLQueryString(text)).run()
+            statements.append(text)
         }
     }
 }

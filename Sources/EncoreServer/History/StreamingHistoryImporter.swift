@@ -48,6 +48,7 @@ public struct StreamingHistoryImporter: Sendable {
     let userID: String
     let writeGuard: HistoryStore.WriteGuard
     let now: Date
+    let batchSize: Int
 
     /// The most a ZIP may unpack to, in all: Spotify's exports are tens to a few hundred MB.
     public static let maxUnpackedBytes: Int64 = 4 << 30
@@ -56,11 +57,18 @@ public struct StreamingHistoryImporter: Sendable {
     /// - Parameters:
     ///   - writeGuard: `.generation` to stop when the history is forgotten meanwhile.
     ///   - now: entries dated later than a day after this are malformed.
-    public init(store: HistoryStore, userID: String, writeGuard: HistoryStore.WriteGuard = .none, now: Date = Date()) {
+    ///   - batchSize: plays per transaction. A larger batch writes faster (fewer rollup rows per
+    ///     play), and holds SQLite's one connection longer: the web app keeps the default, the
+    ///     command line, with nobody else waiting, takes more.
+    public init(
+        store: HistoryStore, userID: String, writeGuard: HistoryStore.WriteGuard = .none, now: Date = Date(),
+        batchSize: Int = HistoryStore.batchSize
+    ) {
         self.store = store
         self.userID = userID
         self.writeGuard = writeGuard
         self.now = now
+        self.batchSize = max(1, batchSize)
     }
 
     /// Imports each file: `.zip` (its streaming-history JSON files) or JSON.
@@ -161,21 +169,24 @@ public struct StreamingHistoryImporter: Sendable {
     ) async throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
         defer { try? handle.close() }
+        let timeZone = try await store.listener(userID: userID)?.timeZone ?? "UTC"
         var parser = StreamingHistoryParser(now: now)
         var batch: [Play] = []
-        batch.reserveCapacity(HistoryStore.batchSize)
+        batch.reserveCapacity(batchSize)
         var pending: Task<RecordOutcome, any Error>?
         var read: Int64 = 0
         var counted = summary
+        // This task reads and prepares a batch while the one before is written.
         func flush(_ plays: [Play]) async throws {
+            let prepared = plays.isEmpty ? nil : HistoryStore.prepare(plays, userID: userID, timeZone: timeZone)
             if let previous = pending {
                 let outcome = try await previous.value
                 counted.added += outcome.added
                 counted.duplicates += outcome.duplicates
                 try await progress(read, counted)
             }
-            let store = self.store, userID = self.userID, writeGuard = self.writeGuard
-            pending = plays.isEmpty ? nil : Task { try await store.record(plays, userID: userID, guard: writeGuard) }
+            let store = self.store, writeGuard = self.writeGuard
+            pending = prepared.map { prepared in Task { try await store.record(prepared, guard: writeGuard) } }
         }
         do {
             while true {
@@ -190,9 +201,9 @@ public struct StreamingHistoryImporter: Sendable {
                     case .malformed: counted.malformed += 1
                     }
                 }
-                while batch.count >= HistoryStore.batchSize {
-                    let full = Array(batch.prefix(HistoryStore.batchSize))
-                    batch.removeFirst(HistoryStore.batchSize)
+                while batch.count >= batchSize {
+                    let full = Array(batch.prefix(batchSize))
+                    batch.removeFirst(batchSize)
                     try await flush(full)
                 }
             }

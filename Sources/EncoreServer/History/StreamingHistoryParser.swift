@@ -53,10 +53,24 @@ struct StreamingHistoryParser {
 
     /// Reads the next piece of the file, calling `emit` for each entry it completes.
     mutating func feed(_ bytes: some Collection<UInt8>, _ emit: (Entry) throws -> Void) throws {
-        for byte in bytes {
+        if let done = try bytes.withContiguousStorageIfAvailable({ try feed(raw: UnsafeRawBufferPointer($0), emit) }) { return done }
+        try Array(bytes).withUnsafeBytes { try feed(raw: $0, emit) }
+    }
+
+    /// The same over raw bytes: the loop an import spends its time in, so it walks a pointer and
+    /// copies an entry's bytes a run at a time.
+    mutating func feed(raw bytes: UnsafeRawBufferPointer, _ emit: (Entry) throws -> Void) throws {
+        var index = 0
+        while index < bytes.count {
+            if case .inElement = state {
+                index = try scanElement(bytes, from: index, emit)
+                continue
+            }
+            let byte = bytes[index]
+            index += 1
             switch state {
             case .inElement:
-                try continueElement(byte, emit)
+                break
             case .betweenElements:
                 if Self.isSpace(byte) { continue }
                 if byte == UInt8(ascii: ",") {
@@ -111,60 +125,68 @@ struct StreamingHistoryParser {
         scalar = !(byte == UInt8(ascii: "{") || byte == UInt8(ascii: "["))
         if scalar {
             inString = byte == UInt8(ascii: "\"")
-            element.append(byte)
         } else {
             depth = 1
-            element.append(byte)
         }
+        element.append(byte)
     }
 
-    private mutating func continueElement(_ byte: UInt8, _ emit: (Entry) throws -> Void) throws {
-        if inString {
-            append(byte)
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
+    /// Reads an element's bytes from `start` until it ends (or the piece does); returns where to
+    /// go on from.
+    private mutating func scanElement(_ bytes: UnsafeRawBufferPointer, from start: Int, _ emit: (Entry) throws -> Void) throws -> Int {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                index += 1
+                continue
             }
-            return
-        }
-        if scalar {
-            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
-                // A number, string, true, false or null where a play belongs.
-                try emit(.malformed)
-                state = .betweenElements
-                sawElementSinceComma = byte == UInt8(ascii: ",") ? false : true
-                if byte == UInt8(ascii: "]") { state = .afterArray }
-                return
+            if scalar {
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
+                    // A number, string, true, false or null where a play belongs.
+                    try emit(.malformed)
+                    state = byte == UInt8(ascii: "]") ? .afterArray : .betweenElements
+                    sawElementSinceComma = false
+                    return index + 1
+                }
+                if byte == UInt8(ascii: "\"") { inString = true }
+                index += 1
+                continue
             }
-            if byte == UInt8(ascii: "\"") { inString = true }
-            append(byte)
-            return
-        }
-        append(byte)
-        switch byte {
-        case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
-            depth -= 1
-            if depth == 0 {
-                state = .betweenElements
-                sawElementSinceComma = true
-                try emit(oversized ? .malformed : entry(element))
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 {
+                    append(UnsafeRawBufferPointer(rebasing: bytes[start...index]))
+                    state = .betweenElements
+                    sawElementSinceComma = true
+                    try emit(oversized ? .malformed : entry(element))
+                    return index + 1
+                }
+            default: break
             }
-        default: break
+            index += 1
         }
+        append(UnsafeRawBufferPointer(rebasing: bytes[start..<bytes.count]))
+        return bytes.count
     }
 
-    private mutating func append(_ byte: UInt8) {
+    private mutating func append(_ run: UnsafeRawBufferPointer) {
         guard !oversized else { return }
-        if element.count >= Self.maxEntryBytes {
+        if element.count + run.count > Self.maxEntryBytes {
             oversized = true
             return
         }
-        element.append(byte)
+        element.append(contentsOf: run)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
