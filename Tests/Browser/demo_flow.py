@@ -131,7 +131,7 @@ try:
               "the hour chart describes itself")
         rows = driver.find_elements(By.CSS_SELECTOR, "#top-tracks table.history tbody tr")
         check(len(rows) >= 10, f"top tracks listed, got {len(rows)}")
-        driver.set_window_size(1200, 3200)
+        driver.set_window_size(1200, 1700)
         driver.save_screenshot(os.path.join(shots, "history-full.png"))
         driver.set_window_size(1200, 1400)
 
@@ -148,7 +148,7 @@ try:
 
         # Recording asks Spotify once more, for recently played on top of what was given.
         driver.get(base + "/history")
-        driver.find_element(By.XPATH, "//button[text()='Start recording']").click()
+        driver.find_element(By.LINK_TEXT, "Start recording").click()
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "button.agree")))
         settle("consent-recently-played")
         driver.find_element(By.CSS_SELECTOR, "button.agree").click()

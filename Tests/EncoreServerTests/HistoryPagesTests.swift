@@ -132,9 +132,10 @@ struct HistoryPagesTests {
             #expect(foreign.status == 403)
             let temporary = FileManager.default.temporaryDirectory
             let left = ((try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []).filter { $0.hasPrefix("encore-upload-") }
-            #expect(!left.contains { name in
-                (try? String(contentsOf: temporary.appendingPathComponent(name), encoding: .utf8))?.contains(mark) == true
-            })
+            #expect(
+                !left.contains { name in
+                    (try? String(contentsOf: temporary.appendingPathComponent(name), encoding: .utf8))?.contains(mark) == true
+                })
             #expect((try await browser.get("/api/history/imports").json["imports"] as? [Any])?.isEmpty == true)
 
             let notForm = try await browser.send("POST", "/history/import", headers: [("Content-Type", "application/json")], body: text)
@@ -180,6 +181,10 @@ struct HistoryPagesTests {
             #expect(!before.scopes.contains(.userReadRecentlyPlayed))
             let page = try await browser.get("/history")
             #expect(page.body.contains("Spotify will ask you to let Encore read your recently played tracks"))
+            // A link, not a form: the CSP lets forms lead only to this site, and consent is Spotify's page.
+            #expect(
+                page.body.contains(
+                    #"<a class="button" href="/login?scope=user-read-recently-played&amp;next=/history%3Fdone%3Drecording-on">Start recording</a>"#))
             let csrf = try #require(try await browser.csrfToken())
             let start = try await browser.post("/history/recording", form: [("csrf_token", csrf), ("on", "1")])
             #expect(start.status == 303)

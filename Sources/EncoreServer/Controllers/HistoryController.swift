@@ -158,9 +158,7 @@ struct HistoryController {
             return .redirecting(to: "/history?done=recording-off#recording")
         }
         let granted = try await services.spotify.client(userID: context.userID).authorization.grantedScopes ?? []
-        guard granted.contains(.userReadRecentlyPlayed) else {
-            return .redirecting(to: "/login?scope=\(Scope.userReadRecentlyPlayed.rawValue)&next=/history%3Fdone%3Drecording-on")
-        }
+        guard granted.contains(.userReadRecentlyPlayed) else { return .redirecting(to: Self.consentPath) }
         _ = try await listening(context.userID)
         try await services.store.setRecording(userID: context.userID, true, firstPollAt: services.clock.now())
         return .redirecting(to: "/history?done=recording-on#recording")
@@ -197,11 +195,17 @@ struct HistoryController {
         case "missing_scope": status = "Recording stopped: Spotify no longer lets Encore read your recently played tracks."
         default: break
         }
-        if !granted.contains(.userReadRecentlyPlayed) {
+        guard granted.contains(.userReadRecentlyPlayed) else {
             status += " To record, Spotify will ask you to let Encore read your recently played tracks; everything else you allowed stays as it is."
+            return RecordingView(
+                on: false, status: status, buttonLabel: "Start recording", turnOn: true, available: true, consentHref: Self.consentPath)
         }
         return RecordingView(on: false, status: status, buttonLabel: "Start recording", turnOn: true, available: true)
     }
+
+    /// Spotify's consent once more, for recently played on top of what was granted; back to a page
+    /// that says recording is on (the sign-in starts it).
+    static let consentPath = "/login?scope=\(Scope.userReadRecentlyPlayed.rawValue)&next=/history%3Fdone%3Drecording-on"
 
     static func row(_ status: ImportStatus, zone: TimeZone) -> ImportRow {
         let summary = status.summary

@@ -153,7 +153,9 @@ extension HistoryStore {
 
     /// Totals, the chart and weekdays from the daily rollup, hours of the day from the hourly
     /// ones, in one statement.
-    private static func readTimeline(listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase) async throws {
+    private static func readTimeline(
+        listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase
+    ) async throws {
         let bucket =
             switch report.chart.unit {
             case .day: "local_day"
@@ -211,11 +213,13 @@ extension HistoryStore {
             let fromTracks: SQLQueryString =
                 "SELECT \(unsafeRaw: key) AS key, plays, ms_played, track_id AS tie FROM parts WHERE kind = 1 AND yearly = 0"
             let rows = rollup.map { fromTracks + " UNION ALL " + $0 } ?? fromTracks
-            return "SELECT key, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms, MIN(tie) AS tie FROM (\(rows)) AS rows GROUP BY key"
+            return
+                "SELECT key, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms, MIN(tie) AS tie FROM (\(rows)) AS rows GROUP BY key"
         }
         func list(_ name: String, _ from: String, _ id: String, byPlays: Bool) -> String {
             let order = byPlays ? "plays DESC, ms DESC" : "ms DESC, plays DESC"
-            return "SELECT list, id, plays, ms FROM (SELECT '\(name)' AS list, \(id) AS id, plays, ms FROM \(from)\(byPlays ? " WHERE plays > 0" : "") ORDER BY \(order), \(id) LIMIT \(limit)) AS \(name)"
+            return
+                "SELECT list, id, plays, ms FROM (SELECT '\(name)' AS list, \(id) AS id, plays, ms FROM \(from)\(byPlays ? " WHERE plays > 0" : "") ORDER BY \(order), \(id) LIMIT \(limit)) AS \(name)"
         }
         let lists = [
             list("tp", "named", "track_id", byPlays: true), list("tm", "named", "track_id", byPlays: false),
@@ -336,7 +340,8 @@ struct PeriodPlan {
         let openStart = startMs <= firstPlayMs, openEnd = endMs > latestPlayMs
         if openStart && openEnd {
             return TopListSource(
-                tracks: "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_tracks WHERE listener_id = \(bind: id)",
+                tracks:
+                    "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_tracks WHERE listener_id = \(bind: id)",
                 tracksUnique: true,
                 artists: "SELECT artist_id AS key, plays, ms_played, tie FROM encore_play_artists WHERE listener_id = \(bind: id)",
                 albums: "SELECT album_id AS key, plays, ms_played, tie FROM encore_play_albums WHERE listener_id = \(bind: id)", groupsUnique: true)

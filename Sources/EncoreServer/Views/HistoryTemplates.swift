@@ -19,7 +19,7 @@ extension Templates {
         <desc id="{{id}}-desc">{{description}}</desc>
         <line class="axis" x1="0" y1="{{baseline}}" x2="{{width}}" y2="{{baseline}}"/>
         {{#bars}}<rect class="bar" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{label}}</title></rect>{{/bars}}
-        {{#ticks}}<text class="tick" x="{{x}}" y="{{y}}" text-anchor="middle">{{label}}</text>{{/ticks}}
+        {{#ticks}}<text class="tick" x="{{x}}" y="{{y}}" text-anchor="{{anchor}}">{{label}}</text>{{/ticks}}
         </svg>
         <p class="muted chart-desc">{{description}}</p>
         <details>
@@ -93,13 +93,14 @@ extension Templates {
         <h2 id="recording-heading">Recording</h2>
         {{#recording}}
         <p>{{status}}</p>
-        {{#available}}
+        {{#consentHref}}<p><a class="button" href="{{consentHref}}">{{buttonLabel}}</a></p>{{/consentHref}}
+        {{^consentHref}}{{#available}}
         <form method="post" action="/history/recording">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
         <input type="hidden" name="on" value="{{#turnOn}}1{{/turnOn}}{{^turnOn}}0{{/turnOn}}">
         <button type="submit"{{^turnOn}} class="secondary"{{/turnOn}}>{{buttonLabel}}</button>
         </form>
-        {{/available}}
+        {{/available}}{{/consentHref}}
         {{/recording}}
         </section>
         <section class="card" id="import" aria-labelledby="import-heading">

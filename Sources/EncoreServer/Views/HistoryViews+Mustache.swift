@@ -87,6 +87,7 @@ extension RecordingView: MustacheParent {
         case "buttonLabel": buttonLabel
         case "turnOn": turnOn
         case "available": available
+        case "consentHref": consentHref
         default: nil
         }
     }
@@ -140,6 +141,7 @@ extension ChartView.Tick: MustacheParent {
         case "x": x
         case "y": y
         case "label": label
+        case "anchor": anchor
         default: nil
         }
     }

@@ -45,6 +45,9 @@ struct RecordingView: Sendable {
     var buttonLabel: String
     var turnOn: Bool
     var available: Bool
+    /// Where "Start recording" goes when Spotify must be asked for the scope first: a link, not a
+    /// form, since the CSP lets forms lead only to this site and consent is Spotify's page.
+    var consentHref: String?
 }
 
 struct ImportRow: Sendable {
@@ -78,6 +81,8 @@ struct ChartView: Sendable {
         var x: String
         var y: Int
         var label: String
+        /// `start` for the first label and `end` for the last, so neither is cut at the edge.
+        var anchor: String
     }
 
     struct Row: Sendable {
@@ -204,7 +209,10 @@ extension ChartView {
                 )
             },
             ticks: amounts.enumerated().compactMap { index, entry in
-                index % every == 0 ? Tick(x: number(Double(index) * slot + slot / 2), y: baseline + 18, label: entry.tick) : nil
+                guard index % every == 0 else { return nil }
+                let anchor = index == 0 && amounts.count > 7 ? "start" : index == amounts.count - 1 && amounts.count > 7 ? "end" : "middle"
+                let x = anchor == "start" ? Double(index) * slot : anchor == "end" ? Double(index + 1) * slot : Double(index) * slot + slot / 2
+                return Tick(x: number(x), y: baseline + 18, label: entry.tick, anchor: anchor)
             },
             rows: amounts.map {
                 Row(label: $0.label, minutes: HistoryDisplay.minutes($0.amount.msPlayed), plays: HistoryDisplay.grouped(Int64($0.amount.plays)))
