@@ -85,10 +85,13 @@ final class SQLiteEngine: SQLEngine {
     /// SQLite has no background work: its connections are opened on demand.
     func run() async {}
 
-    /// Closes once no statement is running: SQLite refuses to close a connection with a statement
-    /// under way, and a connection left open traps when it is freed.
+    /// Closes once no statement is running, and even when the stopping task was cancelled:
+    /// SQLiteNIO's thread pool skips the work of a cancelled task, and a connection left open
+    /// traps when it is freed (seen when a test's app was cancelled as it stopped).
     func close() async {
-        _ = try? await lock.withLock { try await connection.close() }
+        let connection = self.connection, lock = self.lock
+        // A task of its own: cancellation does not reach it.
+        await Task { _ = try? await lock.withLock { try await connection.close() } }.value
     }
 
     private static func translatingErrors<T>(_ body: () async throws -> T) async throws -> T {
