@@ -1,0 +1,101 @@
+import Foundation
+
+/// The report computed in Swift from the plays of the period.
+struct ComputedReport {
+    let report: HistoryReport
+
+    init(plan: PeriodPlan, plays: [(at: Int64, track: Int64, ms: Int64)], items: [Int64: StoredItem], limit: Int) {
+        var report = plan.emptyReport()
+        var calendar = plan.calendar
+        var chart: [LocalDate: HistoryAmount] = [:]
+        var tracks: [Int64: HistoryAmount] = [:]
+        for play in plays {
+            let counted = play.ms >= Int64(Play.countedAfterMs)
+            let local = calendar.localMs(play.at)
+            let date = LocalDate(dayNumber: LocalCalendar.floorDiv(local, LocalCalendar.dayMs))
+            let hour = Int(LocalCalendar.floorMod(LocalCalendar.floorDiv(local, LocalCalendar.hourMs), 24))
+            let key: LocalDate =
+                switch report.chart.unit {
+                case .day: date
+                case .week: date.adding(days: -Int64(date.weekday))
+                case .month: date.firstOfMonth
+                }
+            for index in [0, 1, 2] {
+                var amount =
+                    switch index {
+                    case 0: chart[key] ?? HistoryAmount()
+                    case 1: report.hours[hour]
+                    default: report.weekdays[date.weekday]
+                    }
+                amount.plays += counted ? 1 : 0
+                amount.msPlayed += play.ms
+                switch index {
+                case 0: chart[key] = amount
+                case 1: report.hours[hour] = amount
+                default: report.weekdays[date.weekday] = amount
+                }
+            }
+            report.plays += counted ? 1 : 0
+            report.shortPlays += counted ? 0 : 1
+            report.msPlayed += play.ms
+            tracks[play.track, default: HistoryAmount()].plays += counted ? 1 : 0
+            tracks[play.track, default: HistoryAmount()].msPlayed += play.ms
+        }
+        report.minutes = report.msPlayed / 60_000
+        report.chart.points = report.chart.points.map { point in
+            let amount = chart[point.start] ?? HistoryAmount()
+            return HistoryChart.Point(start: point.start, plays: amount.plays, msPlayed: amount.msPlayed)
+        }
+        report.firstPlayAt = plays.first.map { Date(unixMilliseconds: $0.at) }
+        report.latestPlayAt = plays.last.map { Date(unixMilliseconds: $0.at) }
+        let music = tracks.filter { items[$0.key]?.kind == PlayedKind.track.rawValue }
+        report.tracks = music.count
+        report.topTracks = Self.top(music.map { (id: $0.key, amount: $0.value) }, limit: limit) { id, amount in
+            items[id]?.entry(plays: amount.plays, ms: amount.msPlayed)
+                ?? HistoryTopEntry(name: "", artist: nil, album: nil, uri: nil, plays: amount.plays, msPlayed: amount.msPlayed)
+        }
+        var artists: [String: (tie: Int64, amount: HistoryAmount)] = [:]
+        var albums: [[String]: (tie: Int64, amount: HistoryAmount)] = [:]
+        for (id, amount) in music {
+            guard let item = items[id] else { continue }
+            for (key, isArtist) in [([item.artist], true), ([item.album, item.artist], false)] {
+                var entry = (isArtist ? artists[key[0]] : albums[key]) ?? (id, HistoryAmount())
+                entry.tie = min(entry.tie, id)
+                entry.amount.plays += amount.plays
+                entry.amount.msPlayed += amount.msPlayed
+                if isArtist { artists[key[0]] = entry } else { albums[key] = entry }
+            }
+        }
+        report.artists = artists.count
+        report.topArtists = Self.top(artists.map { (id: $0.value.tie, amount: $0.value.amount, name: $0.key) }, limit: limit)
+        report.topAlbums = Self.top(albums.map { (id: $0.value.tie, amount: $0.value.amount, name: $0.key[0], artist: $0.key[1]) }, limit: limit)
+        self.report = report
+    }
+
+    private static func top(
+        _ entries: [(id: Int64, amount: HistoryAmount)], limit: Int, _ make: (Int64, HistoryAmount) -> HistoryTopEntry
+    )
+        -> HistoryTopLists
+    {
+        let byPlays = entries.filter { $0.amount.plays > 0 }.sorted {
+            ($0.amount.plays, $0.amount.msPlayed, -$0.id) > ($1.amount.plays, $1.amount.msPlayed, -$1.id)
+        }
+        let byMinutes = entries.sorted { ($0.amount.msPlayed, $0.amount.plays, -$0.id) > ($1.amount.msPlayed, $1.amount.plays, -$1.id) }
+        return HistoryTopLists(
+            byPlays: byPlays.prefix(limit).map { make($0.id, $0.amount) }, byMinutes: byMinutes.prefix(limit).map { make($0.id, $0.amount) })
+    }
+
+    private static func top(_ entries: [(id: Int64, amount: HistoryAmount, name: String)], limit: Int) -> HistoryTopLists {
+        let named = Dictionary(entries.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return top(entries.map { ($0.id, $0.amount) }, limit: limit) { id, amount in
+            HistoryTopEntry(name: named[id] ?? "", artist: nil, album: nil, uri: nil, plays: amount.plays, msPlayed: amount.msPlayed)
+        }
+    }
+
+    private static func top(_ entries: [(id: Int64, amount: HistoryAmount, name: String, artist: String)], limit: Int) -> HistoryTopLists {
+        let named = Dictionary(entries.map { ($0.id, ($0.name, $0.artist)) }, uniquingKeysWith: { first, _ in first })
+        return top(entries.map { ($0.id, $0.amount) }, limit: limit) { id, amount in
+            HistoryTopEntry(name: named[id]?.0 ?? "", artist: named[id]?.1, album: nil, uri: nil, plays: amount.plays, msPlayed: amount.msPlayed)
+        }
+    }
+}
