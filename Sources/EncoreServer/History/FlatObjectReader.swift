@@ -155,22 +155,11 @@ struct FlatObjectReader {
             return readString() == nil ? nil : .other
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             var depth = 0
-            var inString = false
-            var escaped = false
+            var strings = JSONStringTracker()
             while let byte = current {
                 position += 1
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                    }
-                    continue
-                }
+                if strings.consume(byte) { continue }
                 switch byte {
-                case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1

@@ -37,8 +37,7 @@ struct StreamingHistoryParser {
     private var state = State.beforeArray
     private var element: [UInt8] = []
     private var depth = 0
-    private var inString = false
-    private var escaped = false
+    private var strings = JSONStringTracker()
     private var oversized = false
     /// Whether the element under way is a scalar (ends at `,` or `]`, not at a closing bracket).
     private var scalar = false
@@ -119,12 +118,11 @@ struct StreamingHistoryParser {
         sawElementSinceComma = true
         element.removeAll(keepingCapacity: true)
         oversized = false
-        inString = false
-        escaped = false
+        strings = JSONStringTracker()
         depth = 0
         scalar = !(byte == UInt8(ascii: "{") || byte == UInt8(ascii: "["))
         if scalar {
-            inString = byte == UInt8(ascii: "\"")
+            _ = strings.consume(byte)
         } else {
             depth = 1
         }
@@ -137,14 +135,7 @@ struct StreamingHistoryParser {
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
+            if strings.consume(byte) {
                 index += 1
                 continue
             }
@@ -156,12 +147,10 @@ struct StreamingHistoryParser {
                     sawElementSinceComma = false
                     return index + 1
                 }
-                if byte == UInt8(ascii: "\"") { inString = true }
                 index += 1
                 continue
             }
             switch byte {
-            case UInt8(ascii: "\""): inString = true
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
@@ -260,5 +249,31 @@ struct StreamingHistoryParser {
             return nil
         }
         return text
+    }
+}
+
+/// Whether a byte of JSON is inside a string (its quotes included): a quote escaped by a
+/// backslash does not end one. Shared by the scan for an entry's end and the skip of a value.
+struct JSONStringTracker {
+    private var inString = false
+    private var escaped = false
+
+    /// Takes the next byte; `true` when it belongs to a string.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            }
+            return true
+        }
+        if byte == UInt8(ascii: "\"") {
+            inString = true
+            return true
+        }
+        return false
     }
 }
