@@ -91,6 +91,8 @@ struct BoundsTests {
     func idleConnectionsClosed() async throws {
         try await AppHarness.run(AppHarness.Options(idleTimeout: .seconds(1))) { app in
             let port = try #require(URLComponents(string: app.appBase)?.port)
+            // The server is accepting: the clock below starts with a connection it has taken.
+            #expect(try await http("GET", app.appBase + "/healthz").status == 200)
             let started = ContinuousClock.now
             let closed = try await RawSocket.sendAndReadUntilClosed(port: port, bytes: "GET /heal")
             #expect(ContinuousClock.now - started >= .milliseconds(900))
@@ -133,7 +135,14 @@ enum RawSocket {
                 }
             }
         return try await received.executeThenClose { inbound, outbound in
-            if !bytes.isEmpty { try await outbound.write(ByteBuffer(string: bytes)) }
+            if !bytes.isEmpty {
+                do {
+                    try await outbound.write(ByteBuffer(string: bytes))
+                } catch ChannelError.ioOnClosedChannel {
+                    // On a loaded machine the write can come after the server already hung up.
+                    return ("", !clientGaveUp.isSet)
+                }
+            }
             var text = ""
             for try await chunk in inbound { text += String(buffer: chunk) }
             return (text, !clientGaveUp.isSet)

@@ -17,7 +17,13 @@ import Testing
 @testable import SpotifyEmulator
 
 /// An HTTP client that does not follow redirects, so tests see each hop as a browser would.
-let testHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
+///
+/// Its pooled connections go idle well before the server's shortest idle timeout (1 s in
+/// BoundsTests, 30 s by default): a connection the server closes at the moment the client reuses
+/// it is a reset no browser would report (CI saw one after a slow property check).
+let testHTTP = HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: .init(redirectConfiguration: .disallow, connectionPool: .init(idleTimeout: .milliseconds(500))))
 
 struct HTTPResult: Sendable {
     var status: Int
