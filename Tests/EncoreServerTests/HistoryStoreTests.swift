@@ -175,6 +175,11 @@ struct HistoryStoreTests {
             let history = store.history
             let listener = try await history.ensureListener(userID: user, timeZone: "UTC", now: Date())
             _ = try await history.record(Self.randomPlays(count: 800, seed: 7), userID: user)
+            // Packs made in the old zone must not be read in the new one.
+            for (from, to) in [("2023-01-01", "2023-12-31"), ("2024-05-03", "2024-05-03"), ("2020-01-01", "2030-01-01")] {
+                _ = try await history.report(userID: user, from: Self.date(from), to: Self.date(to))
+            }
+            #expect(try await Self.packCount(history, user) > 0)
             #expect(try await history.setTimeZone(userID: user, "Asia/Kolkata"))
             #expect(try await history.setTimeZone(userID: user, "Asia/Kolkata") == false)
             await #expect(throws: HistoryStore.WriteRefused.self) { try await history.setTimeZone(userID: user, "Mars/Olympus") }
@@ -210,6 +215,141 @@ struct HistoryStoreTests {
             }
             // Someone else's history is untouched.
             #expect(try await history.report(userID: other, from: Self.date("2000-01-01"), to: Self.date("2099-12-31")).plays == 6)
+            // Nothing computed from the forgotten plays is left to be counted again.
+            #expect(try await Self.packCount(history, user) == 0)
+            #expect(try await history.record(Self.small, userID: user).added == 7)
+            let utc = try #require(TimeZone(identifier: "UTC"))
+            for (from, to) in [("2000-01-01", "2099-12-31"), ("2025-03-01", "2025-03-31"), ("2025-03-30", "2025-04-02")] {
+                #expect(
+                    try await history.report(userID: user, from: Self.date(from), to: Self.date(to))
+                        == (try await history.computedReport(userID: user, from: Self.date(from), to: Self.date(to), timeZone: utc)))
+            }
         }
+    }
+
+    static func packCount(_ history: HistoryStore, _ user: String) async throws -> Int {
+        let id = HistoryID.listener(user)
+        return try await history.engine.withDatabase(idempotent: true) { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM encore_play_packs WHERE listener_id = \(bind: id)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    @Test("a period's packs are read while its plays stay the same, and built again when they change", arguments: engines)
+    func packs(location: DatabaseLocation) async throws {
+        try await StoreContractTests.withStore(location) { store in
+            let user = StoreContractTests.unique("packs")
+            let history = store.history
+            let id = HistoryID.listener(user)
+            try await history.ensureListener(userID: user, timeZone: "Europe/Berlin", now: Date())
+            _ = try await history.record(Self.randomPlays(count: 2_000, seed: 11), userID: user)
+            let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
+            // Days, months, years and all time, each built once and then read.
+            let periods = [
+                ("2023-03-15", "2024-07-20"), ("2022-12-20", "2024-01-10"), ("2000-01-01", "2099-12-31"), ("2024-02-03", "2024-02-09"),
+            ]
+            func check(_ note: String) async throws {
+                for (from, to) in periods {
+                    #expect(
+                        try await history.report(userID: user, from: Self.date(from), to: Self.date(to))
+                            == (try await history.computedReport(userID: user, from: Self.date(from), to: Self.date(to), timeZone: zone)),
+                        "\(note): \(from) – \(to)")
+                }
+            }
+            try await check("built")
+            let units = try await history.engine.withDatabase(idempotent: true) { database in
+                try await database.raw("SELECT DISTINCT unit FROM encore_play_packs WHERE listener_id = \(bind: id) ORDER BY unit").all()
+                    .map { try $0.decode(column: "unit", as: Int.self) }
+            }
+            #expect(units == [0, 1, 2, 3])
+            try await check("read")
+
+            // A stored pack is what the page shows: swap February 2024's for March's (the same
+            // count of entries written into it) and February's top track changes with it.
+            let february = PlayPack.Key(unit: .month, number: 2024 * 12 + 1)
+            let march = PlayPack.Key(unit: .month, number: 2024 * 12 + 2)
+            try await history.engine.withDatabase(idempotent: true) { database in
+                try await database.raw(
+                    """
+                    UPDATE encore_play_packs SET body = (SELECT body FROM encore_play_packs WHERE listener_id = \(bind: id) AND unit = 1 AND number = \(bind: march.number))
+                    WHERE listener_id = \(bind: id) AND unit = 1 AND number = \(bind: february.number)
+                    """
+                ).run()
+            }
+            let swapped = try await history.report(userID: user, from: Self.date("2024-02-01"), to: Self.date("2024-02-29"))
+            let march2024 = try await history.report(userID: user, from: Self.date("2024-03-01"), to: Self.date("2024-03-31"))
+            #expect(swapped.topTracks == march2024.topTracks)
+
+            // A new play in February makes its pack (and 2024's, and all time's) old: built again.
+            _ = try await history.record([Self.play("2024-02-10T12:00:00Z", Self.trackC, 300_000)], userID: user)
+            try await check("after a new play")
+            let february2024 = try await history.report(userID: user, from: Self.date("2024-02-01"), to: Self.date("2024-02-29"))
+            #expect(
+                february2024
+                    == (try await history.computedReport(userID: user, from: Self.date("2024-02-01"), to: Self.date("2024-02-29"), timeZone: zone)))
+
+            // A body this version cannot read is built again, not an error.
+            try await history.engine.withDatabase(idempotent: true) { database in
+                try await database.raw("UPDATE encore_play_packs SET body = \(bind: Data([9, 9, 9])) WHERE listener_id = \(bind: id)").run()
+            }
+            try await check("unreadable")
+        }
+    }
+
+    @Test("after an import every year's and all time's packs are ready, and a year's page builds nothing", arguments: engines)
+    func preparedPacks(location: DatabaseLocation) async throws {
+        try await StoreContractTests.withStore(location) { store in
+            let user = StoreContractTests.unique("prepared")
+            let history = store.history
+            let id = HistoryID.listener(user)
+            try await history.ensureListener(userID: user, timeZone: "Asia/Tokyo", now: Date())
+            let plays = Self.randomPlays(count: 1_500, seed: 5)
+            _ = try await history.record(plays, userID: user)
+            try await history.preparePacks(userID: user)
+            let zone = try #require(TimeZone(identifier: "Asia/Tokyo"))
+            var calendar = LocalCalendar(timeZone: zone)
+            let dates = plays.map { calendar.date(ofUTC: $0.playedAtMs) }
+            func units() async throws -> [Int: Int] {
+                try await history.engine.withDatabase(idempotent: true) { database in
+                    var counts: [Int: Int] = [:]
+                    for row in try await database.raw(
+                        "SELECT unit, COUNT(*) AS n FROM encore_play_packs WHERE listener_id = \(bind: id) GROUP BY unit"
+                    ).all() {
+                        counts[try row.decode(column: "unit", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+                    }
+                    return counts
+                }
+            }
+            let prepared = try await units()
+            #expect(prepared == [1: Set(dates.map(\.monthNumber)).count, 2: Set(dates.map(\.year)).count, 3: 1])
+            let report = try await history.report(userID: user, from: Self.date("2023-01-01"), to: Self.date("2023-12-31"))
+            #expect(
+                report == (try await history.computedReport(userID: user, from: Self.date("2023-01-01"), to: Self.date("2023-12-31"), timeZone: zone))
+            )
+            #expect(try await units() == prepared)
+        }
+    }
+
+    @Test("a pack keeps its records exactly, and ranks as the reference does")
+    func packFormat() throws {
+        let records = [
+            PlayPack.Record(track: 7, artist: 1, album: 2, plays: 3, ms: 400_000),
+            PlayPack.Record(track: Int64.max, artist: 0, album: 9, plays: 0, ms: 29_999),
+        ]
+        let pack = PlayPack(key: PlayPack.Key(unit: .year, number: 2025), generation: 1, entries: 5, records: records)
+        #expect(PlayPack.records(decoding: pack.encoded()) == records)
+        #expect(PlayPack.records(decoding: Data([1, 0])) == nil)
+        #expect(PlayPack.records(decoding: Data()) == nil)
+        // Equal plays go to more minutes, then to the smaller number; by plays, unplayed ones are left out.
+        let entries = [
+            PeriodTally.Ranked(id: 5, plays: 2, ms: 100), PeriodTally.Ranked(id: 3, plays: 2, ms: 100),
+            PeriodTally.Ranked(id: 4, plays: 2, ms: 300), PeriodTally.Ranked(id: 9, plays: 0, ms: 900),
+        ]
+        let lists = PeriodTally.ranked(entries, limit: 3)
+        #expect(lists.byPlays.map(\.id) == [4, 3, 5])
+        #expect(lists.byMinutes.map(\.id) == [9, 4, 3])
+        let merged = PlayPack.merged(pack.key, generation: 1, [pack, pack])
+        #expect(merged.entries == 10)
+        #expect(merged.records.map(\.plays) == [6, 0])
     }
 }

@@ -81,6 +81,14 @@ final class HistoryImportJobs: Service, Sendable {
             let message = summary.problems.isEmpty ? nil : summary.problems.prefix(5).joined(separator: "; ")
             try await store.updateImport(id: id, summary: summary, state: .done, message: message, now: clock.now())
             logger.info("history imported", metadata: ["entries": .stringConvertible(summary.entries), "added": .stringConvertible(summary.added)])
+            // The pages' packs for every year, built here rather than by the first pages after it.
+            if summary.added > 0 {
+                do {
+                    try await store.preparePacks(userID: userID)
+                } catch {
+                    logger.notice("history packs not prepared; pages build them", metadata: ["error": .string(String(describing: error))])
+                }
+            }
         } catch {
             let message =
                 switch error {

@@ -7,11 +7,12 @@
 /// - Rollups in the listener's local time, kept in step with `encore_plays` by the transaction
 ///   that inserts a play (``RollupDelta``): per local day (totals, the chart, weekdays), per hour
 ///   of the day and local month, per local hour (the hours of a period's odd days), per local
-///   month and track, per local year and track, and per track over all time (with its first and
-///   latest play); per local year and artist or album, and per artist or album over all time
-///   (music only, with the smallest track number as the tie-break). A period of whole local days
-///   is then a range of rollup rows; only the days at its ends that do not fill a month are read
-///   from `encore_plays`.
+///   month and track, and per track over all time (with its first and latest play). A period's
+///   totals and chart are then a range of rollup rows.
+/// - `encore_play_packs`: a local day's, month's or year's music (or all of it) summed per track
+///   in one value (``PlayPack``), built from the rollups when a page first needs it and kept
+///   while the period holds the same plays; a period's top lists read whole years, whole months
+///   and its odd days from these.
 /// - `encore_history_imports`: uploads under way and done, visible to every instance.
 enum HistorySchema {
     static let statements = [
@@ -94,9 +95,6 @@ enum HistorySchema {
             listener_id BIGINT NOT NULL,
             local_month BIGINT NOT NULL,
             track_id BIGINT NOT NULL,
-            artist_id BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            kind INTEGER NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,
@@ -104,26 +102,9 @@ enum HistorySchema {
         ){keyed}
         """,
         """
-        CREATE TABLE encore_play_years (
-            listener_id BIGINT NOT NULL,
-            local_year BIGINT NOT NULL,
-            track_id BIGINT NOT NULL,
-            artist_id BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            kind INTEGER NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, local_year, track_id)
-        ){keyed}
-        """,
-        """
         CREATE TABLE encore_play_tracks (
             listener_id BIGINT NOT NULL,
             track_id BIGINT NOT NULL,
-            artist_id BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            kind INTEGER NOT NULL,
             plays BIGINT NOT NULL,
             short_plays BIGINT NOT NULL,
             ms_played BIGINT NOT NULL,
@@ -133,49 +114,14 @@ enum HistorySchema {
         ){keyed}
         """,
         """
-        CREATE TABLE encore_play_artist_years (
+        CREATE TABLE encore_play_packs (
             listener_id BIGINT NOT NULL,
-            local_year BIGINT NOT NULL,
-            artist_id BIGINT NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            tie BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, local_year, artist_id)
-        ){keyed}
-        """,
-        """
-        CREATE TABLE encore_play_album_years (
-            listener_id BIGINT NOT NULL,
-            local_year BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            tie BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, local_year, album_id)
-        ){keyed}
-        """,
-        """
-        CREATE TABLE encore_play_artists (
-            listener_id BIGINT NOT NULL,
-            artist_id BIGINT NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            tie BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, artist_id)
-        ){keyed}
-        """,
-        """
-        CREATE TABLE encore_play_albums (
-            listener_id BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            tie BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, album_id)
+            unit INTEGER NOT NULL,
+            number BIGINT NOT NULL,
+            generation BIGINT NOT NULL,
+            entries BIGINT NOT NULL,
+            body {bytes} NOT NULL,
+            PRIMARY KEY (listener_id, unit, number)
         ){keyed}
         """,
         """

@@ -49,9 +49,8 @@ extension HistoryStore {
             while true {
                 let rows = try await database.raw(
                     """
-                    SELECT p.played_at_ms, p.track_id, p.ms_played, t.kind, t.artist_id, t.album_id
-                    FROM encore_plays p JOIN encore_history_tracks t ON t.track_id = p.track_id
-                    WHERE p.listener_id = \(bind: id) AND p.played_at_ms > \(bind: after) ORDER BY p.played_at_ms LIMIT 20000
+                    SELECT played_at_ms, track_id, ms_played FROM encore_plays
+                    WHERE listener_id = \(bind: id) AND played_at_ms > \(bind: after) ORDER BY played_at_ms LIMIT 20000
                     """
                 ).all()
                 guard !rows.isEmpty else { break }
@@ -61,8 +60,7 @@ extension HistoryStore {
                     plays.append(
                         RollupDelta.Entry(
                             at: try row.decode(column: "played_at_ms", as: Int64.self), track: try row.decode(column: "track_id", as: Int64.self),
-                            ms: try row.decode(column: "ms_played", as: Int64.self), kind: try row.decode(column: "kind", as: Int64.self),
-                            artist: try row.decode(column: "artist_id", as: Int64.self), album: try row.decode(column: "album_id", as: Int64.self)))
+                            ms: try row.decode(column: "ms_played", as: Int64.self)))
                 }
                 after = plays[plays.count - 1].at
                 try await RollupDelta(plays, timeZone: timeZone).apply(listener: id, on: database)

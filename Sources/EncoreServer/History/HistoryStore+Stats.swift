@@ -120,34 +120,32 @@ extension HistoryStore {
             let allLast = try bounds?.decode(column: "all_last_ms", as: Int64?.self)
         else { return report }
         try await readTimeline(listener: id, plan: plan, into: &report, on: database)
-        let source = plan.topListSource(listener: id, firstPlayMs: allFirst, latestPlayMs: allLast)
-        let lists = try await database.raw(topListsQuery(source, limit: limit)).all()
-        var ranked: [(list: String, id: Int64, plays: Int, ms: Int64)] = []
-        for row in lists {
-            ranked.append(
-                (
-                    try row.decode(column: "list", as: String.self), try row.decode(column: "id", as: Int64.self),
-                    try row.decode(column: "plays", as: Int.self), try row.decode(column: "ms", as: Int64.self)
-                ))
-        }
+        let limit = max(1, min(limit, 100))
+        let keys = plan.packKeys(firstPlayMs: allFirst, latestPlayMs: allLast)
+        let tally = PeriodTally(try await packs(keys, listener: id, calendar: plan.calendar, on: database))
+        let tracks = tally.topTracks(limit: limit)
+        let artistGroups = tally.grouped(byAlbum: false)
+        let artists = PeriodTally.ranked(artistGroups, limit: limit)
+        let albums = PeriodTally.ranked(tally.grouped(byAlbum: true), limit: limit)
         // Every entry is named by a track: a track by itself, an artist or an album by its
-        // first track (the one its tie-break picked).
-        let items = try await Self.items(Set(ranked.filter { $0.list != "nt" && $0.list != "na" }.map(\.id)), listener: id, on: database)
-        func entries(_ list: String) -> [HistoryTopEntry] {
-            ranked.filter { $0.list == list }.compactMap { row in
-                guard let item = items[row.id] else { return nil }
-                switch list.first {
-                case "t": return item.entry(plays: row.plays, ms: row.ms)
-                case "a": return HistoryTopEntry(name: item.artist, artist: nil, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
-                default: return HistoryTopEntry(name: item.album, artist: item.artist, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
-                }
-            }
+        // smallest track number.
+        let named = [tracks, artists, albums]
+        let items = try await Self.items(Set(named.flatMap { $0.byPlays + $0.byMinutes }.map(\.id)), listener: id, on: database)
+        func entries(_ ranked: [PeriodTally.Ranked], _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> [HistoryTopEntry] {
+            ranked.compactMap { row in items[row.id].map { entry($0, row) } }
         }
-        report.topTracks = HistoryTopLists(byPlays: entries("tp"), byMinutes: entries("tm"))
-        report.topArtists = HistoryTopLists(byPlays: entries("ap"), byMinutes: entries("am"))
-        report.topAlbums = HistoryTopLists(byPlays: entries("lp"), byMinutes: entries("lm"))
-        report.tracks = ranked.first { $0.list == "nt" }.map { Int($0.id) } ?? 0
-        report.artists = ranked.first { $0.list == "na" }.map { Int($0.id) } ?? 0
+        func lists(_ lists: PeriodTally.Lists, _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> HistoryTopLists {
+            HistoryTopLists(byPlays: entries(lists.byPlays, entry), byMinutes: entries(lists.byMinutes, entry))
+        }
+        report.topTracks = lists(tracks) { item, row in item.entry(plays: row.plays, ms: row.ms) }
+        report.topArtists = lists(artists) { item, row in
+            HistoryTopEntry(name: item.artist, artist: nil, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
+        }
+        report.topAlbums = lists(albums) { item, row in
+            HistoryTopEntry(name: item.album, artist: item.artist, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
+        }
+        report.tracks = tally.trackCount
+        report.artists = artistGroups.count
         return report
     }
 
@@ -196,40 +194,6 @@ extension HistoryStore {
             let amount = chart[key] ?? HistoryAmount()
             return HistoryChart.Point(start: point.start, plays: amount.plays, msPlayed: amount.msPlayed)
         }
-    }
-
-    /// Six top lists and two counts in one statement; a tie goes to the smaller track number, as
-    /// in ``ComputedReport``.
-    private static func topListsQuery(_ source: PeriodPlan.TopListSource, limit: Int) -> SQLQueryString {
-        let limit = max(1, min(limit, 100))
-        let named: SQLQueryString =
-            source.tracksUnique
-            ? "SELECT track_id, plays, ms_played AS ms FROM parts WHERE kind = 1"
-            : "SELECT track_id, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM parts WHERE kind = 1 GROUP BY track_id"
-        // Artists and albums: their rollups for the whole years (or all time), the rest summed from
-        // the track rows of the months and days around them.
-        func grouped(_ rollup: SQLQueryString?, _ key: String) -> SQLQueryString {
-            if source.groupsUnique, let rollup { return "SELECT key, plays, ms_played AS ms, tie FROM (\(rollup)) AS rollup" }
-            let fromTracks: SQLQueryString =
-                "SELECT \(unsafeRaw: key) AS key, plays, ms_played, track_id AS tie FROM parts WHERE kind = 1 AND yearly = 0"
-            let rows = rollup.map { fromTracks + " UNION ALL " + $0 } ?? fromTracks
-            return
-                "SELECT key, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms, MIN(tie) AS tie FROM (\(rows)) AS rows GROUP BY key"
-        }
-        func list(_ name: String, _ from: String, _ id: String, byPlays: Bool) -> String {
-            let order = byPlays ? "plays DESC, ms DESC" : "ms DESC, plays DESC"
-            return
-                "SELECT list, id, plays, ms FROM (SELECT '\(name)' AS list, \(id) AS id, plays, ms FROM \(from)\(byPlays ? " WHERE plays > 0" : "") ORDER BY \(order), \(id) LIMIT \(limit)) AS \(name)"
-        }
-        let lists = [
-            list("tp", "named", "track_id", byPlays: true), list("tm", "named", "track_id", byPlays: false),
-            list("ap", "artists", "tie", byPlays: true), list("am", "artists", "tie", byPlays: false),
-            list("lp", "albums", "tie", byPlays: true), list("lm", "albums", "tie", byPlays: false),
-            "SELECT 'nt' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM named",
-            "SELECT 'na' AS list, COUNT(*) AS id, 0 AS plays, 0 AS ms FROM artists",
-        ].joined(separator: " UNION ALL ")
-        return "WITH parts AS (\(source.tracks)), named AS (\(named)), artists AS (\(grouped(source.artists, "artist_id"))),"
-            + " albums AS (\(grouped(source.albums, "album_id"))) " + SQLQueryString(lists)
     }
 
     /// What was played, with each track's first and latest play over the whole history.

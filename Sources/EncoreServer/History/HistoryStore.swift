@@ -50,8 +50,7 @@ public final class HistoryStore: Sendable {
     static let rowsPerStatement = 2_000
     /// Every table computed from `encore_plays`.
     static let rollupTables = [
-        "encore_play_hours", "encore_play_days", "encore_play_hour_months", "encore_play_months", "encore_play_years", "encore_play_tracks",
-        "encore_play_artist_years", "encore_play_album_years", "encore_play_artists", "encore_play_albums",
+        "encore_play_hours", "encore_play_days", "encore_play_hour_months", "encore_play_months", "encore_play_tracks", "encore_play_packs",
     ]
     /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
     static let readLimit: Duration = .seconds(30)
@@ -130,9 +129,7 @@ public final class HistoryStore: Sendable {
             let plays =
                 try await database.raw("SELECT COUNT(*) AS n FROM encore_plays WHERE listener_id = \(bind: id)").first()?
                 .decode(column: "n", as: Int.self) ?? 0
-            for table in [
-                "encore_plays", "encore_play_hours", "encore_play_months", "encore_play_years", "encore_play_tracks", "encore_history_imports",
-            ] {
+            for table in ["encore_plays", "encore_history_imports"] + Self.rollupTables {
                 try await database.raw("DELETE FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id)").run()
             }
             try await database.raw(

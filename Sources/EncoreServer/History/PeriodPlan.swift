@@ -44,90 +44,43 @@ struct PeriodPlan {
         }
     }
 
-    /// Where a period's top lists are read from: rows of (track_id, artist_id, album_id, kind,
-    /// plays, ms_played, yearly) for tracks, and for music's artists and albums the yearly (or
-    /// all-time) rollups of the years the period holds whole; with whether a row per key already.
-    struct TopListSource {
-        var tracks: SQLQueryString
-        var tracksUnique: Bool
-        /// Rows of (key, plays, ms_played, tie) from the artist and album rollups, if any.
-        var artists: SQLQueryString?
-        var albums: SQLQueryString?
-        /// The artist and album rollups answer alone (all time, or one whole year).
-        var groupsUnique: Bool
-    }
-
-    /// Whole local years from the yearly rollups, whole local months from the monthly one, the
-    /// days left at either end from the plays; the all-time rollups when the period holds the
-    /// whole history. A period reaching past the listener's latest play (or before their first)
-    /// reads as if it went on for good: "this year" is then the year's rollups, not eleven months
-    /// and some days.
-    func topListSource(listener id: Int64, firstPlayMs: Int64, latestPlayMs: Int64) -> TopListSource {
+    /// The packs a period's top lists are summed from: whole local years, then whole months,
+    /// then the days left at either end; all time when the period holds the whole history. A
+    /// period reaching past the listener's latest play (or before their first) reads as if it
+    /// went on for good: "this year" is then the year's pack, not eleven months and some days.
+    func packKeys(firstPlayMs: Int64, latestPlayMs: Int64) -> [PlayPack.Key] {
         let openStart = startMs <= firstPlayMs, openEnd = endMs > latestPlayMs
-        if openStart && openEnd {
-            return TopListSource(
-                tracks:
-                    "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_tracks WHERE listener_id = \(bind: id)",
-                tracksUnique: true,
-                artists: "SELECT artist_id AS key, plays, ms_played, tie FROM encore_play_artists WHERE listener_id = \(bind: id)",
-                albums: "SELECT album_id AS key, plays, ms_played, tie FROM encore_play_albums WHERE listener_id = \(bind: id)", groupsUnique: true)
-        }
+        if openStart && openEnd { return [.allTime] }
         var calendar = calendar
         // An open end reaches the end of the year of the play at that end, so whole years cover it.
         let from = openStart ? LocalDate(year: calendar.date(ofUTC: firstPlayMs).year, month: 1, day: 1) ?? self.from : self.from
         let end = openEnd ? LocalDate(year: calendar.date(ofUTC: latestPlayMs).year + 1, month: 1, day: 1) ?? to.adding(days: 1) : to.adding(days: 1)
-        var tracks: [SQLQueryString] = []
-        var artists: SQLQueryString?, albums: SQLQueryString?
-        var rawParts = 0, monthParts = 0, yearSpan: Int64 = 0
-        func raw(_ start: LocalDate, _ end: LocalDate) {
+        var keys: [PlayPack.Key] = []
+        func days(_ start: LocalDate, _ end: LocalDate) {
             guard start < end else { return }
-            rawParts += 1
-            tracks.append(
-                """
-                SELECT p.track_id AS track_id, t.artist_id AS artist_id, t.album_id AS album_id, t.kind AS kind,
-                    CASE WHEN p.ms_played >= \(literal: Play.countedAfterMs) THEN 1 ELSE 0 END AS plays, p.ms_played AS ms_played, 0 AS yearly
-                FROM encore_plays p JOIN encore_history_tracks t ON t.track_id = p.track_id
-                WHERE p.listener_id = \(bind: id) AND p.played_at_ms >= \(bind: calendar.startMs(of: start)) AND p.played_at_ms < \(bind: calendar.startMs(of: end))
-                """)
+            keys += (start.dayNumber..<end.dayNumber).map { PlayPack.Key(unit: .day, number: $0) }
         }
         func months(_ lower: Int64, _ upper: Int64) {
             guard lower < upper else { return }
-            monthParts += 1
-            tracks.append(
-                "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 0 AS yearly FROM encore_play_months WHERE listener_id = \(bind: id) AND local_month >= \(bind: lower) AND local_month < \(bind: upper)"
-            )
-        }
-        func years(_ lower: Int64, _ upper: Int64) {
-            guard lower < upper else { return }
-            yearSpan = upper - lower
-            let range: SQLQueryString = "WHERE listener_id = \(bind: id) AND local_year >= \(bind: lower) AND local_year < \(bind: upper)"
-            tracks.append("SELECT track_id, artist_id, album_id, kind, plays, ms_played, 1 AS yearly FROM encore_play_years " + range)
-            artists = "SELECT artist_id AS key, plays, ms_played, tie FROM encore_play_artist_years " + range
-            albums = "SELECT album_id AS key, plays, ms_played, tie FROM encore_play_album_years " + range
+            keys += (lower..<upper).map { PlayPack.Key(unit: .month, number: $0) }
         }
         let (firstMonth, endMonth) = Self.wholeMonths(from: from, end: end)
-        if firstMonth >= endMonth {
-            raw(from, end)
-        } else {
-            raw(from, LocalDate.firstDay(ofMonthNumber: firstMonth))
-            let firstYear = LocalCalendar.floorDiv(firstMonth + 11, 12)
-            let endYear = LocalCalendar.floorDiv(endMonth, 12)
-            if firstYear < endYear {
-                months(firstMonth, firstYear * 12)
-                years(firstYear, endYear)
-                months(endYear * 12, endMonth)
-            } else {
-                months(firstMonth, endMonth)
-            }
-            raw(LocalDate.firstDay(ofMonthNumber: endMonth), end)
+        guard firstMonth < endMonth else {
+            days(from, end)
+            return keys
         }
-        // One rollup part is a row per key: a single month for tracks, a single year for all three.
-        let onlyOne = rawParts == 0 && tracks.count == 1
-        return TopListSource(
-            tracks: tracks.dropFirst().reduce(
-                tracks.first ?? "SELECT track_id, artist_id, album_id, kind, plays, ms_played, 0 AS yearly FROM encore_play_tracks WHERE 1 = 0"
-            ) { $0 + " UNION ALL " + $1 },
-            tracksUnique: onlyOne && (monthParts == 1 || yearSpan == 1), artists: artists, albums: albums, groupsUnique: onlyOne && yearSpan == 1)
+        days(from, LocalDate.firstDay(ofMonthNumber: firstMonth))
+        let firstYear = LocalCalendar.floorDiv(firstMonth + 11, 12)
+        let endYear = LocalCalendar.floorDiv(endMonth, 12)
+        if firstYear < endYear {
+            months(firstMonth, firstYear * 12)
+            keys += (firstYear..<endYear).map { PlayPack.Key(unit: .year, number: $0) }
+            months(endYear * 12, endMonth)
+        } else {
+            months(firstMonth, endMonth)
+        }
+        days(LocalDate.firstDay(ofMonthNumber: endMonth), end)
+        return keys
     }
 
     /// The period's hours of the day: whole local months from their rollup, the other days from

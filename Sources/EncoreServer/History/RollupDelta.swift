@@ -8,38 +8,30 @@ import SQLKit
 /// - `encore_play_days`: totals, the chart (days, weeks, months) and weekdays;
 /// - `encore_play_hour_months` and `encore_play_hours`: hours of the day (whole months from the
 ///   first, the days at a period's ends from the second);
-/// - `encore_play_months`, `encore_play_years`, `encore_play_tracks` (all time): per track, with
-///   its artist and album numbers and kind alongside, so top artists and albums are summed
-///   without looking a name up;
-/// - `encore_play_artist_years`, `encore_play_album_years`, `encore_play_artists`,
-///   `encore_play_albums`: music per artist and per album, for a year and over all time, so the
-///   most common pages need no grouping at all.
+/// - `encore_play_months` and `encore_play_tracks` (all time): per track, what the packs of top
+///   lists (``PlayPack``) are built from; a track's artist and album are its stored item's, read
+///   when a pack is built, so every pack groups a track the same way.
+///
+/// Years, and artists and albums, have no rollup of their own: a year's pack is its months'
+/// packs summed, and artists and albums are summed from a period's tracks. Every rollup a play
+/// touches makes writing slower, and writing is what an import of a million plays waits on.
 struct RollupDelta {
     /// One inserted play, as the rollups need it.
     struct Entry {
         var at: Int64
         var track: Int64
         var ms: Int64
-        var kind: Int64
-        var artist: Int64
-        var album: Int64
 
         init(_ play: Play) {
             at = play.playedAtMs
             track = play.item.id
             ms = Int64(play.msPlayed)
-            kind = Int64(play.item.kind.rawValue)
-            artist = play.item.artistID
-            album = play.item.albumID
         }
 
-        init(at: Int64, track: Int64, ms: Int64, kind: Int64, artist: Int64, album: Int64) {
+        init(at: Int64, track: Int64, ms: Int64) {
             self.at = at
             self.track = track
             self.ms = ms
-            self.kind = kind
-            self.artist = artist
-            self.album = album
         }
     }
 
@@ -59,25 +51,11 @@ struct RollupDelta {
         var key: Int64
     }
 
-    /// What a track-keyed row carries besides its sums.
-    struct TrackFacts {
-        var artist: Int64
-        var album: Int64
-        var kind: Int64
-    }
-
     var hours: [Int64: Sums] = [:]
     var days: [Int64: (month: Int64, sums: Sums)] = [:]
     var hourMonths: [Keyed: Sums] = [:]
     var months: [Keyed: Sums] = [:]
-    var years: [Keyed: Sums] = [:]
     var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
-    var facts: [Int64: TrackFacts] = [:]
-    /// Music only: per year and artist or album, and over all time; with the smallest track number.
-    var artistYears: [Keyed: (sums: Sums, tie: Int64)] = [:]
-    var albumYears: [Keyed: (sums: Sums, tie: Int64)] = [:]
-    var artists: [Int64: (sums: Sums, tie: Int64)] = [:]
-    var albums: [Int64: (sums: Sums, tie: Int64)] = [:]
 
     init(_ plays: [Entry], timeZone: TimeZone) {
         var calendar = LocalCalendar(timeZone: timeZone)
@@ -95,27 +73,12 @@ struct RollupDelta {
             days[day, default: (month, Sums())].sums.add(play.ms)
             hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms)
             months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms)
-            years[Keyed(period: Int64(cachedDate.year), key: play.track), default: Sums()].add(play.ms)
             var entry = tracks[play.track] ?? (Sums(), play.at, play.at)
             entry.sums.add(play.ms)
             entry.first = min(entry.first, play.at)
             entry.last = max(entry.last, play.at)
             tracks[play.track] = entry
-            facts[play.track] = TrackFacts(artist: play.artist, album: play.album, kind: play.kind)
-            guard play.kind == Int64(PlayedKind.track.rawValue) else { continue }
-            let year = Int64(cachedDate.year)
-            Self.add(play, to: &artistYears, Keyed(period: year, key: play.artist))
-            Self.add(play, to: &albumYears, Keyed(period: year, key: play.album))
-            Self.add(play, to: &artists, play.artist)
-            Self.add(play, to: &albums, play.album)
         }
-    }
-
-    private static func add<Key: Hashable>(_ play: Entry, to sums: inout [Key: (sums: Sums, tie: Int64)], _ key: Key) {
-        var entry = sums[key] ?? (Sums(), play.track)
-        entry.sums.add(play.ms)
-        entry.tie = min(entry.tie, play.track)
-        sums[key] = entry
     }
 
     func apply(listener: Int64, on database: any SQLDatabase) async throws {
@@ -125,10 +88,6 @@ struct RollupDelta {
     /// The statements that add these sums to the stored rows.
     func statements(listener: Int64) -> [String] {
         func sums(_ sums: Sums) -> [Int64] { [sums.plays, sums.shortPlays, sums.ms] }
-        func facts(_ track: Int64) -> [Int64] {
-            let known = self.facts[track] ?? TrackFacts(artist: 0, album: 0, kind: 1)
-            return [known.artist, known.album, known.kind]
-        }
         var statements: [String] = []
         Self.upsert(
             "encore_play_hours", columns: "listener_id, local_hour", key: "listener_id, local_hour",
@@ -140,38 +99,16 @@ struct RollupDelta {
             "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
             rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
         Self.upsert(
-            "encore_play_months", columns: "listener_id, local_month, track_id, artist_id, album_id, kind", key: "listener_id, local_month, track_id",
-            rows: months.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, into: &statements)
+            "encore_play_months", columns: "listener_id, local_month, track_id", key: "listener_id, local_month, track_id",
+            rows: months.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
         Self.upsert(
-            "encore_play_years", columns: "listener_id, local_year, track_id, artist_id, album_id, kind", key: "listener_id, local_year, track_id",
-            rows: years.map { [listener, $0.key.period, $0.key.key] + facts($0.key.key) + sums($0.value) }, into: &statements)
-        Self.upsert(
-            "encore_play_tracks", columns: "listener_id, track_id, artist_id, album_id, kind", key: "listener_id, track_id",
-            rows: tracks.map { [listener, $0.key] + facts($0.key) + sums($0.value.sums) + [$0.value.first, $0.value.last] }, into: &statements,
+            "encore_play_tracks", columns: "listener_id, track_id", key: "listener_id, track_id",
+            rows: tracks.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.first, $0.value.last] }, into: &statements,
             extraColumns: ", first_played_ms, last_played_ms",
             extra: """
                 , first_played_ms = CASE WHEN excluded.first_played_ms < encore_play_tracks.first_played_ms THEN excluded.first_played_ms ELSE encore_play_tracks.first_played_ms END,
                 last_played_ms = CASE WHEN excluded.last_played_ms > encore_play_tracks.last_played_ms THEN excluded.last_played_ms ELSE encore_play_tracks.last_played_ms END
                 """)
-        let tie = { (table: String) in
-            ", tie = CASE WHEN excluded.tie < \(table).tie THEN excluded.tie ELSE \(table).tie END"
-        }
-        Self.upsert(
-            "encore_play_artist_years", columns: "listener_id, local_year, artist_id", key: "listener_id, local_year, artist_id",
-            rows: artistYears.map { [listener, $0.key.period, $0.key.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
-            extraColumns: ", tie", extra: tie("encore_play_artist_years"))
-        Self.upsert(
-            "encore_play_album_years", columns: "listener_id, local_year, album_id", key: "listener_id, local_year, album_id",
-            rows: albumYears.map { [listener, $0.key.period, $0.key.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
-            extraColumns: ", tie", extra: tie("encore_play_album_years"))
-        Self.upsert(
-            "encore_play_artists", columns: "listener_id, artist_id", key: "listener_id, artist_id",
-            rows: artists.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
-            extraColumns: ", tie", extra: tie("encore_play_artists"))
-        Self.upsert(
-            "encore_play_albums", columns: "listener_id, album_id", key: "listener_id, album_id",
-            rows: albums.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.tie] }, into: &statements,
-            extraColumns: ", tie", extra: tie("encore_play_albums"))
         return statements
     }
 

@@ -5,7 +5,8 @@ import SQLKit
 ///
 /// Types are chosen to mean the same on SQLite and PostgreSQL: times are `BIGINT` Unix seconds,
 /// secrets are base64 `TEXT`, so no statement needs an engine-specific branch. `{keyed}` after a
-/// table's columns becomes the dialect's ``StorageDialect/keyedTableOptions``.
+/// table's columns becomes the dialect's ``StorageDialect/keyedTableOptions``, and `{bytes}` its
+/// ``StorageDialect/bytesType``.
 enum Migrations {
     struct Step: Sendable {
         var version: Int
@@ -97,6 +98,7 @@ enum Migrations {
                 for step in steps where !applied.contains(step.version) {
                     for statement in step.statements {
                         let text = statement.replacingOccurrences(of: "{keyed}", with: engine.dialect.keyedTableOptions)
+                            .replacingOccurrences(of: "{bytes}", with: engine.dialect.bytesType)
                         try await database.raw(SQLQueryString(text)).run()
                     }
                     try await database.raw(

@@ -14,6 +14,8 @@ struct StorageDialect: Sendable {
     /// After `CREATE TABLE (…)` for tables keyed by their primary key alone: SQLite stores such a
     /// table in its key's b-tree (`WITHOUT ROWID`) instead of a table and an index.
     var keyedTableOptions: String
+    /// The column type of bytes stored as they are (`BLOB`, `BYTEA`).
+    var bytesType: String
     /// After a `SELECT` that locks the rows it reads until the transaction ends (SQLite's
     /// `BEGIN IMMEDIATE` already holds the one write lock).
     var lockRows: String
@@ -21,10 +23,11 @@ struct StorageDialect: Sendable {
     var claimRows: String
 
     static let sqlite = StorageDialect(
-        name: "sqlite", migrationLock: nil, ownedByOneProcess: true, keyedTableOptions: " WITHOUT ROWID", lockRows: "", claimRows: "")
+        name: "sqlite", migrationLock: nil, ownedByOneProcess: true, keyedTableOptions: " WITHOUT ROWID", bytesType: "BLOB", lockRows: "",
+        claimRows: "")
     static let postgres = StorageDialect(
         name: "postgresql", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false, keyedTableOptions: "",
-        lockRows: " FOR UPDATE", claimRows: " FOR UPDATE SKIP LOCKED"
+        bytesType: "BYTEA", lockRows: " FOR UPDATE", claimRows: " FOR UPDATE SKIP LOCKED"
     )
 }
 

@@ -114,6 +114,8 @@ struct HistoryCommand: AsyncParsableCommand {
                             store: history, userID: userID, writeGuard: .generation(listener?.generation ?? 0), batchSize: 10_000
                         ).importFiles(files) { progress.show($0) }
                         progress.finish()
+                        // What `history stats` and the pages sum up, made now rather than at the first look.
+                        if summary.added > 0 { try await history.preparePacks(userID: userID) }
                         return summary
                     } catch let failure as StreamingHistoryImporter.Failure {
                         progress.finish()
