@@ -159,7 +159,8 @@ struct PeriodTally {
 
     /// The first `limit` by plays (played ones only) and by minutes; ties go to more minutes (or
     /// plays), then to the smaller number. One pass per list keeping the best so far.
-    static func ranked(_ entries: [Ranked], limit: Int) -> Lists {
+    static func ranked(_ entries: [Ranked], limit requested: Int) -> Lists {
+        let limit = max(1, requested)
         func best(_ isBefore: (Ranked, Ranked) -> Bool, _ include: (Ranked) -> Bool) -> [Ranked] {
             var kept: [Ranked] = []
             kept.reserveCapacity(limit + 1)
@@ -171,7 +172,6 @@ struct PeriodTally {
             }
             return kept
         }
-        let limit = max(1, limit)
         return Lists(
             byPlays: best({ ($0.plays, $0.ms, -$0.id) > ($1.plays, $1.ms, -$1.id) }, { $0.plays > 0 }),
             byMinutes: best({ ($0.ms, $0.plays, -$0.id) > ($1.ms, $1.plays, -$1.id) }, { _ in true }))
