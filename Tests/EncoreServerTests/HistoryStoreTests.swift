@@ -340,6 +340,10 @@ struct HistoryStoreTests {
         #expect(PlayPack.records(decoding: pack.encoded()) == records)
         #expect(PlayPack.records(decoding: Data([1, 0])) == nil)
         #expect(PlayPack.records(decoding: Data()) == nil)
+        // Days are built a run of consecutive days a statement, 62 at most.
+        #expect(HistoryStore.dayRuns([5, 3, 4, 10, 11, 5, 20]) == [3...5, 10...11, 20...20])
+        #expect(HistoryStore.dayRuns(Array(0..<100)) == [0...61, 62...99])
+        #expect(HistoryStore.dayRuns([]).isEmpty)
         // Equal plays go to more minutes, then to the smaller number; by plays, unplayed ones are left out.
         let entries = [
             PeriodTally.Ranked(id: 5, plays: 2, ms: 100), PeriodTally.Ranked(id: 3, plays: 2, ms: 100),
