@@ -234,16 +234,10 @@ extension HistoryStore {
                 entries[day, default: 0] += 1
                 guard try row.decode(column: "kind", as: Int64.self) == Int64(PlayedKind.track.rawValue) else { continue }
                 let ms = try row.decode(column: "ms_played", as: Int64.self)
-                let counted: Int64 = ms >= Play.countedAfterMs ? 1 : 0
-                if var record = sums[day]?[track] {
-                    record.plays += counted
-                    record.ms += ms
-                    sums[day]?[track] = record
-                } else {
-                    sums[day, default: [:]][track] = PlayPack.Record(
+                sums[day, default: [:]].add(
+                    PlayPack.Record(
                         track: track, artist: try row.decode(column: "artist_id", as: Int64.self),
-                        album: try row.decode(column: "album_id", as: Int64.self), plays: counted, ms: ms)
-                }
+                        album: try row.decode(column: "album_id", as: Int64.self), plays: ms >= Play.countedAfterMs ? 1 : 0, ms: ms))
             }
             // No listener row: forgotten meanwhile, so nothing to keep.
             guard let generation else { return [] }

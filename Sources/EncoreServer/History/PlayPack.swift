@@ -78,15 +78,7 @@ struct PlayPack: Sendable, Equatable {
     static func merged(_ key: Key, generation: Int64, _ parts: [PlayPack]) -> PlayPack {
         var sums: [Int64: Record] = [:]
         for part in parts {
-            for record in part.records {
-                if var sum = sums[record.track] {
-                    sum.plays += record.plays
-                    sum.ms += record.ms
-                    sums[record.track] = sum
-                } else {
-                    sums[record.track] = record
-                }
-            }
+            for record in part.records { sums.add(record) }
         }
         return PlayPack(
             key: key, generation: generation, entries: parts.reduce(0) { $0 + $1.entries },
@@ -97,13 +89,6 @@ struct PlayPack: Sendable, Equatable {
 /// A period's music summed from its packs: its top tracks, artists and albums and how many of
 /// each it holds, ranked as ``ComputedReport`` ranks them.
 struct PeriodTally {
-    private struct Sum {
-        var artist: Int64
-        var album: Int64
-        var plays: Int64
-        var ms: Int64
-    }
-
     /// A ranked entry: a track, or an artist or album named by its smallest track number.
     struct Ranked: Equatable {
         var id: Int64
@@ -116,20 +101,12 @@ struct PeriodTally {
         var byMinutes: [Ranked]
     }
 
-    private var tracks: [Int64: Sum] = [:]
+    private var tracks: [Int64: PlayPack.Record] = [:]
 
     init(_ packs: [PlayPack]) {
         tracks.reserveCapacity(packs.map(\.records.count).max() ?? 0)
         for pack in packs {
-            for record in pack.records {
-                if var sum = tracks[record.track] {
-                    sum.plays += record.plays
-                    sum.ms += record.ms
-                    tracks[record.track] = sum
-                } else {
-                    tracks[record.track] = Sum(artist: record.artist, album: record.album, plays: record.plays, ms: record.ms)
-                }
-            }
+            for record in pack.records { tracks.add(record) }
         }
     }
 
@@ -175,5 +152,18 @@ struct PeriodTally {
         return Lists(
             byPlays: best({ ($0.plays, $0.ms, -$0.id) > ($1.plays, $1.ms, -$1.id) }, { $0.plays > 0 }),
             byMinutes: best({ ($0.ms, $0.plays, -$0.id) > ($1.ms, $1.plays, -$1.id) }, { _ in true }))
+    }
+}
+
+extension Dictionary where Key == Int64, Value == PlayPack.Record {
+    /// Adds a record's plays and time to its track's sum; a track's first record gives its artist
+    /// and album.
+    mutating func add(_ record: PlayPack.Record) {
+        if let index = index(forKey: record.track) {
+            values[index].plays += record.plays
+            values[index].ms += record.ms
+        } else {
+            self[record.track] = record
+        }
     }
 }
