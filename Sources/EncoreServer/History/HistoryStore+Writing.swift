@@ -41,10 +41,12 @@ extension HistoryStore {
     ///
     /// The numbers are written into the statement as literals (Swift prints them; nothing else
     /// is): a million plays would otherwise be six million binds, most of an import's time.
-    static func insertPlays(_ plays: [Play], listener: Int64, on database: any SQLDatabase) async throws -> [Play] {
+    static func insertPlays(_ plays: [Play], listener: Int64, boundingChecks: Bool, on database: any SQLDatabase) async throws -> [Play] {
         var inserted: [Play] = []
         inserted.reserveCapacity(plays.count)
-        for chunk in plays.chunked(rowsPerStatement) {
+        // In time order, so each statement's plays span a short window the check below can name.
+        for chunk in plays.sorted(by: { $0.playedAtMs < $1.playedAtMs }).chunked(rowsPerStatement) {
+            guard let earliest = chunk.first?.playedAtMs, let latest = chunk.last?.playedAtMs else { continue }
             var query = SQLQueryString(
                 "INSERT INTO encore_plays (listener_id, played_at_ms, track_id, ms_played, source, context_uri) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM (VALUES "
             )
@@ -66,12 +68,18 @@ extension HistoryStore {
             }
             query.appendLiteral(values)
             // The same track ending within the tolerance of a stored play is that play, whichever
-            // source stored it; the same moment is the same play.
+            // source stored it; the same moment is the same play. Where the engine gains by it,
+            // the statement's window is named too (``StorageDialect/boundsPlayChecks``: 214 → 9 ms a
+            // statement on PostgreSQL at a million plays).
+            let window =
+                boundingChecks
+                ? "AND p.played_at_ms >= \(earliest - samePlayTolerance) AND p.played_at_ms <= \(latest + samePlayTolerance)" : ""
             query.appendLiteral(
                 """
                 ) AS v WHERE NOT EXISTS (
-                    SELECT 1 FROM encore_plays p WHERE p.listener_id = v.column1 AND p.played_at_ms >= v.column2 - \(samePlayTolerance)
-                    AND p.played_at_ms <= v.column2 + \(samePlayTolerance) AND p.track_id = v.column3)
+                    SELECT 1 FROM encore_plays p WHERE p.listener_id = \(listener) \(window)
+                    AND p.played_at_ms >= v.column2 - \(samePlayTolerance) AND p.played_at_ms <= v.column2 + \(samePlayTolerance)
+                    AND p.track_id = v.column3)
                 ON CONFLICT (listener_id, played_at_ms) DO NOTHING RETURNING played_at_ms
                 """)
             for row in try await database.raw(query).all() {

@@ -240,7 +240,8 @@ public final class HistoryStore: Sendable {
                 throw WriteRefused(description: "there is no history for this listener")
             }
             try await Self.check(writeGuard, listener: listener, id: id, on: database)
-            let inserted = batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, on: database)
+            let inserted =
+                batch.isEmpty ? [] : try await Self.insertPlays(batch, listener: id, boundingChecks: self.dialect.boundsPlayChecks, on: database)
             if inserted.count == batch.count && listener.timeZone == prepared.timeZone {
                 for statement in prepared.rollups { try await database.raw(SQLQueryString(statement)).run() }
             } else if !inserted.isEmpty {
