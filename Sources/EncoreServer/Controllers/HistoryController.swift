@@ -78,7 +78,7 @@ struct HistoryController {
         let query = period.presetValue.map { "period=\($0)" } ?? "from=\(from)&to=\(to)"
         let view = HistoryView(
             chrome: Chrome(csrfToken: csrf, onHistory: true), periodLabel: HistoryDisplay.periodLabel(from: from, to: to),
-            presets: HistoryPeriod.presets.map { PeriodLink(label: $0.label, href: "/history?period=\($0.value)", current: $0.period == period) },
+            presets: HistoryPeriod.presets.map { NavLink(label: $0.label, href: "/history?period=\($0.value)", current: $0.period == period) },
             from: from.description, to: to.description, timeZone: listening.listener.timeZone, jsonHref: "/api/history?" + query,
             hasPlays: report.msPlayed > 0, stats: Stat.figures(report),
             firstPlay: report.firstPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
@@ -224,10 +224,10 @@ struct HistoryController {
         return ImportRow(fileName: status.fileName, state: state, details: details, when: HistoryDisplay.moment(status.startedAt, in: zone))
     }
 
-    static func years(_ span: (first: LocalDate, latest: LocalDate)?, current: Int?) -> [PeriodLink] {
+    static func years(_ span: (first: LocalDate, latest: LocalDate)?, current: Int?) -> [NavLink] {
         guard let span else { return [] }
         let first = max(span.first.year, span.latest.year - 30)
-        return (first...span.latest.year).map { PeriodLink(label: String($0), href: "/history/year/\($0)", current: $0 == current) }
+        return (first...span.latest.year).map { NavLink(label: String($0), href: "/history/year/\($0)", current: $0 == current) }
     }
 
     static func year(_ context: SignedInContext) throws(AppError) -> Int {

@@ -57,17 +57,6 @@ extension RecapView: MustacheParent {
     }
 }
 
-extension PeriodLink: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "label": label
-        case "href": href
-        case "current": current
-        default: nil
-        }
-    }
-}
-
 extension Stat: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {

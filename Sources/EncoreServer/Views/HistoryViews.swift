@@ -5,7 +5,7 @@ struct HistoryView: Sendable {
     var title = "Your listening"
     var chrome: Chrome
     var periodLabel: String
-    var presets: [PeriodLink]
+    var presets: [NavLink]
     var from: String
     var to: String
     var timeZone: String
@@ -19,17 +19,11 @@ struct HistoryView: Sendable {
     var recording: RecordingView
     var imports: [ImportRow]
     var hasImports: Bool
-    var years: [PeriodLink]
+    var years: [NavLink]
     var csrfToken: String
     var notice: String?
     var uploadLimit: String
     var hasYears: Bool
-}
-
-struct PeriodLink: Sendable {
-    var label: String
-    var href: String
-    var current: Bool
 }
 
 struct Stat: Sendable {
@@ -123,7 +117,7 @@ struct RecapView: Sendable {
     var lines: [String]
     var charts: [ChartView]
     var lists: [TopListView]
-    var years: [PeriodLink]
+    var years: [NavLink]
     var jsonHref: String
     var previousHref: String?
     var nextHref: String?
@@ -312,7 +306,7 @@ extension Stat {
 }
 
 extension RecapView {
-    init(_ recap: HistoryRecap, chrome: Chrome, years: [PeriodLink], zone: TimeZone) {
+    init(_ recap: HistoryRecap, chrome: Chrome, years: [NavLink], zone: TimeZone) {
         let report = recap.report
         var lines: [String] = []
         if let artist = report.topArtists.byMinutes.first {

@@ -29,7 +29,7 @@ extension TopView {
                 "\(Display.rangeLabel(timeRange)): \(noun) \(rows.isEmpty ? 0 : offset + 1)–\(offset + rows.count) of \(total)",
             chrome: Chrome(csrfToken: csrfToken, onTracks: kind == .tracks, onArtists: kind == .artists),
             tabs: TimeRange.allCases.map {
-                TopView.Tab(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == timeRange)
+                NavLink(label: Display.rangeLabel($0), href: href(range: $0, offset: 0), current: $0 == timeRange)
             },
             rows: rows,
             hasRows: !rows.isEmpty,

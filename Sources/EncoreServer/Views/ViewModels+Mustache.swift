@@ -81,7 +81,7 @@ extension TopView: MustacheParent {
     }
 }
 
-extension TopView.Tab: MustacheParent {
+extension NavLink: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "label": label

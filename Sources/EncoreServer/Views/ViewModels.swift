@@ -29,6 +29,14 @@ struct ProfileCard: Sendable {
     var ranges: [RangeOption]
 }
 
+/// A link among its siblings, marked when it is the page shown: the top lists' ranges, the
+/// history's presets and years.
+struct NavLink: Sendable {
+    var label: String
+    var href: String
+    var current: Bool
+}
+
 struct RangeOption: Sendable {
     var value: String
     var label: String
@@ -40,7 +48,7 @@ struct TopView: Sendable {
     var heading: String
     var caption: String
     var chrome: Chrome
-    var tabs: [Tab]
+    var tabs: [NavLink]
     var rows: [Row]
     var hasRows: Bool
     var isTracks: Bool
@@ -51,12 +59,6 @@ struct TopView: Sendable {
     var limit: Int
     var previousHref: String?
     var nextHref: String?
-
-    struct Tab: Sendable {
-        var label: String
-        var href: String
-        var current: Bool
-    }
 
     struct Row: Sendable {
         var rank: Int
