@@ -71,7 +71,7 @@ struct HistoryController {
         let period = try period(request)
         let listening = try await listening(context.userID)
         let (from, to) = period.days(today: listening.today, span: listening.span)
-        let report = try await services.store.report(userID: context.userID, from: from, to: to)
+        let report = try await services.store.report(for: listening.listener, from: from, to: to)
         let imports = try await services.store.imports(userID: context.userID, now: services.clock.now())
         let granted = try await services.spotify.client(userID: context.userID).authorization.grantedScopes ?? []
         let csrf = services.pages.csrfToken(sessionID: context.sessionID)
@@ -95,7 +95,7 @@ struct HistoryController {
     @Sendable func yearPage(_ request: Request, context: SignedInContext) async throws -> Response {
         let year = try Self.year(context)
         let listening = try await listening(context.userID)
-        let recap = try await services.store.recap(userID: context.userID, year: year)
+        let recap = try await services.store.recap(for: listening.listener, year: year)
         let csrf = services.pages.csrfToken(sessionID: context.sessionID)
         let view = RecapView(
             recap, chrome: Chrome(csrfToken: csrf, onHistory: true), years: Self.years(listening.span, current: year), zone: listening.zone)
@@ -108,7 +108,7 @@ struct HistoryController {
         let period = try period(request)
         let listening = try await listening(context.userID)
         let (from, to) = period.days(today: listening.today, span: listening.span)
-        return try Self.json(try await services.store.report(userID: context.userID, from: from, to: to))
+        return try Self.json(try await services.store.report(for: listening.listener, from: from, to: to))
     }
 
     @Sendable func yearAPI(_ request: Request, context: SignedInContext) async throws -> Response {

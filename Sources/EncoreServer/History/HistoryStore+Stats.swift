@@ -10,8 +10,19 @@ extension HistoryStore {
     public func report(
         userID: String, from: LocalDate, to: LocalDate, timeZone: TimeZone? = nil, limit: Int = 10, chartUnit: HistoryChart.Unit? = nil
     ) async throws -> HistoryReport {
+        try await report(
+            userID: userID, listener: try await listener(userID: userID), from: from, to: to, timeZone: timeZone, limit: limit, chartUnit: chartUnit)
+    }
+
+    /// The same for a listener already read: a page reads them first, for their zone and span.
+    public func report(for listener: HistoryListener, from: LocalDate, to: LocalDate, limit: Int = 10) async throws -> HistoryReport {
+        try await report(userID: listener.userID, listener: listener, from: from, to: to, timeZone: nil, limit: limit, chartUnit: nil)
+    }
+
+    private func report(
+        userID: String, listener: HistoryListener?, from: LocalDate, to: LocalDate, timeZone: TimeZone?, limit: Int, chartUnit: HistoryChart.Unit?
+    ) async throws -> HistoryReport {
         let id = HistoryID.listener(userID)
-        let listener = try await listener(userID: userID)
         let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
         let zone = timeZone ?? stored
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
@@ -27,14 +38,15 @@ extension HistoryStore {
     /// The report of a period as the listener sees it: presets counted from today in their zone,
     /// "all time" from their first to their latest play.
     public func report(userID: String, period: HistoryPeriod, timeZone: TimeZone? = nil, now: Date, limit: Int = 10) async throws -> HistoryReport {
-        let stored = try await listener(userID: userID).flatMap { LocalCalendar.zone(named: $0.timeZone) }
+        let listener = try await listener(userID: userID)
+        let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) }
         var calendar = LocalCalendar(timeZone: timeZone ?? stored ?? TimeZone(identifier: "UTC") ?? .current)
         let today = calendar.date(ofUTC: now.unixMilliseconds)
         let span = try await span(userID: userID).map {
             (calendar.date(ofUTC: $0.first.unixMilliseconds), calendar.date(ofUTC: $0.latest.unixMilliseconds))
         }
         let (from, to) = period.days(today: today, span: span)
-        return try await report(userID: userID, from: from, to: to, timeZone: timeZone, limit: limit)
+        return try await report(userID: userID, listener: listener, from: from, to: to, timeZone: timeZone, limit: limit, chartUnit: nil)
     }
 
     /// The same report computed from the plays themselves in any time zone: slower, and the
@@ -69,9 +81,19 @@ extension HistoryStore {
     /// A year on one page: the year's report by month, its biggest day, and how many tracks
     /// were first heard that year.
     public func recap(userID: String, year: Int, limit: Int = 5) async throws -> HistoryRecap {
+        try await recap(userID: userID, listener: try await listener(userID: userID), year: year, limit: limit)
+    }
+
+    /// The same for a listener already read.
+    public func recap(for listener: HistoryListener, year: Int, limit: Int = 5) async throws -> HistoryRecap {
+        try await recap(userID: listener.userID, listener: listener, year: year, limit: limit)
+    }
+
+    private func recap(userID: String, listener: HistoryListener?, year: Int, limit: Int) async throws -> HistoryRecap {
         let from = LocalDate(year: year, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
         let to = LocalDate(year: year, month: 12, day: 31) ?? LocalDate(dayNumber: 0)
-        let report = try await report(userID: userID, from: from, to: to, limit: limit, chartUnit: .month)
+        let report = try await report(
+            userID: userID, listener: listener, from: from, to: to, timeZone: nil, limit: limit, chartUnit: .month)
         let id = HistoryID.listener(userID)
         let plan = PeriodPlan(
             from: from, to: to, calendar: LocalCalendar(timeZone: LocalCalendar.zone(named: report.timeZone) ?? TimeZone.current))
