@@ -33,9 +33,7 @@ extension HistoryStore {
 
         // A missing year is summed from its months: those stored, and those built here.
         let missingYears = missing.filter { $0.unit == .year }
-        let yearMonths = missingYears.flatMap { year in
-            (year.number * 12..<year.number * 12 + 12).map { PlayPack.Key(unit: .month, number: $0) }
-        }.filter { state.entries($0) > 0 && found[$0] == nil }
+        let yearMonths = missingYears.flatMap(\.monthsOfYear).filter { state.entries($0) > 0 && found[$0] == nil }
         found.merge(try await storedPacks(yearMonths, state: state, listener: id, on: database)) { stored, _ in stored }
         var built: [PlayPack] = []
         let buildMonths = Set(missing.filter { $0.unit == .month } + yearMonths).filter { found[$0] == nil }.sorted()
@@ -44,7 +42,7 @@ extension HistoryStore {
         if missing.contains(.allTime), let pack = try await buildAllTimePack(listener: id, on: database) { built.append(pack) }
         for pack in built { found[pack.key] = pack }
         for year in missingYears {
-            let months = (year.number * 12..<year.number * 12 + 12).compactMap { found[PlayPack.Key(unit: .month, number: $0)] }
+            let months = year.monthsOfYear.compactMap { found[$0] }
             let generations = Set(months.map(\.generation))
             guard let generation = generations.first else { continue }
             let pack = PlayPack.merged(year, generation: generation, months)
@@ -66,7 +64,7 @@ extension HistoryStore {
             switch key.unit {
             case .day: days[key.number] ?? 0
             case .month: months[key.number] ?? 0
-            case .year: (key.number * 12..<key.number * 12 + 12).reduce(0) { $0 + (months[$1] ?? 0) }
+            case .year: key.monthsOfYear.reduce(0) { $0 + (months[$1.number] ?? 0) }
             case .allTime: months.values.reduce(0, +)
             }
         }

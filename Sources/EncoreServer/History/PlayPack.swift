@@ -21,6 +21,9 @@ struct PlayPack: Sendable, Equatable {
 
         static let allTime = Key(unit: .allTime, number: 0)
 
+        /// A year's twelve months (month numbers count months since year 0).
+        var monthsOfYear: [Key] { (number * 12..<number * 12 + 12).map { Key(unit: .month, number: $0) } }
+
         static func < (lhs: Key, rhs: Key) -> Bool { (lhs.unit, lhs.number) < (rhs.unit, rhs.number) }
     }
 
