@@ -27,13 +27,11 @@ struct DurabilityTests {
         defer { emulatorProcess.signal(SIGKILL) }
         let emulator = try #require(await emulatorProcess.url(after: "Spotify emulator running on"))
 
-        var key = [UInt8](repeating: 0, count: 32)
-        for index in key.indices { key[index] = .random(in: .min ... .max) }
         let environment = [
             "SPOTIFY_CLIENT_ID": "durable-client", "SPOTIFY_CLIENT_SECRET": "durable-secret",
             "SPOTIFY_REDIRECT_URI": "http://127.0.0.1:9000/callback",
             "SPOTIFY_ACCOUNTS_URL": emulator, "SPOTIFY_API_URL": emulator + "/v1",
-            "ENCORE_SECRET_KEY": Data(key).base64EncodedString(), "ENCORE_CACHE_TTL": "0",
+            "ENCORE_SECRET_KEY": randomSecretKey(), "ENCORE_CACHE_TTL": "0",
         ]
         var app = try EncoreProcess.start(
             ["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
@@ -46,14 +44,6 @@ struct DurabilityTests {
             app = try EncoreProcess.start(
                 ["serve", "--no-browser", "--port", "0", "--env-file", "none.env"], in: directory, environment: environment)
             base = try #require(await app.url(after: "Encore is running at"))
-        }
-        func signIn() async throws -> String {
-            let login = try await http("GET", base + "/login")
-            let consent = try await http("GET", try #require(login.location))
-            let query = try #require(consent.location.flatMap { URLComponents(string: $0)?.percentEncodedQuery })
-            let callback = try await http("GET", base + "/callback?" + query, headers: [("Cookie", try #require(login.cookie))])
-            #expect(callback.status == 303)
-            return try #require(callback.cookie)
         }
         func counter(_ group: String, _ name: String) async throws -> Int {
             let body = try await http("GET", emulator + "/_emulator/counters").body
@@ -81,7 +71,7 @@ struct DurabilityTests {
             return .signInAgain
         }
 
-        var cookie = try await signIn()
+        var cookie = try await signIn(at: base)
         #expect(try await outcome(cookie) == .signedIn)
 
         // 1. The refresh request is on its way and Spotify has not acted on it yet.
@@ -104,7 +94,7 @@ struct DurabilityTests {
         unanswered.cancel()
         _ = await unanswered.value
         #expect(try await outcome(cookie) == .signInAgain)
-        cookie = try await signIn()
+        cookie = try await signIn(at: base)
 
         // 3. The refreshed grant was stored and the page answered; then the process died.
         #expect(try await http("GET", base + "/api/me", headers: [("Cookie", cookie)]).status == 200)
@@ -127,7 +117,7 @@ struct DurabilityTests {
             let seen = try await outcome(cookie)
             outcomes.append(seen)
             #expect(seen == .signedIn || seen == .signInAgain, "round \(round): \(seen)")
-            if seen == .signInAgain { cookie = try await signIn() }
+            if seen == .signInAgain { cookie = try await signIn(at: base) }
         }
         #expect(try await outcome(cookie) == .signedIn)
         print(

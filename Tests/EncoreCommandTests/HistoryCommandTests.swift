@@ -84,14 +84,7 @@ struct HistoryCommandTests {
         "two instances on PostgreSQL record every play once; kill -9 one and the other takes its listeners after the lease",
         .enabled(if: PrivatePostgres.isAvailable))
     func recorderSurvivesKill() async throws {
-        let postgres = try await PrivatePostgres.start()
-        do {
-            try await recordAcrossInstances(postgres)
-            await postgres.destroy()
-        } catch {
-            await postgres.destroy()
-            throw error
-        }
+        try await PrivatePostgres.withCluster(recordAcrossInstances)
     }
 
     private func recordAcrossInstances(_ postgres: PrivatePostgres) async throws {
@@ -104,13 +97,11 @@ struct HistoryCommandTests {
             ], in: directory)
         defer { emulatorProcess.terminate() }
         let emulator = try #require(await emulatorProcess.url(after: "Spotify emulator running on"))
-        var key = [UInt8](repeating: 0, count: 32)
-        for index in key.indices { key[index] = .random(in: .min ... .max) }
         let environment = [
             "SPOTIFY_CLIENT_ID": "rec-client", "SPOTIFY_CLIENT_SECRET": "rec-secret", "SPOTIFY_REDIRECT_URI": "http://127.0.0.1:9000/callback",
             "SPOTIFY_ACCOUNTS_URL": emulator, "SPOTIFY_API_URL": emulator + "/v1",
             "SPOTIFY_SCOPES": "user-read-email user-read-private user-top-read user-read-recently-played",
-            "ENCORE_DATABASE_URL": postgres.url, "ENCORE_SECRET_KEY": Data(key).base64EncodedString(),
+            "ENCORE_DATABASE_URL": postgres.url, "ENCORE_SECRET_KEY": randomSecretKey(),
             "ENCORE_HISTORY_INTERVAL": "1", "ENCORE_HISTORY_LEASE": "3",
         ]
         func start() throws -> EncoreProcess {
@@ -131,14 +122,7 @@ struct HistoryCommandTests {
         for user in users {
             _ = try await http(
                 "PUT", emulator + "/_emulator/auto-approve", headers: [("Content-Type", "application/json")], body: #"{"user":"\#(user)"}"#)
-            let login = try await http("GET", baseA + "/login")
-            let consent = try await http("GET", try #require(login.location))
-            let query = try #require(consent.location.flatMap { URLComponents(string: $0)?.percentEncodedQuery })
-            let callback = try await http("GET", baseA + "/callback?" + query, headers: [("Cookie", try #require(login.cookie))])
-            #expect(callback.status == 303)
-            let cookie = callback.cookie ?? ""
-            #expect(cookie.hasPrefix("encore_session="))
-            cookies[user] = cookie
+            cookies[user] = try await signIn(at: baseA)
         }
         func plays(_ user: String, on base: String) async throws -> (count: Int, first: String?) {
             let answer = try await http("GET", base + "/api/history?period=all", headers: [("Cookie", cookies[user] ?? "")])

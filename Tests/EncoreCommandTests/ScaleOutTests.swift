@@ -6,14 +6,7 @@ import Testing
 struct ScaleOutTests {
     @Test("two instances share sessions, refresh a user once between them, survive kill -9 and a database outage")
     func twoInstances() async throws {
-        let postgres = try await PrivatePostgres.start()
-        do {
-            try await exercise(postgres)
-            await postgres.destroy()
-        } catch {
-            await postgres.destroy()
-            throw error
-        }
+        try await PrivatePostgres.withCluster(exercise)
     }
 
     private func exercise(_ postgres: PrivatePostgres) async throws {
@@ -29,13 +22,11 @@ struct ScaleOutTests {
         defer { emulatorProcess.terminate() }
         let emulator = try #require(await emulatorProcess.url(after: "Spotify emulator running on"))
 
-        var key = [UInt8](repeating: 0, count: 32)
-        for index in key.indices { key[index] = .random(in: .min ... .max) }
         let environment = [
             "SPOTIFY_CLIENT_ID": "scale-client", "SPOTIFY_CLIENT_SECRET": "scale-secret",
             "SPOTIFY_REDIRECT_URI": "http://127.0.0.1:9000/callback",
             "SPOTIFY_ACCOUNTS_URL": emulator, "SPOTIFY_API_URL": emulator + "/v1",
-            "ENCORE_DATABASE_URL": postgres.url, "ENCORE_SECRET_KEY": Data(key).base64EncodedString(),
+            "ENCORE_DATABASE_URL": postgres.url, "ENCORE_SECRET_KEY": randomSecretKey(),
             "ENCORE_CACHE_TTL": "0", "ENCORE_DATABASE_POOL_SIZE": "6",
             // One user's requests in bulk, with the cache off, are the load here (260 calls in a
             // few seconds): the per-user budget would rightly refuse them. It has tests of its own.
@@ -55,12 +46,7 @@ struct ScaleOutTests {
         let baseB = try #require(await b.url(after: "Encore is running at"))
 
         // Sign in through A ...
-        let login = try await http("GET", baseA + "/login")
-        let consent = try await http("GET", try #require(login.location))
-        let query = try #require(consent.location.flatMap { URLComponents(string: $0)?.percentEncodedQuery })
-        let callback = try await http("GET", baseA + "/callback?" + query, headers: [("Cookie", try #require(login.cookie))])
-        #expect(callback.status == 303)
-        let cookie = try #require(callback.cookie)
+        let cookie = try await signIn(at: baseA)
 
         // ... then 200 requests with the expired token, spread over A and B: one refresh in all.
         _ = try await http("PUT", emulator + "/_emulator/settings", headers: [("Content-Type", "application/json")], body: #"{"token_ttl":3600}"#)
@@ -127,6 +113,18 @@ struct PrivatePostgres: Sendable {
     static var isAvailable: Bool {
         let environment = ProcessInfo.processInfo.environment
         return environment["ENCORE_TEST_PG_CTL"] != nil || environment["ENCORE_TEST_REQUIRE_POSTGRES"] == "1"
+    }
+
+    /// Runs `body` with a cluster of its own, removed afterwards whatever `body` did.
+    static func withCluster(_ body: (PrivatePostgres) async throws -> Void) async throws {
+        let postgres = try await start()
+        do {
+            try await body(postgres)
+            await postgres.destroy()
+        } catch {
+            await postgres.destroy()
+            throw error
+        }
     }
 
     static func start() async throws -> PrivatePostgres {

@@ -248,6 +248,23 @@ func http(_ method: String, _ url: String, headers: [(String, String)] = [], bod
     return Answer(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
 }
 
+/// A fresh `ENCORE_SECRET_KEY`: 32 random bytes, base64.
+func randomSecretKey() -> String {
+    var key = [UInt8](repeating: 0, count: 32)
+    for index in key.indices { key[index] = .random(in: .min ... .max) }
+    return Data(key).base64EncodedString()
+}
+
+/// Signs in through the app at `base` as whoever the emulator approves; the session cookie.
+func signIn(at base: String) async throws -> String {
+    let login = try await http("GET", base + "/login")
+    let consent = try await http("GET", try #require(login.location))
+    let query = try #require(consent.location.flatMap { URLComponents(string: $0)?.percentEncodedQuery })
+    let callback = try await http("GET", base + "/callback?" + query, headers: [("Cookie", try #require(login.cookie))])
+    #expect(callback.status == 303)
+    return try #require(callback.cookie)
+}
+
 func form(_ fields: [(String, String)]) -> String {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")

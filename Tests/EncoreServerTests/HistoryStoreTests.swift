@@ -179,7 +179,7 @@ struct HistoryStoreTests {
             for (from, to) in [("2023-01-01", "2023-12-31"), ("2024-05-03", "2024-05-03"), ("2020-01-01", "2030-01-01")] {
                 _ = try await history.report(userID: user, from: Self.date(from), to: Self.date(to))
             }
-            #expect(try await Self.packCount(history, user) > 0)
+            #expect(try await !Self.packsByUnit(history, user).isEmpty)
             #expect(try await history.setTimeZone(userID: user, "Asia/Kolkata"))
             #expect(try await history.setTimeZone(userID: user, "Asia/Kolkata") == false)
             await #expect(throws: HistoryStore.WriteRefused.self) { try await history.setTimeZone(userID: user, "Mars/Olympus") }
@@ -216,7 +216,7 @@ struct HistoryStoreTests {
             // Someone else's history is untouched.
             #expect(try await history.report(userID: other, from: Self.date("2000-01-01"), to: Self.date("2099-12-31")).plays == 6)
             // Nothing computed from the forgotten plays is left to be counted again.
-            #expect(try await Self.packCount(history, user) == 0)
+            #expect(try await Self.packsByUnit(history, user).isEmpty)
             #expect(try await history.record(Self.small, userID: user).added == 7)
             let utc = try #require(TimeZone(identifier: "UTC"))
             for (from, to) in [("2000-01-01", "2099-12-31"), ("2025-03-01", "2025-03-31"), ("2025-03-30", "2025-04-02")] {
@@ -227,11 +227,16 @@ struct HistoryStoreTests {
         }
     }
 
-    static func packCount(_ history: HistoryStore, _ user: String) async throws -> Int {
+    /// How many packs the listener has stored, by unit (0 day … 3 all time).
+    static func packsByUnit(_ history: HistoryStore, _ user: String) async throws -> [Int: Int] {
         let id = HistoryID.listener(user)
         return try await history.engine.withDatabase(idempotent: true) { database in
-            try await database.raw("SELECT COUNT(*) AS n FROM encore_play_packs WHERE listener_id = \(bind: id)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
+            var counts: [Int: Int] = [:]
+            for row in try await database.raw("SELECT unit, COUNT(*) AS n FROM encore_play_packs WHERE listener_id = \(bind: id) GROUP BY unit").all()
+            {
+                counts[try row.decode(column: "unit", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
         }
     }
 
@@ -257,11 +262,7 @@ struct HistoryStoreTests {
                 }
             }
             try await check("built")
-            let units = try await history.engine.withDatabase(idempotent: true) { database in
-                try await database.raw("SELECT DISTINCT unit FROM encore_play_packs WHERE listener_id = \(bind: id) ORDER BY unit").all()
-                    .map { try $0.decode(column: "unit", as: Int.self) }
-            }
-            #expect(units == [0, 1, 2, 3])
+            #expect(try await Self.packsByUnit(history, user).keys.sorted() == [0, 1, 2, 3])
             try await check("read")
 
             // A stored pack is what the page shows: swap February 2024's for March's (the same
@@ -301,7 +302,6 @@ struct HistoryStoreTests {
         try await StoreContractTests.withStore(location) { store in
             let user = StoreContractTests.unique("prepared")
             let history = store.history
-            let id = HistoryID.listener(user)
             try await history.ensureListener(userID: user, timeZone: "Asia/Tokyo", now: Date())
             let plays = Self.randomPlays(count: 1_500, seed: 5)
             _ = try await history.record(plays, userID: user)
@@ -309,24 +309,13 @@ struct HistoryStoreTests {
             let zone = try #require(TimeZone(identifier: "Asia/Tokyo"))
             var calendar = LocalCalendar(timeZone: zone)
             let dates = plays.map { calendar.date(ofUTC: $0.playedAtMs) }
-            func units() async throws -> [Int: Int] {
-                try await history.engine.withDatabase(idempotent: true) { database in
-                    var counts: [Int: Int] = [:]
-                    for row in try await database.raw(
-                        "SELECT unit, COUNT(*) AS n FROM encore_play_packs WHERE listener_id = \(bind: id) GROUP BY unit"
-                    ).all() {
-                        counts[try row.decode(column: "unit", as: Int.self)] = try row.decode(column: "n", as: Int.self)
-                    }
-                    return counts
-                }
-            }
-            let prepared = try await units()
+            let prepared = try await Self.packsByUnit(history, user)
             #expect(prepared == [1: Set(dates.map(\.monthNumber)).count, 2: Set(dates.map(\.year)).count, 3: 1])
             let report = try await history.report(userID: user, from: Self.date("2023-01-01"), to: Self.date("2023-12-31"))
             #expect(
                 report == (try await history.computedReport(userID: user, from: Self.date("2023-01-01"), to: Self.date("2023-12-31"), timeZone: zone))
             )
-            #expect(try await units() == prepared)
+            #expect(try await Self.packsByUnit(history, user) == prepared)
         }
     }
 
