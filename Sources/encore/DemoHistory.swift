@@ -28,6 +28,8 @@ enum DemoHistory {
                 logger.debug("demo history", metadata: ["user": .string(user.id), "added": .stringConvertible(summary.added)])
             }
         } catch {
+            // Stopped while seeding: nothing went wrong.
+            if Task.isCancelled { return }
             logger.warning("could not fill the demo's listening history", metadata: ["error": .string(String(describing: error))])
         }
     }

@@ -108,9 +108,16 @@ struct Serve: AsyncParsableCommand {
                 """
             let store = try await SQLEncoreStore.open(
                 configuration.database, poolSize: configuration.databasePoolSize, sessionCacheTTL: configuration.sessionCacheTTL, logger: logger)
-            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser, store: store) {
-                // Once the app runs (its database migrated and its pool up): weeks of listening.
+            // Once the app runs (its database migrated and its pool up): weeks of listening, in
+            // this group so that stopping the demo stops the seeding too.
+            let (started, running) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                guard await started.first(where: { _ in true }) != nil else { return }
                 await DemoHistory.seed(store.history, emulator: emulator, now: Date(), logger: logger)
+            }
+            try await serve(configuration, logger: logger, logBuffer: logBuffer, banner: banner, openBrowser: openBrowser, store: store) {
+                running.yield()
+                running.finish()
             }
             group.cancelAll()
         }
@@ -118,7 +125,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(
         _ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool, store: (any EncoreStore)? = nil,
-        afterStart: (@Sendable () async -> Void)? = nil
+        onRunning: (@Sendable () -> Void)? = nil
     ) async throws {
         let app: any ApplicationProtocol
         do {
@@ -130,7 +137,7 @@ struct Serve: AsyncParsableCommand {
                     if let banner { message += banner + "\n" }
                     FileHandle.standardOutput.write(Data((message + "\n").utf8))
                     if openBrowser { BrowserOpener.open(url) }
-                    if let afterStart { Task { await afterStart() } }
+                    onRunning?()
                 })
         } catch let error as SpotifyConfigurationError {
             throw ValidationError(error.description)
