@@ -64,16 +64,19 @@ struct HistoryCommand: AsyncParsableCommand {
             var logger = Logger(label: "encore.history")
             logger.logLevel = .error
             let store = try await SQLEncoreStore.open(location, poolSize: 2, logger: logger)
-            let pool = Task { await store.run() }
-            defer { pool.cancel() }
-            do {
-                try await store.migrate()
-                let result = try await body(store.history)
-                await store.close()
-                return result
-            } catch {
-                await store.close()
-                throw error
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                // PostgreSQL's pool runs beside the work, and stops with it.
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                do {
+                    try await store.migrate()
+                    let result = try await body(store.history)
+                    await store.close()
+                    return result
+                } catch {
+                    await store.close()
+                    throw error
+                }
             }
         }
 
@@ -105,13 +108,12 @@ struct HistoryCommand: AsyncParsableCommand {
                 let userID = try location.userID()
                 let files = self.files
                 let summary = try await location.withStore { history in
-                    try await history.ensureListener(userID: userID, timeZone: Location.systemZone, now: Date())
-                    let listener = try await history.listener(userID: userID)
+                    let listener = try await history.ensureListener(userID: userID, timeZone: Location.systemZone, now: Date())
                     let progress = ImportProgress(enabled: isatty(STDERR_FILENO) != 0)
                     do {
                         // Nobody else waits on this database: larger batches write faster.
                         let summary = try await StreamingHistoryImporter(
-                            store: history, userID: userID, writeGuard: .generation(listener?.generation ?? 0), batchSize: 10_000
+                            store: history, userID: userID, writeGuard: .generation(listener.generation), batchSize: 10_000
                         ).importFiles(files) { progress.show($0) }
                         progress.finish()
                         // What `history stats` and the pages sum up, made now rather than at the first look.
