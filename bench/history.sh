@@ -102,7 +102,7 @@ measure_pages() {  # KIND DATABASE_URL
     cookie=$(python3 bench/flow.py sign-in "$base")
     for entry in "${PAGES[@]}"; do
         name=${entry%%:*} path=${entry#*:}
-        # The first view builds the packs the period needs (after an import none exist yet).
+        # The first view builds the packs the import did not prepare: days and months at the period's ends.
         read -r status first < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" "$base$path")
         [ "$status" = 200 ] || { echo "$path answered $status" >&2; exit 1; }
         first=$(python3 -c "print(round($first * 1000, 1))")
