@@ -24,6 +24,8 @@ public struct AppDependencies: Sendable {
     public var onMetricsServerRunning: (@Sendable (Int) async -> Void)?
     /// Handed the history recorder once it is built, so a test can run its polls itself.
     var onRecorderBuilt: (@Sendable (HistoryRecorder) -> Void)?
+    /// Handed the imports and the upkeep once built, so a test can wait for them instead of polling.
+    var onHistoryJobsBuilt: (@Sendable (HistoryImportJobs, HistoryMaintenance) -> Void)?
 
     public init(
         clock: any SpotifyClock = SystemClock(),
@@ -87,6 +89,7 @@ public func buildApplication(
     app.beforeServerStarts { [logger] in
         do {
             try await cancelWhenGracefulShutdown { try await store.migrate() }
+            services.ready.open()
         } catch {
             guard Task.isShuttingDownGracefully else { throw error }
             logger.notice("stopped during start-up, before the database migration finished; the next start completes it")
@@ -111,9 +114,10 @@ private func backgroundServices(
     _ configuration: AppConfiguration, dependencies: AppDependencies, services app: AppServices,
     ownTransport: AsyncHTTPClientTransport?, logger: Logger
 ) -> [any Service] {
-    var services: [any Service] = [StoreService(store: app.store, clock: dependencies.clock, logger: logger)]
+    var services: [any Service] = [StoreService(store: app.store, clock: dependencies.clock, ready: app.ready, logger: logger)]
     if configuration.history.enabled { services.append(app.recorder) }
     services.append(app.imports)
+    services.append(app.maintenance)
     if let ownTransport { services.append(TransportService(transport: ownTransport)) }
     if let address = configuration.metricsAddress {
         services.append(
@@ -154,19 +158,28 @@ func makeServices(
         logger: logger,
         maxUsers: configuration.maxCachedUsers,
         userRateLimit: configuration.userRateLimit,
-        grantRecheck: configuration.database.isSharedServer ? configuration.sessionCacheTTL : nil
+        grantRecheck: configuration.database.isSharedServer ? configuration.sessionCacheTTL : nil,
+        // Their history stays theirs; only the recorder stops, having no grant to poll with.
+        grantEnded: { [history = store.history] userID in try await history.setRecording(userID: userID, false, outcome: .signedOut) }
     )
+    let ready = ReadyGate()
     let recorder = HistoryRecorder(
         store: store.history, users: users, clock: dependencies.clock, configuration: configuration.history, timeout: spotify.timeout,
-        metrics: dependencies.metrics, logger: logger)
+        metrics: dependencies.metrics, logger: logger, maxEntries: configuration.historyImport.maxEntries, ready: ready)
     dependencies.onRecorderBuilt?(recorder)
+    let imports = HistoryImportJobs(
+        store: store.history, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger, limits: configuration.historyImport)
+    let maintenance = HistoryMaintenance(store: store.history, logger: logger, ready: ready)
+    dependencies.onHistoryJobsBuilt?(imports, maintenance)
     return AppServices(
         configuration: configuration,
         spotify: spotify,
         store: store,
         users: users,
         recorder: recorder,
-        imports: HistoryImportJobs(store: store.history, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger),
+        imports: imports,
+        maintenance: maintenance,
+        ready: ready,
         views: try ViewRenderer(),
         csrf: CSRFTokens(secretKey: key),
         cookies: SessionCookies(
@@ -215,7 +228,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     signedIn.addRoutes(
         HistoryController(
             services: .init(
-                store: services.store.history, spotify: spotify, jobs: services.imports, pages: pages, clock: services.clock,
+                store: services.store.history, spotify: spotify, jobs: services.imports, maintenance: services.maintenance, pages: pages,
+                clock: services.clock,
                 recorderEnabled: services.configuration.history.enabled, uploadMaxBytes: services.configuration.historyUploadMaxBytes)
         ).routes())
     return router
@@ -236,6 +250,7 @@ struct TransportService: Service {
 struct StoreService: Service {
     let store: any EncoreStore
     let clock: any SpotifyClock
+    let ready: ReadyGate
     let logger: Logger
 
     func run() async throws {
@@ -248,6 +263,7 @@ struct StoreService: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
+                    guard await ready.wait() else { return }
                     while !Task.isCancelled {
                         if let removed = try? await store.deleteExpired(now: clock.now()), removed > 0 {
                             logger.debug("removed expired sessions and sign-ins", metadata: ["rows": .stringConvertible(removed)])

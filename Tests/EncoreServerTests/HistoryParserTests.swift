@@ -73,8 +73,15 @@ struct HistoryParserTests {
             episode.item
                 == PlayedItem(uri: "spotify:episode:512ojhOuo1ktJprKbVcKyQ", kind: .episode, name: "Episode 12", artist: "A Show", album: "A Show"))
         #expect(chapter.item.kind == .chapter && chapter.item.name == "Chapter 1" && chapter.item.artist == "A Book")
-        #expect(entries[3] == .unidentified)
-        #expect(entries[4...9].allSatisfy { $0 == .malformed })
+        // No name and no URI: a play of an unknown item, its 12 s still listening time.
+        guard case .withoutMetadata(let unknown) = entries[3] else {
+            Issue.record("the fourth entry has no metadata")
+            return
+        }
+        #expect(unknown.item.kind == .unknown && unknown.msPlayed == 12_000)
+        #expect(entries[4...9].allSatisfy { $0.isMalformed })
+        #expect(entries[5] == .malformed("an entry has no ms_played"))
+        #expect(entries[6] == .malformed("ms_played has the wrong type"))
         guard case .play(let badURI) = entries[10], case .play(let basic) = entries[11], case .play(let basicEpisode) = entries[12] else {
             Issue.record("the last three are plays")
             return
@@ -97,7 +104,7 @@ struct HistoryParserTests {
         try parser.feed(Array(cut.utf8)) { entries.append($0) }
         #expect(throws: StreamingHistoryParser.NotAnExport.self) { try parser.finish { entries.append($0) } }
         #expect(entries.first.map { if case .play = $0 { true } else { false } } == true)
-        #expect(entries.last == .malformed)
+        #expect(entries.last?.isMalformed == true)
         // A byte-order mark and an empty array are fine.
         #expect(try Self.parse("\u{FEFF} [ ] \n", chunk: 3).isEmpty)
     }
@@ -110,7 +117,7 @@ struct HistoryParserTests {
             + #"{"ts": "2024-01-01T00:05:00Z", "ms_played": 40000, "master_metadata_track_name": "small"}]"#
         let entries = try Self.parse(text, chunk: 4096)
         #expect(entries.count == 2)
-        #expect(entries[0] == .malformed)
+        #expect(entries[0] == .malformed("an entry is larger than 64 KiB"))
         if case .play(let play) = entries[1] { #expect(play.item.name == "small") } else { Issue.record("the second entry is read") }
     }
 
@@ -137,5 +144,11 @@ struct HistoryParserTests {
         #expect(LocalDate(parsing: "2024-02-29")?.monthNumber == Int64(2024 * 12 + 1))
         #expect(LocalDate(parsing: "2023-02-29") == nil)
         #expect(LocalDate(parsing: "2024-2-1") == nil)
+    }
+}
+
+extension StreamingHistoryParser.Entry {
+    var isMalformed: Bool {
+        if case .malformed = self { true } else { false }
     }
 }

@@ -32,7 +32,7 @@ struct HistoryRecorderTests {
     }
 
     static func recorded(_ store: any EncoreStore, _ userID: String) async throws -> [Play] {
-        try await store.history.plays(userID: userID, afterMs: 0, limit: 100_000)
+        try await store.history.plays(userID: userID, limit: 100_000)
     }
 
     static let everything = (LocalDate(parsing: "2000-01-01") ?? LocalDate(dayNumber: 0), LocalDate(parsing: "2099-12-31") ?? LocalDate(dayNumber: 0))
@@ -104,7 +104,7 @@ struct HistoryRecorderTests {
             #expect(await app.recorder.runOnce() == 1)
             let listener = try #require(try await app.store.history.listener(userID: maya))
             #expect(!listener.recording)
-            #expect(listener.lastPollOutcome == "missing_scope")
+            #expect(listener.lastPollOutcome == RecorderOutcome(rawValue: "missing_scope"))
         }
         try await AppHarness.run(Self.options(emulator: emulator)) { app in
             try await app.signIn(app.browser())
@@ -116,7 +116,7 @@ struct HistoryRecorderTests {
             #expect(await app.recorder.runOnce() == 1)
             let listener = try #require(try await app.store.history.listener(userID: maya))
             #expect(!listener.recording)
-            #expect(listener.lastPollOutcome == "signed_out")
+            #expect(listener.lastPollOutcome == RecorderOutcome(rawValue: "signed_out"))
         }
     }
 
@@ -129,7 +129,7 @@ struct HistoryRecorderTests {
             emulator.injectFault(FaultRule(kind: .rateLimit, pathPrefix: "/v1/me/player/recently-played", retryAfter: 600, count: 1))
             #expect(await app.recorder.runOnce() == 1)
             let limited = try #require(try await app.store.history.listener(userID: maya))
-            #expect(limited.lastPollOutcome == "rate_limited")
+            #expect(limited.lastPollOutcome == RecorderOutcome(rawValue: "rate_limited"))
             let wait = Double(try #require(limited.nextPollMs)) / 1000 - app.clock.now().timeIntervalSince1970
             #expect(wait >= 600 && wait <= 606)
             app.clock.advance(by: .seconds(300))
@@ -138,7 +138,7 @@ struct HistoryRecorderTests {
             app.clock.advance(by: .seconds(306))
             #expect(await app.recorder.runOnce() == 1)
             let failed = try #require(try await app.store.history.listener(userID: maya))
-            #expect(failed.lastPollOutcome == "failed")
+            #expect(failed.lastPollOutcome == RecorderOutcome(rawValue: "failed"))
             #expect(failed.recording)
             #expect(try await Self.recorded(app.store, maya).isEmpty)
             emulator.clearFaults()

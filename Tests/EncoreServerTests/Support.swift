@@ -45,10 +45,14 @@ struct HTTPResult: Sendable {
 }
 
 func http(_ method: String = "GET", _ url: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
+    try await http(method, url, headers: headers, bytes: body.map { Array($0.utf8) })
+}
+
+func http(_ method: String = "GET", _ url: String, headers: [(String, String)] = [], bytes: [UInt8]?) async throws -> HTTPResult {
     var request = HTTPClientRequest(url: url)
     request.method = .init(rawValue: method)
     for (name, value) in headers { request.headers.add(name: name, value: value) }
-    if let body { request.body = .bytes(ByteBuffer(string: body)) }
+    if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
     let response = try await testHTTP.execute(request, timeout: .seconds(30))
     let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
     return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: bytes))
@@ -86,10 +90,14 @@ final class Browser: Sendable {
     }
 
     func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> HTTPResult {
+        try await send(method, path, headers: headers, bytes: body.map { Array($0.utf8) })
+    }
+
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], bytes: [UInt8]?) async throws -> HTTPResult {
         let jar = cookies.withLock { $0 }
         var all = headers
         if !jar.isEmpty { all.append(("Cookie", jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))) }
-        let result = try await http(method, base + path, headers: all, body: body)
+        let result = try await http(method, base + path, headers: all, bytes: bytes)
         for (name, value) in result.headers where name.lowercased() == "set-cookie" {
             let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
@@ -153,6 +161,9 @@ struct AppHarness: Sendable {
     let metricsPorts: AsyncStream<Int>
     /// The app's history recorder; a test runs its polls with `runOnce()`.
     let recorder: HistoryRecorder
+    /// The app's imports (a test awaits one with `ended(userID:)`) and its upkeep.
+    let imports: HistoryImportJobs
+    let maintenance: HistoryMaintenance
 
     static let clientSecret = "demo-secret-0123456789abcdef"
 
@@ -176,6 +187,7 @@ struct AppHarness: Sendable {
         /// and then not for an hour: a test runs the polls it wants with `recorder.runOnce()`.
         var history = HistoryRecorderConfiguration(enabled: true, tick: .seconds(3_600))
         var historyUploadMaxBytes = AppConfiguration().historyUploadMaxBytes
+        var historyImport = AppConfiguration().historyImport
         var scopes: [Scope]?
         var clientID = "encore-tests"
     }
@@ -213,6 +225,7 @@ struct AppHarness: Sendable {
             )
             configuration.history = options.history
             configuration.historyUploadMaxBytes = options.historyUploadMaxBytes
+            configuration.historyImport = options.historyImport
             let store = try await SQLEncoreStore.open(
                 options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )
@@ -220,6 +233,7 @@ struct AppHarness: Sendable {
             let (metricsPortStream, metricsPorts) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
             let app: any ApplicationProtocol
             let built = Mutex<HistoryRecorder?>(nil)
+            let jobs = Mutex<(HistoryImportJobs, HistoryMaintenance)?>(nil)
             do {
                 var dependencies = AppDependencies(
                     clock: options.clock, store: store, metrics: metrics, logger: logs.logger(),
@@ -230,6 +244,7 @@ struct AppHarness: Sendable {
                     onMetricsServerRunning: { port in metricsPorts.yield(port) }
                 )
                 dependencies.onRecorderBuilt = { recorder in built.withLock { $0 = recorder } }
+                dependencies.onHistoryJobsBuilt = { imports, maintenance in jobs.withLock { $0 = (imports, maintenance) } }
                 app = try await buildApplication(configuration, dependencies: dependencies)
             } catch {
                 await store.close()
@@ -241,11 +256,13 @@ struct AppHarness: Sendable {
                     try await serviceGroup.run()
                     return nil
                 }
-                guard let port = await ports.first(where: { _ in true }), let recorder = built.withLock({ $0 }) else { throw CancellationError() }
+                guard let port = await ports.first(where: { _ in true }), let recorder = built.withLock({ $0 }),
+                    let (imports, maintenance) = jobs.withLock({ $0 })
+                else { throw CancellationError() }
                 let harness = AppHarness(
                     emulator: emulator, emulatorOrigin: origin.absoluteString, client: client, appBase: "http://127.0.0.1:\(port)",
                     clock: options.clock, store: store, logs: logs, metrics: metrics, key: options.key, transcript: Transcript(),
-                    metricsPorts: metricsPortStream, recorder: recorder
+                    metricsPorts: metricsPortStream, recorder: recorder, imports: imports, maintenance: maintenance
                 )
                 do {
                     let result = try await body(harness)

@@ -37,6 +37,10 @@ extension AppConfiguration {
     ///   with one instance.
     /// - `encore.history.polls.per.minute` (1–100000, default 600): polls one instance starts per minute.
     /// - `encore.history.upload.max.bytes` (default 268435456): the largest streaming-history upload.
+    /// - `encore.history.max.plays` (1000–100000000, default 2000000): the most entries one
+    ///   listener's history may hold.
+    /// - `encore.history.import.timeout` (seconds, 10–86400, default 1800): how long one import may run.
+    /// - `encore.history.unpack.max.bytes` (default 4294967296): the most an upload's ZIPs may unpack to.
     ///
     /// - Throws: ``SpotifyConfigurationError`` naming the variable and what to use instead.
     public init(reader: ConfigReader) throws(SpotifyConfigurationError) {
@@ -80,6 +84,24 @@ extension AppConfiguration {
                 {
                     "\"\($0)\" is not a number of bytes from 1048576 (1 MiB) to 8589934588 (8 GiB)"
                 }) ?? Int(historyUploadMaxBytes))
+        historyImport.maxEntries =
+            try Self.int(
+                encore, "history.max.plays", "ENCORE_HISTORY_MAX_PLAYS", in: 1_000...100_000_000,
+                {
+                    "\"\($0)\" is not a number of plays from 1000 to 100000000"
+                }) ?? historyImport.maxEntries
+        historyImport.timeLimit =
+            try Self.seconds(
+                encore, "history.import.timeout", "ENCORE_HISTORY_IMPORT_TIMEOUT", in: 10...86_400,
+                {
+                    "\"\($0)\" is not a number of seconds from 10 to 86400"
+                }) ?? historyImport.timeLimit
+        historyImport.maxUnpackedBytes = Int64(
+            try Self.int(
+                encore, "history.unpack.max.bytes", "ENCORE_HISTORY_UNPACK_MAX_BYTES", in: 1_048_576...(64 << 30),
+                {
+                    "\"\($0)\" is not a number of bytes from 1048576 (1 MiB) to 68719476736 (64 GiB)"
+                }) ?? Int(historyImport.maxUnpackedBytes))
     }
 
     private mutating func readServer(_ encore: ConfigReader) throws(SpotifyConfigurationError) {

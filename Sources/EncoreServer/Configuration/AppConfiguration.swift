@@ -66,6 +66,9 @@ public struct AppConfiguration: Sendable {
     public var history: HistoryRecorderConfiguration
     /// The largest streaming-history upload accepted (`ENCORE_HISTORY_UPLOAD_MAX_BYTES`).
     public var historyUploadMaxBytes: Int64
+    /// What one import may cost (`ENCORE_HISTORY_MAX_PLAYS`, `ENCORE_HISTORY_IMPORT_TIMEOUT`,
+    /// `ENCORE_HISTORY_UNPACK_MAX_BYTES`).
+    public var historyImport: StreamingHistoryImporter.Limits
 
     /// The default redirect URI.
     public static let defaultRedirectURI = "http://127.0.0.1:9000/callback"
@@ -96,7 +99,8 @@ public struct AppConfiguration: Sendable {
         maxCachedUsers: Int = 10_000,
         extraImageOrigins: [String] = [],
         history: HistoryRecorderConfiguration = HistoryRecorderConfiguration(),
-        historyUploadMaxBytes: Int64 = 256 << 20
+        historyUploadMaxBytes: Int64 = 256 << 20,
+        historyImport: StreamingHistoryImporter.Limits = StreamingHistoryImporter.Limits()
     ) {
         self.spotify = spotify
         self.host = host
@@ -123,6 +127,7 @@ public struct AppConfiguration: Sendable {
         self.extraImageOrigins = extraImageOrigins
         self.history = history
         self.historyUploadMaxBytes = historyUploadMaxBytes
+        self.historyImport = historyImport
     }
 
     /// The origins images come from: Spotify's CDNs for the real API, the API's own origin otherwise

@@ -13,6 +13,9 @@ struct AppServices: Sendable {
     let users: SpotifyUsers
     let recorder: HistoryRecorder
     let imports: HistoryImportJobs
+    let maintenance: HistoryMaintenance
+    /// Opens when the database is migrated.
+    let ready: ReadyGate
     let views: ViewRenderer
     let csrf: CSRFTokens
     let cookies: SessionCookies

@@ -11,6 +11,7 @@ struct HistoryController {
         let store: HistoryStore
         let spotify: SpotifyAccess
         let jobs: HistoryImportJobs
+        let maintenance: HistoryMaintenance
         let pages: Pages
         let clock: any SpotifyClock
         let recorderEnabled: Bool
@@ -39,6 +40,7 @@ struct HistoryController {
         var zone: TimeZone
         var today: LocalDate
         var span: (first: LocalDate, latest: LocalDate)?
+        var spanDates: (first: Date, latest: Date)?
     }
 
     private func listening(_ userID: String) async throws -> Listening {
@@ -49,10 +51,11 @@ struct HistoryController {
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         var calendar = LocalCalendar(timeZone: zone)
         let today = calendar.date(ofUTC: services.clock.now().unixMilliseconds)
-        let span = try await store.span(userID: userID).map { span in
+        let dates = try await store.span(userID: userID)
+        let span = dates.map { span in
             (calendar.date(ofUTC: span.first.unixMilliseconds), calendar.date(ofUTC: span.latest.unixMilliseconds))
         }
-        return Listening(listener: listener, zone: zone, today: today, span: span)
+        return Listening(listener: listener, zone: zone, today: today, span: span, spanDates: dates)
     }
 
     private func period(_ request: Request) throws(AppError) -> HistoryPeriod {
@@ -87,7 +90,8 @@ struct HistoryController {
             lists: TopListView.lists(report, zone: listening.zone),
             recording: recordingView(listening.listener, granted: granted, zone: listening.zone),
             imports: imports.map { Self.row($0, zone: listening.zone) }, hasImports: !imports.isEmpty,
-            years: Self.years(listening.span, current: nil), csrfToken: csrf, notice: Self.notice(request),
+            years: Self.years(listening.span, current: nil), csrfToken: csrf,
+            notice: HistoryDisplay.recounting(listening.listener, span: listening.spanDates) ?? Self.notice(request),
             uploadLimit: "\(services.uploadMaxBytes >> 20) MiB", hasYears: listening.span != nil)
         return services.pages.views.render("history", view)
     }
@@ -123,21 +127,27 @@ struct HistoryController {
 
     /// Spools the upload, then imports it in the background; the page shows how it goes.
     @Sendable func upload(_ request: Request, context: SignedInContext) async throws -> Response {
-        let pages = services.pages, sessionID = context.sessionID
+        let pages = services.pages, sessionID = context.sessionID, jobs = services.jobs
         // The Origin check needs no body; the token is checked as soon as its field arrives.
         try pages.checkOrigin(request)
-        // Refused before a byte is stored when this person's previous import still runs here.
-        if services.jobs.isRunning(userID: context.userID) {
-            throw AppError.busy("Your previous import is still running; wait for it to finish.")
-        }
-        let upload = try await HistoryUpload.receive(request, maxBytes: services.uploadMaxBytes) { token in
-            try pages.checkCSRF(token: token, sessionID: sessionID, request: request)
-        }
-        guard !upload.files.isEmpty else { throw AppError.badParameter(name: "file", message: "is missing: choose the ZIP or JSON files to import") }
         let listener = try await listening(context.userID).listener
-        _ = try await services.jobs.start(
-            files: upload.files, fileName: upload.names.joined(separator: ", "), userID: context.userID, timeZone: listener.timeZone)
-        return .redirecting(to: "/history?done=import#import")
+        if listener.isRezoning {
+            throw HistoryBusy(
+                description: "Encore is recounting your history in your new time zone; import once it is done.", retryAfter: .seconds(30))
+        }
+        // Refused before a byte is stored when this person already uploads or imports here.
+        return try await jobs.withUploadSlot(userID: context.userID) {
+            let upload = try await HistoryUpload.receive(request, maxBytes: services.uploadMaxBytes) { token in
+                try pages.checkCSRF(token: token, sessionID: sessionID, request: request)
+            }
+            guard !upload.files.isEmpty else {
+                throw AppError.badParameter(name: "file", message: "is missing: choose the ZIP or JSON files to import")
+            }
+            _ = try await jobs.start(
+                files: upload.files, fileName: upload.files.map(\.name).joined(separator: ", "), userID: context.userID,
+                timeZone: listener.timeZone)
+            return .redirecting(to: "/history?done=import#import")
+        }
     }
 
     @Sendable func forget(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -154,7 +164,7 @@ struct HistoryController {
         let form = try await request.form(RecordingForm.self, context: context)
         try services.pages.checkCSRF(token: form.csrfToken, sessionID: context.sessionID, request: request)
         guard form.on == "1" else {
-            try await services.store.setRecording(userID: context.userID, false, outcome: "stopped")
+            try await services.store.setRecording(userID: context.userID, false, outcome: .stopped)
             return .redirecting(to: "/history?done=recording-off#recording")
         }
         let granted = try await services.spotify.client(userID: context.userID).authorization.grantedScopes ?? []
@@ -171,7 +181,9 @@ struct HistoryController {
             throw AppError.badParameter(name: "time_zone", message: "must be a time zone name such as Europe/Berlin")
         }
         _ = try await listening(context.userID)
-        try await services.store.setTimeZone(userID: context.userID, name)
+        if try await services.store.startTimeZoneChange(userID: context.userID, name, now: services.clock.now()) {
+            services.maintenance.wake()
+        }
         return .redirecting(to: "/history?done=zone")
     }
 
@@ -190,11 +202,7 @@ struct HistoryController {
                 buttonLabel: "Stop recording", turnOn: false, available: true)
         }
         var status = "Recording is off."
-        switch listener.lastPollOutcome {
-        case "signed_out": status = "Recording stopped: your Spotify sign-in ended."
-        case "missing_scope": status = "Recording stopped: Spotify no longer lets Encore read your recently played tracks."
-        default: break
-        }
+        if let stopped = listener.lastPollOutcome.flatMap(HistoryDisplay.whyRecordingStopped) { status = stopped }
         guard granted.contains(.userReadRecentlyPlayed) else {
             status += " To record, Spotify will ask you to let Encore read your recently played tracks; everything else you allowed stays as it is."
             return RecordingView(
@@ -208,11 +216,7 @@ struct HistoryController {
     static let consentPath = "/login?scope=\(Scope.userReadRecentlyPlayed.rawValue)&next=/history%3Fdone%3Drecording-on"
 
     static func row(_ status: ImportStatus, zone: TimeZone) -> ImportRow {
-        let summary = status.summary
-        var details =
-            "\(HistoryDisplay.grouped(Int64(summary.entries))) entries read, \(HistoryDisplay.grouped(Int64(summary.added))) plays added, \(HistoryDisplay.grouped(Int64(summary.duplicates))) already there"
-        if summary.malformed > 0 { details += ", \(HistoryDisplay.grouped(Int64(summary.malformed))) unreadable" }
-        if summary.unidentified > 0 { details += ", \(HistoryDisplay.grouped(Int64(summary.unidentified))) without a track" }
+        var details = HistoryDisplay.importDetails(status.summary)
         if let message = status.message { details += ". " + message }
         let state =
             switch status.state {
@@ -242,7 +246,7 @@ struct HistoryController {
         switch (try? QueryReader(request).single("done")) ?? nil {
         case "import": "Your upload is being imported; this page shows how it goes. Reload to see the latest."
         case "forgotten": "Your history is deleted, and recording is off."
-        case "zone": "Your days and hours are now counted in the new time zone."
+        case "zone": "Your days and hours are being recounted in the new time zone."
         case "recording-on": "Recording is on. Encore fetches your last 50 plays now, and keeps up from there."
         case "recording-off": "Recording is off. What Encore recorded stays until you delete it."
         default: nil

@@ -27,8 +27,9 @@ enum AppError: Error, Sendable {
     case storage
     /// Nothing lives here.
     case notFound
-    /// The work asked for cannot start now (an import already running); the message says why.
-    case busy(String)
+    /// The work asked for cannot start now (an import already running); the message says why,
+    /// and how many seconds to wait.
+    case busy(String, retryAfter: Int = 60)
     /// An upload larger than the configured limit.
     case uploadTooLarge(limitBytes: Int64)
 
@@ -105,9 +106,9 @@ extension AppError {
             return ErrorPresentation(
                 status: .notFound, code: "not_found", title: "Page not found",
                 message: "There is nothing at this address.", action: ("Go home", "/"))
-        case .busy(let message):
+        case .busy(let message, let retryAfter):
             return ErrorPresentation(
-                status: .serviceUnavailable, code: "busy", title: "Not just now", message: message, retryAfter: 60,
+                status: .serviceUnavailable, code: "busy", title: "Not just now", message: message, retryAfter: max(1, retryAfter),
                 action: ("Back to your history", "/history"))
         case .uploadTooLarge(let limit):
             return ErrorPresentation(

@@ -54,6 +54,10 @@ final class HistoryRecorder: Service, Sendable {
     let timeout: Duration
     let metrics: AppMetrics
     let logger: Logger
+    /// The most entries a listener's history may hold (`ENCORE_HISTORY_MAX_PLAYS`).
+    let maxEntries: Int?
+    /// Opens when the database is migrated: polls wait for it.
+    let ready: ReadyGate
     /// This instance's name on the leases it takes.
     let holder = "recorder-" + Identifiers.random().prefix(16)
     private let budget: PollBudget
@@ -61,8 +65,10 @@ final class HistoryRecorder: Service, Sendable {
 
     init(
         store: HistoryStore, users: SpotifyUsers, clock: any SpotifyClock, configuration: HistoryRecorderConfiguration, timeout: Duration,
-        metrics: AppMetrics, logger: Logger
+        metrics: AppMetrics, logger: Logger, maxEntries: Int? = HistoryStore.defaultMaxEntries, ready: ReadyGate
     ) {
+        self.ready = ready
+        self.maxEntries = maxEntries
         self.store = store
         self.users = users
         self.clock = clock
@@ -76,6 +82,7 @@ final class HistoryRecorder: Service, Sendable {
     func run() async throws {
         guard configuration.enabled else { return }
         await cancelWhenGracefulShutdown {
+            guard await self.ready.wait() else { return }
             while !Task.isCancelled {
                 let polled = await self.runOnce()
                 await self.reportBacklog()
@@ -119,17 +126,18 @@ final class HistoryRecorder: Service, Sendable {
     /// One listener's poll: the plays after their cursor, stored with the cursor moved on.
     func poll(_ claim: RecorderClaim) async {
         let started = clock.now()
-        let outcome: String
+        let outcome: RecorderOutcome
         do {
             let plays = try await SpotifyDeadline.run(until: started.addingTimeInterval(timeout.timeInterval)) {
                 try await self.recentPlays(of: claim)
             }
             let finish = HistoryStore.PollFinish(
                 pollAfterMs: plays.map(\.playedAtMs).max(), nextPollMs: nextPoll(after: clock.now()).unixMilliseconds,
-                polledAtMs: clock.now().unixMilliseconds, outcome: "ok")
-            let written = try await store.record(plays, userID: claim.userID, guard: .lease(holder: holder, finish: finish))
+                polledAtMs: clock.now().unixMilliseconds, outcome: .ok)
+            let written = try await store.record(
+                plays, userID: claim.userID, guard: .lease(holder: holder, finish: finish), maxEntries: maxEntries)
             metrics.historyPlaysRecorded(written.added, source: "recorded")
-            outcome = "ok"
+            outcome = .ok
         } catch {
             outcome = await settle(error, claim: claim, at: started)
         }
@@ -141,11 +149,31 @@ final class HistoryRecorder: Service, Sendable {
         let client = try await users.client(userID: claim.userID)
         let cursor = claim.pollAfterMs.map { SpotifyClient<TokenManager>.PlayedCursor.after(Date(unixMilliseconds: $0)) }
         let page = try await client.recentlyPlayed(limit: 50, cursor: cursor)
-        return page.items.map(Self.play)
+        return Self.plays(page.items, after: claim.pollAfterMs)
     }
 
-    /// A play from recently played. Spotify does not say how long it was heard, only that it was
-    /// 30 s or more; the track's length stands in for it.
+    /// Plays from recently played, each with how long it was heard estimated (Spotify says only
+    /// that it was 30 s or more). A play ended at its `played_at`, so it cannot have lasted longer
+    /// than the time since the play before it ended: a track followed 40 s after the one before
+    /// was heard for at most 40 s, never for its whole four minutes. Its length bounds the
+    /// estimate from above (a pause between the two is not listening), 30 s from below. The
+    /// first play of a history has nothing before it and counts its length.
+    /// - Parameter previousMs: when the play before these ended (the stored cursor).
+    static func plays(_ entries: [PlayHistory], after previousMs: Int64?) -> [Play] {
+        var plays = entries.map(play).sorted { $0.playedAtMs < $1.playedAtMs }
+        var previous = previousMs
+        for index in plays.indices {
+            let ended = plays[index].playedAtMs
+            let length = plays[index].msPlayed
+            if let previous, ended > previous {
+                plays[index].msPlayed = max(Play.countedAfterMs, min(length, Int(min(ended - previous, Int64(Int32.max)))))
+            }
+            previous = max(previous ?? ended, ended)
+        }
+        return plays
+    }
+
+    /// A play from recently played, counting its track's length until ``plays(_:after:)`` estimates it.
     static func play(_ entry: PlayHistory) -> Play {
         let track = entry.track
         let artists = track.artists.map(\.name)
@@ -160,38 +188,40 @@ final class HistoryRecorder: Service, Sendable {
     }
 
     /// Ends a failed poll: when to try again, or whether to stop for this listener.
-    private func settle(_ error: any Error, claim: RecorderClaim, at started: Date) async -> String {
+    private func settle(_ error: any Error, claim: RecorderClaim, at started: Date) async -> RecorderOutcome {
         let now = clock.now()
         var next: Date? = nextPoll(after: now)
         var stop = false
-        let outcome: String
+        let outcome: RecorderOutcome
         switch error {
         case is HistoryStore.WriteRefused:
             // The lease passed to another instance, or the history was forgotten: theirs now.
-            return "lease_lost"
+            return .leaseLost
+        case is HistoryStore.HistoryFull:
+            (outcome, stop) = (.historyFull, true)
         case let error as SpotifyAPIError where error.requiresSignIn:
-            (outcome, stop) = ("signed_out", true)
+            (outcome, stop) = (.signedOut, true)
         case AppError.reauthorizationRequired:
-            (outcome, stop) = ("signed_out", true)
+            (outcome, stop) = (.signedOut, true)
         case let error as SpotifyAPIError where error.code == .insufficientScope || error.code == .forbidden:
-            (outcome, stop) = ("missing_scope", true)
+            (outcome, stop) = (.missingScope, true)
         case let error as SpotifyAPIError where error.code == .rateLimited:
-            outcome = "rate_limited"
+            outcome = .rateLimited
             next = now.addingTimeInterval(max(1, error.retryAfter?.timeInterval ?? 60) + Double.random(in: 0...5))
         case AppError.userRateLimited(let retryAfter):
-            outcome = "user_rate_limited"
+            outcome = .userRateLimited
             next = now.addingTimeInterval(Double(retryAfter) + Double.random(in: 0...5))
         case is SpotifyAPIError:
             // Spotify failing or unreachable: try again well before the 50 plays run out.
-            outcome = "failed"
+            outcome = .failed
             next = now.addingTimeInterval(min(configuration.interval.timeInterval / 5, 300) * Double.random(in: 0.5...1.5))
         default:
-            outcome = "storage_failed"
+            outcome = .storageFailed
         }
         logger.info(
             "history poll did not record",
-            metadata: ["user": .string(users.vault.pseudonyms(claim.userID)), "outcome": .string(outcome)])
-        if outcome == "storage_failed" { return outcome }  // The lease runs out; another poll follows.
+            metadata: ["user": .string(users.vault.pseudonyms(claim.userID)), "outcome": .string(outcome.rawValue)])
+        if outcome == .storageFailed { return outcome }  // The lease runs out; another poll follows.
         try? await store.releasePoll(userID: claim.userID, holder: holder, nextPollAt: stop ? nil : next, polledAt: now, outcome: outcome, stop: stop)
         return outcome
     }

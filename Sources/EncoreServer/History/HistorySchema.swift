@@ -142,4 +142,75 @@ enum HistorySchema {
         """,
         "CREATE INDEX encore_history_imports_listener ON encore_history_imports (listener_id, started_at)",
     ]
+
+    /// Schema step 5: every export entry one play, and what one listener uploads theirs alone.
+    ///
+    /// - `encore_plays` is keyed by listener, moment and entry (``PlayIdentity``), so distinct
+    ///   entries that end in the same millisecond are all kept. Plays stored before keep entry
+    ///   `0` (recorded ones get their track, which is their identity); an import of their file
+    ///   finds each again by its moment, track and length and gives it its entry
+    ///   (`legacy_entries` counts those left). Reasons and the skip flag are kept.
+    /// - `encore_history_items` replaces the shared `encore_history_tracks`: each listener's
+    ///   names are their own, so an upload cannot rename music for anyone else, and forgetting
+    ///   a history deletes them.
+    /// - A listener's row counts their entries (for `ENCORE_HISTORY_MAX_PLAYS`) and carries the
+    ///   cursor of a time-zone change being worked through in batches.
+    /// - An import keeps the new figures of its report, and a report per file.
+    static let entries = [
+        """
+        CREATE TABLE encore_history_items (
+            listener_id BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            kind INTEGER NOT NULL,
+            uri TEXT,
+            name TEXT NOT NULL,
+            artist TEXT NOT NULL,
+            album TEXT NOT NULL,
+            artists TEXT,
+            duration_ms BIGINT,
+            artist_id BIGINT NOT NULL,
+            album_id BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, track_id)
+        ){keyed}
+        """,
+        """
+        INSERT INTO encore_history_items (listener_id, track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id)
+        SELECT p.listener_id, t.track_id, t.kind, t.uri, t.name, t.artist, t.album, t.artists, t.duration_ms, t.artist_id, t.album_id
+        FROM (SELECT DISTINCT listener_id, track_id FROM encore_plays) AS p JOIN encore_history_tracks t ON t.track_id = p.track_id
+        """,
+        "DROP TABLE encore_history_tracks",
+        """
+        CREATE TABLE encore_plays_entries (
+            listener_id BIGINT NOT NULL,
+            played_at_ms BIGINT NOT NULL,
+            entry_id BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            source INTEGER NOT NULL,
+            context_uri TEXT,
+            reason_start INTEGER,
+            reason_end INTEGER,
+            skipped INTEGER,
+            PRIMARY KEY (listener_id, played_at_ms, entry_id)
+        ){keyed}
+        """,
+        """
+        INSERT INTO encore_plays_entries (listener_id, played_at_ms, entry_id, track_id, ms_played, source, context_uri)
+        SELECT listener_id, played_at_ms, CASE WHEN source = 1 THEN track_id ELSE 0 END, track_id, ms_played, source, context_uri FROM encore_plays
+        """,
+        "DROP TABLE encore_plays",
+        "ALTER TABLE encore_plays_entries RENAME TO encore_plays",
+        "ALTER TABLE encore_history_listeners ADD COLUMN entries BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE encore_history_listeners ADD COLUMN legacy_entries BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE encore_history_listeners ADD COLUMN rezone_cursor_ms BIGINT",
+        "ALTER TABLE encore_history_listeners ADD COLUMN rezoned_at_ms BIGINT",
+        """
+        UPDATE encore_history_listeners SET
+            entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id),
+            legacy_entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id AND p.entry_id = 0)
+        """,
+        "ALTER TABLE encore_history_imports ADD COLUMN merged BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",
+    ]
 }

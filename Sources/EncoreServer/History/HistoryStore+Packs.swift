@@ -190,7 +190,7 @@ extension HistoryStore {
                 FROM encore_play_months WHERE listener_id = \(bind: id) AND local_month IN (\(months)) GROUP BY local_month
                 UNION ALL
                 SELECT m.local_month, m.track_id, t.artist_id, t.album_id, m.plays, m.ms_played
-                FROM encore_play_months m JOIN encore_history_tracks t ON t.track_id = m.track_id
+                FROM encore_play_months m JOIN encore_history_items t ON t.listener_id = m.listener_id AND t.track_id = m.track_id
                 WHERE m.listener_id = \(bind: id) AND m.local_month IN (\(months)) AND t.kind = \(literal: PlayedKind.track.rawValue)
                 ORDER BY period, track_id
                 """
@@ -214,7 +214,7 @@ extension HistoryStore {
                 SELECT -1 AS played_at_ms, -1 AS track_id, 0 AS ms_played, 0 AS artist_id, 0 AS album_id, \(generation(id)) AS kind
                 UNION ALL
                 SELECT p.played_at_ms, p.track_id, p.ms_played, t.artist_id, t.album_id, t.kind
-                FROM encore_plays p JOIN encore_history_tracks t ON t.track_id = p.track_id
+                FROM encore_plays p JOIN encore_history_items t ON t.listener_id = p.listener_id AND t.track_id = p.track_id
                 WHERE p.listener_id = \(bind: id) AND p.played_at_ms >= \(bind: calendar.startMs(of: LocalDate(dayNumber: run.lowerBound)))
                     AND p.played_at_ms < \(bind: calendar.startMs(of: LocalDate(dayNumber: run.upperBound + 1)))
                 """
@@ -268,7 +268,7 @@ extension HistoryStore {
             FROM encore_play_tracks WHERE listener_id = \(bind: id)
             UNION ALL
             SELECT 0, p.track_id, t.artist_id, t.album_id, p.plays, p.ms_played
-            FROM encore_play_tracks p JOIN encore_history_tracks t ON t.track_id = p.track_id
+            FROM encore_play_tracks p JOIN encore_history_items t ON t.listener_id = p.listener_id AND t.track_id = p.track_id
             WHERE p.listener_id = \(bind: id) AND t.kind = \(literal: PlayedKind.track.rawValue)
             ORDER BY track_id
             """

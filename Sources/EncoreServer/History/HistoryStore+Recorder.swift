@@ -45,7 +45,9 @@ extension HistoryStore {
 
     /// Ends a claim without plays: the next poll's time and what happened; `stop` also stops
     /// recording (the grant or the scope is gone). Nothing happens if the lease passed on.
-    public func releasePoll(userID: String, holder: String, nextPollAt: Date?, polledAt: Date, outcome: String, stop: Bool = false) async throws {
+    public func releasePoll(
+        userID: String, holder: String, nextPollAt: Date?, polledAt: Date, outcome: RecorderOutcome, stop: Bool = false
+    ) async throws {
         let id = HistoryID.listener(userID)
         let next = stop ? nil : nextPollAt
         try await engine.withDatabase(idempotent: true) { database in
@@ -53,7 +55,7 @@ extension HistoryStore {
                 try await database.raw(
                     """
                     UPDATE encore_history_listeners SET lease_holder = NULL, lease_until_ms = NULL, last_poll_ms = \(bind: polledAt.unixMilliseconds),
-                        last_poll_outcome = \(bind: outcome), next_poll_ms = CASE WHEN recording = 1 THEN \(bind: next.unixMilliseconds) ELSE NULL END
+                        last_poll_outcome = \(bind: outcome.rawValue), next_poll_ms = CASE WHEN recording = 1 THEN \(bind: next.unixMilliseconds) ELSE NULL END
                     WHERE listener_id = \(bind: id) AND lease_holder = \(bind: holder)
                     """
                 ).run()
@@ -61,7 +63,7 @@ extension HistoryStore {
                 try await database.raw(
                     """
                     UPDATE encore_history_listeners SET lease_holder = NULL, lease_until_ms = NULL, last_poll_ms = \(bind: polledAt.unixMilliseconds),
-                        last_poll_outcome = \(bind: outcome), recording = 0, next_poll_ms = NULL
+                        last_poll_outcome = \(bind: outcome.rawValue), recording = 0, next_poll_ms = NULL
                     WHERE listener_id = \(bind: id) AND lease_holder = \(bind: holder)
                     """
                 ).run()

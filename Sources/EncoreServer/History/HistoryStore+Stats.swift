@@ -107,7 +107,7 @@ extension HistoryStore {
             ).first()
             let discovered = try await database.raw(
                 """
-                SELECT COUNT(*) AS n FROM encore_play_tracks t JOIN encore_history_tracks i ON i.track_id = t.track_id
+                SELECT COUNT(*) AS n FROM encore_play_tracks t JOIN encore_history_items i ON i.listener_id = t.listener_id AND i.track_id = t.track_id
                 WHERE t.listener_id = \(bind: id) AND i.kind = 1 AND t.first_played_ms >= \(bind: plan.startMs) AND t.first_played_ms < \(bind: plan.endMs)
                 """
             ).first()
@@ -225,8 +225,8 @@ extension HistoryStore {
             let rows = try await database.raw(
                 """
                 SELECT t.track_id, t.kind, t.uri, t.name, t.artist, t.album, p.first_played_ms, p.last_played_ms
-                FROM encore_history_tracks t LEFT JOIN encore_play_tracks p ON p.listener_id = \(bind: listener) AND p.track_id = t.track_id
-                WHERE t.track_id IN (\(binds: chunk.map { $0 }))
+                FROM encore_history_items t LEFT JOIN encore_play_tracks p ON p.listener_id = t.listener_id AND p.track_id = t.track_id
+                WHERE t.listener_id = \(bind: listener) AND t.track_id IN (\(binds: chunk.map { $0 }))
                 """
             ).all()
             for row in rows {

@@ -16,11 +16,12 @@ import SQLKit
 /// packs summed, and artists and albums are summed from a period's tracks. Every rollup a play
 /// touches makes writing slower, and writing is what an import of a million plays waits on.
 struct RollupDelta {
-    /// One inserted play, as the rollups need it.
+    /// One play inserted (or, with `sign` −1, deleted), as the rollups need it.
     struct Entry {
         var at: Int64
         var track: Int64
         var ms: Int64
+        var sign: Int64 = 1
 
         init(_ play: Play) {
             at = play.playedAtMs
@@ -28,10 +29,11 @@ struct RollupDelta {
             ms = Int64(play.msPlayed)
         }
 
-        init(at: Int64, track: Int64, ms: Int64) {
+        init(at: Int64, track: Int64, ms: Int64, sign: Int64 = 1) {
             self.at = at
             self.track = track
             self.ms = ms
+            self.sign = sign
         }
     }
 
@@ -40,9 +42,9 @@ struct RollupDelta {
         var shortPlays: Int64 = 0
         var ms: Int64 = 0
 
-        mutating func add(_ heard: Int64) {
-            if heard >= Int64(Play.countedAfterMs) { plays += 1 } else { shortPlays += 1 }
-            ms += heard
+        mutating func add(_ heard: Int64, sign: Int64 = 1) {
+            if heard >= Int64(Play.countedAfterMs) { plays += sign } else { shortPlays += sign }
+            ms += heard * sign
         }
     }
 
@@ -69,14 +71,17 @@ struct RollupDelta {
                 cachedDate = LocalDate(dayNumber: day)
             }
             let month = cachedDate.monthNumber
-            hours[hour, default: Sums()].add(play.ms)
-            days[day, default: (month, Sums())].sums.add(play.ms)
-            hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms)
-            months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms)
-            var entry = tracks[play.track] ?? (Sums(), play.at, play.at)
-            entry.sums.add(play.ms)
-            entry.first = min(entry.first, play.at)
-            entry.last = max(entry.last, play.at)
+            hours[hour, default: Sums()].add(play.ms, sign: play.sign)
+            days[day, default: (month, Sums())].sums.add(play.ms, sign: play.sign)
+            hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms, sign: play.sign)
+            months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms, sign: play.sign)
+            // A deleted play moves no first or latest play here: the writer reads them again.
+            var entry = tracks[play.track] ?? (Sums(), Int64.max, -Int64.max)
+            entry.sums.add(play.ms, sign: play.sign)
+            if play.sign > 0 {
+                entry.first = min(entry.first, play.at)
+                entry.last = max(entry.last, play.at)
+            }
             tracks[play.track] = entry
         }
     }

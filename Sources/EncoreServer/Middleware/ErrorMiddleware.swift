@@ -39,6 +39,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     "Spotify call failed",
                     metadata: ["code": .string(upstream.code.rawValue), "status": .string(upstream.status.map(String.init) ?? "-")])
             }
+        case let busy as HistoryBusy:
+            presentation = AppError.busy(busy.description, retryAfter: busy.retryAfter.secondsRoundedUp).presentation
         case let error as StorageError:
             context.logger.error("storage failed", metadata: ["reason": .string(error.description)])
             presentation = AppError.storage.presentation

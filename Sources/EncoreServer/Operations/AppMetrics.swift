@@ -57,9 +57,9 @@ public struct AppMetrics: Sendable {
         Counter(label: "encore_history_plays_total", dimensions: [("source", source)], factory: factory).increment(by: count)
     }
 
-    /// Recorder polls by outcome (`ok`, `rate_limited`, `signed_out`, `missing_scope`, `failed`, …).
-    func historyPoll(outcome: String) {
-        Counter(label: "encore_history_polls_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    /// Recorder polls by outcome (``RecorderOutcome``: `ok`, `rate_limited`, `signed_out`, …).
+    func historyPoll(outcome: RecorderOutcome) {
+        Counter(label: "encore_history_polls_total", dimensions: [("outcome", outcome.rawValue)], factory: factory).increment()
     }
 
     /// The recorder's backlog across every instance.

@@ -15,7 +15,7 @@ import Foundation
 /// ours but readable by others is tightened to 0600.
 enum PrivateFile {
     enum Problem: Error, Equatable {
-        case symlink, otherOwner, notRegular
+        case symlink, otherOwner, notRegular, cannotCreate
     }
 
     /// Refuses a symlink, a file of another user or one that is not a regular file, and makes
@@ -31,11 +31,25 @@ enum PrivateFile {
         return true
     }
 
+    /// Creates a file only this user can read and write (0600) and opens it for writing. With
+    /// `exclusive`, a file already there — a symlink planted in its place included — is refused.
+    static func create(_ path: String, exclusive: Bool = true) throws(Problem) -> FileHandle {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0o600)
+        guard descriptor >= 0 else { throw .cannotCreate }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+
+    /// Creates a folder only this user can enter (0700); one already there is refused.
+    static func createFolder(_ path: String) throws(Problem) {
+        guard mkdir(path, 0o700) == 0 else { throw .cannotCreate }
+    }
+
     static func reason(_ problem: Problem, path: String) -> String {
         switch problem {
         case .symlink: "it is a symbolic link; point the setting at the file itself"
         case .otherOwner: "it belongs to another user; it must be owned by the user Encore runs as"
         case .notRegular: "it is not a regular file"
+        case .cannotCreate: "it cannot be created there (it exists, or the folder is not writable)"
         }
     }
 }

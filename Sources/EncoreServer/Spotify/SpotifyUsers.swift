@@ -27,6 +27,9 @@ final class SpotifyUsers: Sendable {
     /// `nil` when every deletion goes through this process (SQLite), which forgets the manager
     /// as it deletes; zero to look on every use.
     private let grantRecheck: Duration?
+    /// Told when a grant ends, after it is deleted (the history's recorder stops for the user):
+    /// wired where the app is built, so this file knows nothing of what listens.
+    private let grantEnded: @Sendable (String) async throws -> Void
 
     private struct Entry {
         var manager: Task<TokenManager?, any Error>
@@ -55,8 +58,10 @@ final class SpotifyUsers: Sendable {
         logger: Logger,
         maxUsers: Int,
         userRateLimit: Int = 0,
-        grantRecheck: Duration? = nil
+        grantRecheck: Duration? = nil,
+        grantEnded: @escaping @Sendable (String) async throws -> Void = { _ in }
     ) {
+        self.grantEnded = grantEnded
         self.configuration = configuration
         self.flow = flow
         self.vault = vault
@@ -131,8 +136,7 @@ final class SpotifyUsers: Sendable {
         forget(userID: userID)
         try await vault.store.deleteGrant(userID: userID)
         try await vault.store.deleteSessions(userID: userID)
-        // Their history stays theirs; only the recorder stops, having no grant to poll with.
-        try await vault.store.history.setRecording(userID: userID, false, outcome: "signed_out")
+        try await grantEnded(userID)
     }
 
     /// Drops a user's in-memory client and cached answers (after sign-out or a lost grant).

@@ -72,10 +72,13 @@ enum Migrations {
                 "CREATE INDEX encore_used_sign_in_states_expiry ON encore_used_sign_in_states (expires_at)",
             ]),
         Step(version: 4, name: "listening history", statements: HistorySchema.statements),
+        Step(version: 5, name: "history entries and per-listener items", statements: HistorySchema.entries),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.
-    static func run(on engine: any SQLEngine, now: Date) async throws {
+    /// - Parameter version: the last step to apply (a test builds a database as an earlier
+    ///   release left it).
+    static func run(on engine: any SQLEngine, now: Date, upTo version: Int = .max) async throws {
         do {
             // A migration may rewrite a large table, or wait its turn behind another instance's.
             try await engine.withTransaction(limit: .seconds(3_600)) { database in
@@ -95,7 +98,7 @@ enum Migrations {
                     try await database.raw("SELECT version FROM encore_schema_migrations").all().map {
                         try $0.decode(column: "version", as: Int.self)
                     })
-                for step in steps where !applied.contains(step.version) {
+                for step in steps where !applied.contains(step.version) && step.version <= version {
                     for statement in step.statements {
                         let text = statement.replacingOccurrences(of: "{keyed}", with: engine.dialect.keyedTableOptions)
                             .replacingOccurrences(of: "{bytes}", with: engine.dialect.bytesType)

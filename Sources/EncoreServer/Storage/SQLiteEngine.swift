@@ -39,8 +39,7 @@ final class SQLiteEngine: SQLEngine {
                     throw StorageError.unavailable("cannot use the SQLite database at \(file): \(PrivateFile.reason(error, path: file))")
                 }
             }
-            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600)
-            if descriptor >= 0 { Glibc.close(descriptor) }
+            try? PrivateFile.create(path, exclusive: false).close()
             storage = .file(path: path)
         } else {
             storage = .memory

@@ -150,7 +150,7 @@ enum Templates {
         <section class="card error" role="alert">
         <h1>{{heading}}</h1>
         <p>{{message}}</p>
-        {{#retryAfter}}<p class="muted">Spotify asked for a pause of {{retryAfter}} seconds.</p>{{/retryAfter}}
+        {{#retryAfter}}<p class="muted">Try again in about {{retryAfter}} seconds.</p>{{/retryAfter}}
         {{#actionHref}}<p><a class="button" href="{{actionHref}}">{{actionLabel}}</a></p>{{/actionHref}}
         </section>
         {{> foot}}

@@ -28,6 +28,10 @@ struct ControlsController: Sendable {
         }
         group.post("clock/advance") { request, _ in
             let body = try await decode(ClockAdvance.self, request)
+            // A century either way is more than any test needs, and keeps dates representable.
+            guard (-(100 * 366 * 86_400)...(100 * 366 * 86_400)).contains(body.seconds) else {
+                throw HTTPError(.badRequest, message: "seconds must be within a century")
+            }
             emulator.advanceClock(by: .seconds(body.seconds))
             return try json(["now": emulator.now.formatted(Date.ISO8601FormatStyle())])
         }

@@ -45,7 +45,9 @@ struct PlayerState: Sendable {
             since = now
             return
         }
-        var elapsed = progressMs + Int(now.timeIntervalSince(since) * 1000)
+        // The emulator's clock can be moved by years; the sum stays far inside Int's range.
+        let passed = Int(max(0, min(now.timeIntervalSince(since) * 1000, 1e15)))
+        var elapsed = min(progressMs, Int(Int32.max)) + passed
         while let uri = current, elapsed >= duration(uri) {
             elapsed -= duration(uri)
             if repeatState == "track" { continue }

@@ -10,7 +10,7 @@ extension WebAPIController {
         let query = Self.query(request)
         // February 2026: development-mode apps page this list 10 at a time at most, 5 by default.
         let limit = try Self.intParameter(query, "limit", default: devMode ? 5 : 20, range: devMode ? 1...10 : 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Self.maxOffset, message: "Invalid offset")
         let known = ["album", "single", "compilation", "appears_on"]
         let groups = query["include_groups"].map { $0.split(separator: ",").map(String.init) } ?? known
         guard groups.allSatisfy(known.contains) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid include_groups") }

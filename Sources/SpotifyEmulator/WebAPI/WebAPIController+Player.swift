@@ -44,7 +44,8 @@ extension WebAPIController {
     }
 
     @Sendable func seek(request: Request, context: BasicRequestContext) async throws -> Response {
-        let position = try Self.intParameter(Self.query(request), "position_ms", default: -1, range: 0...Int.max, message: "Invalid position_ms")
+        let position = try Self.intParameter(
+            Self.query(request), "position_ms", default: -1, range: 0...Self.maxOffset, message: "Invalid position_ms")
         guard position >= 0 else { return SpotifyResponses.webAPIError(.badRequest, "Missing parameter position_ms") }
         return try await command(request) { player, duration in
             guard let current = player.current else { return "NOT_PLAYING_TRACK" }
@@ -128,7 +129,9 @@ extension WebAPIController {
             items = uris
         }
         let offset = object["offset"] as? [String: Any]
-        let position = object["position_ms"] as? Int ?? 0
+        // Present but not a whole number in range (a float, a string, 2^64) is refused, not read as 0.
+        let position = object["position_ms"] == nil ? 0 : (object["position_ms"] as? Int ?? -1)
+        guard (0...Self.maxOffset).contains(position) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid position_ms") }
         return try await command(request) { player, _ in
             if let items {
                 var start = offset?["position"] as? Int ?? 0

@@ -115,7 +115,8 @@ extension WebAPIController {
         let length = object["range_length"] as? Int ?? 1
         return commit(playlist.id) { current in
             let count = current.items.count
-            guard length >= 1, start >= 0, start + length <= count, (0...count).contains(before) else { return "Index out of bounds" }
+            // Checked without adding request numbers together, so no number overflows.
+            guard length >= 1, start >= 0, start < count, length <= count - start, (0...count).contains(before) else { return "Index out of bounds" }
             let moved = Array(current.items[start..<start + length])
             current.items.removeSubrange(start..<start + length)
             // `insert_before` counts positions before the move.

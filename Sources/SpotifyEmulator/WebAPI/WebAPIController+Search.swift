@@ -173,7 +173,7 @@ struct SearchQuery: Sendable {
         if let genre = filters["genre"], !artists.contains(where: { $0.genres.contains { $0.contains(genre) } }) { return false }
         if let range = filters["year"], let year = year.flatMap({ Int($0) }) {
             let bounds = range.split(separator: "-").compactMap { Int($0) }
-            guard let low = bounds.first, (low...(bounds.last ?? low)).contains(year) else { return false }
+            guard let low = bounds.first, let high = bounds.last, low <= high, (low...high).contains(year) else { return false }
         }
         return true
     }

@@ -102,7 +102,7 @@ extension WebAPIController {
         let query = query(request)
         return (
             try intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit"),
-            try intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+            try intParameter(query, "offset", default: 0, range: 0...Self.maxOffset, message: "Invalid offset")
         )
     }
 }

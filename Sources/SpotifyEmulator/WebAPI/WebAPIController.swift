@@ -80,7 +80,7 @@ struct WebAPIController: Sendable {
         }
         let query = Self.query(request)
         let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
-        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Int.max, message: "Invalid offset")
+        let offset = try Self.intParameter(query, "offset", default: 0, range: 0...Self.maxOffset, message: "Invalid offset")
         let range = query["time_range"] ?? "medium_term"
         guard Catalog.timeRanges.contains(range) else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid time range")
@@ -182,6 +182,10 @@ struct WebAPIController: Sendable {
     static func query(_ request: Request) -> [String: String] {
         FormFields.parse(Substring(request.uri.query ?? ""))
     }
+
+    /// The largest offset or position accepted: Spotify's parameters are 32-bit (`int32` in its
+    /// definition), and keeping them there keeps every sum of them in range.
+    static let maxOffset = Int(Int32.max)
 
     static func intParameter(
         _ query: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>, message: String

@@ -103,6 +103,17 @@ struct HistoryCommand: AsyncParsableCommand {
         @Argument(help: "ZIP or JSON files.") var files: [String]
         @OptionGroup var location: Location
 
+        /// The server's limits, where its variables are set.
+        static func limits() -> StreamingHistoryImporter.Limits {
+            var limits = StreamingHistoryImporter.Limits()
+            let environment = ProcessInfo.processInfo.environment
+            if let text = environment["ENCORE_HISTORY_MAX_PLAYS"], let max = Int(text), max > 0 { limits.maxEntries = max }
+            if let text = environment["ENCORE_HISTORY_UNPACK_MAX_BYTES"], let max = Int64(text), max > 0 { limits.maxUnpackedBytes = max }
+            // Nobody waits on the command line but the person who started it.
+            limits.timeLimit = nil
+            return limits
+        }
+
         func run() async throws {
             try await runReportingFailures {
                 let userID = try location.userID()
@@ -113,21 +124,23 @@ struct HistoryCommand: AsyncParsableCommand {
                     do {
                         // Nobody else waits on this database: larger batches write faster.
                         let summary = try await StreamingHistoryImporter(
-                            store: history, userID: userID, writeGuard: .generation(listener.generation), batchSize: 10_000
+                            store: history, userID: userID, listener: listener, writeGuard: .generation(listener.generation), batchSize: 10_000,
+                            limits: Self.limits()
                         ).importFiles(files) { progress.show($0) }
                         progress.finish()
                         // What `history stats` and the pages sum up, made now rather than at the first look.
-                        if summary.added > 0 { try await history.preparePacks(userID: userID) }
+                        if summary.added + summary.merged > 0 { try await history.preparePacks(userID: userID) }
                         return summary
                     } catch let failure as StreamingHistoryImporter.Failure {
                         progress.finish()
                         throw CLIFailure(
                             cause: failure.description, hint: "give Spotify's export: the ZIP, or its Streaming_History_Audio_*.json files", code: 1)
+                    } catch let full as HistoryStore.HistoryFull {
+                        progress.finish()
+                        throw CLIFailure(cause: full.description, hint: "raise ENCORE_HISTORY_MAX_PLAYS to keep more", code: 1)
                     }
                 }
-                print(
-                    "Read \(summary.entries) entries: \(summary.added) plays added, \(summary.duplicates) already there, "
-                        + "\(summary.malformed) unreadable, \(summary.unidentified) without a track.")
+                print(ImportReportText.render(summary), terminator: "")
                 for problem in summary.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
             }
         }

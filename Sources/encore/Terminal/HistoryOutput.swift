@@ -59,17 +59,22 @@ enum HistoryOutput {
     static func export(_ history: HistoryStore, userID: String, format: OutputFormat, to sink: Sink) async throws -> Int {
         let encoder = HistoryReport.makeEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var after = Int64.min
+        var after = HistoryStore.PlayCursor.start
         var count = 0
         if format == .csv {
-            sink.write(CSV.render(headers: ["played_at", "ms_played", "kind", "name", "artist", "album", "uri", "source", "context_uri"], rows: []))
+            sink.write(
+                CSV.render(
+                    headers: [
+                        "played_at", "ms_played", "kind", "name", "artist", "album", "uri", "source", "context_uri", "estimated", "reason_start",
+                        "reason_end", "skipped",
+                    ], rows: []))
         } else {
             sink.write("[")
         }
         while true {
-            let page = try await history.plays(userID: userID, afterMs: after, limit: 10_000)
+            let page = try await history.plays(userID: userID, after: after, limit: 10_000)
             guard let last = page.last else { break }
-            after = last.playedAtMs
+            after = HistoryStore.PlayCursor(playedAtMs: last.playedAtMs, entryID: last.entryID)
             var text = ""
             for play in page {
                 let when = Date(timeIntervalSince1970: TimeInterval(play.playedAtMs) / 1000).formatted(
@@ -77,13 +82,15 @@ enum HistoryOutput {
                 if format == .csv {
                     text += CSV.line([
                         when, String(play.msPlayed), kindName(play.item.kind), play.item.name, play.item.artist, play.item.album,
-                        play.item.uri ?? "", play.source == .recorded ? "recorded" : "imported", play.contextURI ?? "",
+                        play.item.uri ?? "", play.source.name, play.contextURI ?? "", play.isEstimated ? "true" : "false",
+                        play.reasonStart?.description ?? "", play.reasonEnd?.description ?? "", play.skipped.map { $0 ? "true" : "false" } ?? "",
                     ])
                 } else {
                     let entry = ExportedPlay(
-                        playedAt: when, msPlayed: play.msPlayed, kind: kindName(play.item.kind), name: play.item.name, artist: play.item.artist,
-                        album: play.item.album, uri: play.item.uri, source: play.source == .recorded ? "recorded" : "imported",
-                        contextURI: play.contextURI)
+                        playedAt: when, msPlayed: play.msPlayed, estimated: play.isEstimated, kind: kindName(play.item.kind), name: play.item.name,
+                        artist: play.item.artist, album: play.item.album, uri: play.item.uri, source: play.source.name,
+                        contextURI: play.contextURI, reasonStart: play.reasonStart?.description, reasonEnd: play.reasonEnd?.description,
+                        skipped: play.skipped)
                     text += (count == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(entry), as: UTF8.self)
                 }
                 count += 1
@@ -99,12 +106,15 @@ enum HistoryOutput {
         case .track: "track"
         case .episode: "episode"
         case .chapter: "chapter"
+        case .unknown: "unknown"
         }
     }
 
     struct ExportedPlay: Encodable {
         var playedAt: String
         var msPlayed: Int
+        /// Whether `ms_played` is the recorder's estimate (recently played does not say).
+        var estimated: Bool
         var kind: String
         var name: String
         var artist: String
@@ -112,6 +122,9 @@ enum HistoryOutput {
         var uri: String?
         var source: String
         var contextURI: String?
+        var reasonStart: String?
+        var reasonEnd: String?
+        var skipped: Bool?
     }
 
     /// Standard output, or a file.
@@ -135,5 +148,31 @@ enum HistoryOutput {
         func write(_ text: String) { handle.write(Data(text.utf8)) }
 
         func close() { if ownsHandle { try? handle.close() } }
+    }
+}
+
+/// What `encore history import` prints: the totals, then each file's figures, which add up to
+/// the entries it read.
+enum ImportReportText {
+    static func render(_ summary: ImportSummary) -> String {
+        var text =
+            "Read \(summary.entries) entries: \(figures(summary.added, summary.duplicates, summary.merged, summary.withoutMetadata, summary.video, summary.malformed)).\n"
+        guard summary.files.count > 1 || summary.files.contains(where: { !$0.malformedReasons.isEmpty }) else { return text }
+        for file in summary.files {
+            text += "  \(file.name): \(file.entries) entries: "
+            text += figures(file.added, file.duplicates, file.merged, file.withoutMetadata, file.video, file.malformed)
+            if !file.malformedReasons.isEmpty { text += " (" + file.malformedReasons.joined(separator: "; ") + ")" }
+            text += "\n"
+        }
+        return text
+    }
+
+    private static func figures(_ added: Int, _ duplicates: Int, _ merged: Int, _ withoutMetadata: Int, _ video: Int, _ malformed: Int) -> String {
+        var parts = ["\(added) plays added", "\(duplicates) already there"]
+        if merged > 0 { parts.append("\(merged) replaced recorded plays") }
+        if withoutMetadata > 0 { parts.append("\(withoutMetadata) without metadata") }
+        if video > 0 { parts.append("\(video) video (not listening)") }
+        parts.append("\(malformed) unreadable")
+        return parts.joined(separator: ", ")
     }
 }

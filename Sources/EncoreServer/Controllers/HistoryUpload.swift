@@ -2,19 +2,12 @@ import Foundation
 import Hummingbird
 import MultipartKit
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A streaming-history upload (`multipart/form-data`) written to temporary files as it arrives:
 /// memory stays flat whatever its size, and no byte of a file is kept before the form's CSRF
 /// token has been checked.
 struct HistoryUpload {
-    /// The uploaded files, on disk, and the names the browser gave them.
-    var files: [URL] = []
-    var names: [String] = []
+    /// The uploaded files, spooled under names of Encore's own, with the names the browser gave.
+    var files: [ImportFile] = []
 
     /// A part's headers may not run longer than this before its body starts.
     static let maxHeaderBytes = 16 * 1024
@@ -62,7 +55,7 @@ struct HistoryUpload {
                 do {
                     try handle.write(contentsOf: buffer.readableBytesView)
                 } catch {
-                    failure = AppError.busy("Encore could not store the upload (is the disk full?); try again later.")
+                    failure = AppError.busy("Encore could not store the upload (is the disk full?); try again later.", retryAfter: 60)
                 }
             case .none, .ignored:
                 break
@@ -129,16 +122,30 @@ struct HistoryUpload {
             failure = AppError.csrf
             return .ignored
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("encore-upload-\(Identifiers.random().prefix(24))")
-        let descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            failure = AppError.busy("Encore could not store the upload; try again later.")
+        guard let folder = spoolFolder else {
+            failure = AppError.busy("Encore could not store the upload; try again later.", retryAfter: 60)
             return .ignored
         }
-        upload.files.append(url)
-        upload.names.append(String((fileName as NSString).lastPathComponent.prefix(200)))
-        return .file(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), url)
+        let url = folder.appendingPathComponent("upload-\(Identifiers.random().prefix(24))")
+        let handle: FileHandle
+        do {
+            handle = try PrivateFile.create(url.path)
+        } catch {
+            failure = AppError.busy("Encore could not store the upload; try again later.", retryAfter: 60)
+            return .ignored
+        }
+        upload.files.append(ImportFile(path: url.path, name: (fileName as NSString).lastPathComponent))
+        return .file(handle, url)
     }
+
+    /// A folder only this process's user can enter, made once per process: uploads are spooled
+    /// there, each file 0600 and created fresh.
+    static let spoolFolder: URL? = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("encore-uploads-\(Identifiers.random().prefix(16))")
+        return (try? PrivateFile.createFolder(folder.path)) == nil ? nil : folder
+    }()
+
+    private var spoolFolder: URL? { Self.spoolFolder }
 
     /// The `boundary` of a `multipart/form-data` content type (1–70 characters, as RFC 2046 says).
     static func boundary(_ contentType: String) -> String? {

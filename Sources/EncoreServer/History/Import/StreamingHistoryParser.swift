@@ -16,10 +16,18 @@ struct StreamingHistoryParser {
     enum Entry: Equatable {
         case play(Play)
         /// Well-formed, but names no track, episode or chapter (Spotify writes such entries for
-        /// content it no longer knows).
-        case unidentified
-        /// Not an object, a field of the wrong type, no time, or no duration.
-        case malformed
+        /// content it no longer knows): a play of an unknown item, whose time still counts.
+        case withoutMetadata(Play)
+        /// Not an object, a field of the wrong type, no time, or no duration; why, in a few words.
+        case malformed(String)
+
+        /// The play, whether it names its item or not.
+        var play: Play? {
+            switch self {
+            case .play(let play), .withoutMetadata(let play): play
+            case .malformed: nil
+            }
+        }
     }
 
     /// The file is not an export at all.
@@ -74,7 +82,7 @@ struct StreamingHistoryParser {
                 if Self.isSpace(byte) { continue }
                 if byte == UInt8(ascii: ",") {
                     // `[,` or `,,`: an empty element.
-                    if !sawElementSinceComma { try emit(.malformed) }
+                    if !sawElementSinceComma { try emit(.malformed("an empty entry")) }
                     sawElementSinceComma = false
                     continue
                 }
@@ -106,7 +114,7 @@ struct StreamingHistoryParser {
             throw NotAnExport(description: "it is empty")
         case .inElement:
             // The last entry was cut off mid-way.
-            try emit(.malformed)
+            try emit(.malformed("the last entry is cut off"))
             throw NotAnExport(description: "it ends in the middle of an entry (was it cut short?)")
         case .betweenElements:
             throw NotAnExport(description: "its JSON array is never closed (was it cut short?)")
@@ -142,7 +150,7 @@ struct StreamingHistoryParser {
             if scalar {
                 if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
                     // A number, string, true, false or null where a play belongs.
-                    try emit(.malformed)
+                    try emit(.malformed("an entry is not an object"))
                     state = byte == UInt8(ascii: "]") ? .afterArray : .betweenElements
                     sawElementSinceComma = false
                     return index + 1
@@ -158,7 +166,7 @@ struct StreamingHistoryParser {
                     append(UnsafeRawBufferPointer(rebasing: bytes[start...index]))
                     state = .betweenElements
                     sawElementSinceComma = true
-                    try emit(oversized ? .malformed : entry(element))
+                    try emit(oversized ? .malformed("an entry is larger than 64 KiB") : entry(element))
                     return index + 1
                 }
             default: break
@@ -184,9 +192,12 @@ struct StreamingHistoryParser {
 
     // MARK: One entry
 
-    /// The fields of an entry that the history uses; the rest are skipped unread.
+    /// The fields of an entry that the history uses; the rest are skipped unread. The personal
+    /// ones (`ip_addr*`, `user_agent*`, `username`, `conn_country`) are among the rest.
     struct Fields {
         var ts: Int64?
+        /// The entry has the account-data layout's `endTime` (to the minute) rather than `ts`.
+        var accountData = false
         var msPlayed: Int64?
         var trackName: String?
         var albumArtist: String?
@@ -198,8 +209,13 @@ struct StreamingHistoryParser {
         var audiobookTitle: String?
         var chapterURI: String?
         var chapterTitle: String?
-        /// A field of a known name had a value of the wrong type.
-        var wrongType = false
+        var reasonStart: String?
+        var reasonEnd: String?
+        var offlineTimestamp: Int64?
+        var platform: String?
+        var skipped: Bool?
+        /// The first field of a known name whose value had the wrong type.
+        var wrongType: String?
     }
 
     /// The entry an object's bytes describe.
@@ -208,12 +224,13 @@ struct StreamingHistoryParser {
             var reader = FlatObjectReader(bytes: buffer)
             return reader.readFields()
         }
-        guard let fields = read, !fields.wrongType else {
-            return .malformed
-        }
-        guard let ended = fields.ts, ended >= Self.earliestPlausibleMs, ended <= latestPlausibleMs,
-            let heard = fields.msPlayed, heard >= 0, heard <= Self.longestPlayMs
-        else { return .malformed }
+        guard let fields = read else { return .malformed("an entry is not a well-formed JSON object") }
+        if let field = fields.wrongType { return .malformed("\(field) has the wrong type") }
+        guard let ended = fields.ts else { return .malformed("an entry has no readable ts or endTime") }
+        guard ended >= Self.earliestPlausibleMs, ended <= latestPlausibleMs else { return .malformed("an entry's time is out of range") }
+        guard let heard = fields.msPlayed else { return .malformed("an entry has no ms_played") }
+        guard heard >= 0, heard <= Self.longestPlayMs else { return .malformed("an entry's ms_played is out of range") }
+        var named = true
         let item: PlayedItem
         if fields.trackURI != nil || fields.trackName != nil {
             item = PlayedItem(
@@ -230,9 +247,23 @@ struct StreamingHistoryParser {
                 uri: fields.chapterURI.flatMap { Self.validURI($0, kind: "chapter") }, kind: .chapter,
                 name: fields.chapterTitle ?? "Unknown chapter", artist: book, album: book)
         } else {
-            return .unidentified
+            named = false
+            item = PlayedItem.unknown
         }
-        return .play(Play(playedAtMs: ended, msPlayed: Int(heard), item: item, source: .imported))
+        let play: Play
+        if fields.accountData {
+            play = Play(
+                playedAtMs: ended, msPlayed: Int(heard), item: item, source: .accountData,
+                entryID: PlayIdentity.accountData(endedAtMs: ended, msPlayed: heard, item: item))
+        } else {
+            play = Play(
+                playedAtMs: ended, msPlayed: Int(heard), item: item, source: .imported,
+                entryID: PlayIdentity.extended(
+                    endedAtMs: ended, msPlayed: heard, item: item, reasonStart: fields.reasonStart, reasonEnd: fields.reasonEnd,
+                    offlineTimestamp: fields.offlineTimestamp, platform: fields.platform),
+                reasonStart: fields.reasonStart.map(PlayReason.init), reasonEnd: fields.reasonEnd.map(PlayReason.init), skipped: fields.skipped)
+        }
+        return named ? .play(play) : .withoutMetadata(play)
     }
 
     /// Spotify launched in 2008; an earlier time is a broken entry.

@@ -13,6 +13,7 @@ struct FlatObjectReader {
     enum Value {
         case string(String)
         case number(Int64)
+        case bool(Bool)
         case other
         case null
     }
@@ -32,7 +33,7 @@ struct FlatObjectReader {
             skipSpace()
             let field = Self.field(key)
             guard let value = field == nil ? skipValue() : readValue() else { return nil }
-            if let field { Self.assign(value, to: field, in: &fields) }
+            if let field { Self.assign(value, to: field, key: key, in: &fields) }
             skipSpace()
             if take(UInt8(ascii: ",")) { continue }
             guard take(UInt8(ascii: "}")) else { return nil }
@@ -41,8 +42,8 @@ struct FlatObjectReader {
     }
 
     private enum Field {
-        case ts, msPlayed, trackName, albumArtist, albumName, trackURI, episodeName, showName, episodeURI, audiobookTitle, chapterURI,
-            chapterTitle
+        case ts, endTime, msPlayed, trackName, albumArtist, albumName, trackURI, episodeName, showName, episodeURI, audiobookTitle, chapterURI,
+            chapterTitle, reasonStart, reasonEnd, offlineTimestamp, platform, skipped
     }
 
     private static let fieldNames: [(name: [UInt8], field: Field)] =
@@ -51,9 +52,10 @@ struct FlatObjectReader {
             ("master_metadata_album_artist_name", .albumArtist), ("master_metadata_album_album_name", .albumName),
             ("spotify_track_uri", .trackURI), ("episode_name", .episodeName), ("episode_show_name", .showName),
             ("spotify_episode_uri", .episodeURI), ("audiobook_title", .audiobookTitle), ("audiobook_chapter_uri", .chapterURI),
-            ("audiobook_chapter_title", .chapterTitle),
-            // The basic export.
-            ("endTime", .ts), ("msPlayed", .msPlayed), ("trackName", .trackName), ("artistName", .albumArtist),
+            ("audiobook_chapter_title", .chapterTitle), ("reason_start", .reasonStart), ("reason_end", .reasonEnd),
+            ("offline_timestamp", .offlineTimestamp), ("platform", .platform), ("skipped", .skipped),
+            // The account-data export.
+            ("endTime", .endTime), ("msPlayed", .msPlayed), ("trackName", .trackName), ("artistName", .albumArtist),
             ("podcastName", .showName), ("episodeName", .episodeName),
         ] as [(String, Field)]).map { (Array($0.0.utf8), $0.1) }
 
@@ -64,26 +66,42 @@ struct FlatObjectReader {
         return nil
     }
 
-    private static func assign(_ value: Value, to field: Field, in fields: inout StreamingHistoryParser.Fields) {
+    private static func assign(
+        _ value: Value, to field: Field, key: UnsafeBufferPointer<UInt8>.SubSequence, in fields: inout StreamingHistoryParser.Fields
+    ) {
+        func wrong() {
+            if fields.wrongType == nil { fields.wrongType = String(decoding: key, as: UTF8.self) }
+        }
         func text(_ target: inout String?) {
             switch value {
             case .string(let string): target = string
             case .null: break
-            default: fields.wrongType = true
+            default: wrong()
+            }
+        }
+        func number(_ target: inout Int64?) {
+            switch value {
+            case .number(let number): target = number
+            case .null: break
+            default: wrong()
             }
         }
         switch field {
-        case .ts:
+        case .ts, .endTime:
             switch value {
-            case .string(let string): fields.ts = Timestamp.unixMilliseconds(string)
+            case .string(let string):
+                fields.ts = Timestamp.unixMilliseconds(string)
+                fields.accountData = field == .endTime
             case .null: break
-            default: fields.wrongType = true
+            default: wrong()
             }
-        case .msPlayed:
+        case .msPlayed: number(&fields.msPlayed)
+        case .offlineTimestamp: number(&fields.offlineTimestamp)
+        case .skipped:
             switch value {
-            case .number(let number): fields.msPlayed = number
+            case .bool(let flag): fields.skipped = flag
             case .null: break
-            default: fields.wrongType = true
+            default: wrong()
             }
         case .trackName: text(&fields.trackName)
         case .albumArtist: text(&fields.albumArtist)
@@ -95,6 +113,9 @@ struct FlatObjectReader {
         case .audiobookTitle: text(&fields.audiobookTitle)
         case .chapterURI: text(&fields.chapterURI)
         case .chapterTitle: text(&fields.chapterTitle)
+        case .reasonStart: text(&fields.reasonStart)
+        case .reasonEnd: text(&fields.reasonEnd)
+        case .platform: text(&fields.platform)
         }
     }
 
@@ -171,7 +192,7 @@ struct FlatObjectReader {
         case UInt8(ascii: "-"), 0x30...0x39:
             return readNumber() == nil ? nil : .other
         default:
-            for (word, value) in [("true", Value.other), ("false", .other), ("null", .null)] where matches(word) {
+            for (word, value) in [("true", Value.bool(true)), ("false", .bool(false)), ("null", .null)] where matches(word) {
                 position += word.utf8.count
                 return value
             }
