@@ -4,7 +4,7 @@ import Foundation
 struct ComputedReport {
     let report: HistoryReport
 
-    init(plan: PeriodPlan, plays: [(at: Int64, track: Int64, ms: Int64)], items: [Int64: StoredItem], limit: Int) {
+    init(plan: PeriodPlan, plays: [(at: Int64, track: Int64, ms: Int64, estimated: Bool)], items: [Int64: StoredItem], limit: Int) {
         var report = plan.emptyReport()
         var calendar = plan.calendar
         var chart: [LocalDate: HistoryAmount] = [:]
@@ -38,6 +38,7 @@ struct ComputedReport {
             report.plays += counted ? 1 : 0
             report.shortPlays += counted ? 0 : 1
             report.msPlayed += play.ms
+            if play.estimated { report.estimatedMs += play.ms }
             tracks[play.track, default: HistoryAmount()].plays += counted ? 1 : 0
             tracks[play.track, default: HistoryAmount()].msPlayed += play.ms
         }

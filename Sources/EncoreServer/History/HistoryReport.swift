@@ -18,6 +18,9 @@ public struct HistoryReport: Sendable, Codable, Equatable {
     public var shortPlays: Int
     /// Everything listened to in the period, in milliseconds.
     public var msPlayed: Int64
+    /// How much of ``msPlayed`` is the recorder's estimate: recently played says when a track was
+    /// played, not for how long (an imported export replaces the estimates it covers).
+    public var estimatedMs: Int64 = 0
     /// The same in whole minutes.
     public var minutes: Int64
     /// Different tracks and artists heard.

@@ -209,6 +209,11 @@ enum HistorySchema {
             entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id),
             legacy_entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id AND p.entry_id = 0)
         """,
+        // How much of a day's listening is the recorder's estimate, for the pages to say so.
+        "ALTER TABLE encore_play_days ADD COLUMN estimated_ms BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE encore_play_days ADD COLUMN estimated_entries BIGINT NOT NULL DEFAULT 0",
+        // Listeners with recorded plays recount their rollups (HistoryMaintenance), which fills those in.
+        "UPDATE encore_history_listeners SET rezone_cursor_ms = -9223372036854775807 - 1 WHERE listener_id IN (SELECT DISTINCT listener_id FROM encore_plays WHERE source = 1)",
         "ALTER TABLE encore_history_imports ADD COLUMN merged BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",

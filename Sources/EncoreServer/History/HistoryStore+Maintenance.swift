@@ -169,7 +169,7 @@ extension HistoryStore {
         let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         let rows = try await database.raw(
             """
-            SELECT played_at_ms, track_id, ms_played FROM encore_plays
+            SELECT played_at_ms, track_id, ms_played, source FROM encore_plays
             WHERE listener_id = \(bind: id) AND played_at_ms > \(bind: after) AND played_at_ms <= \(bind: through)
             ORDER BY played_at_ms\(unsafeRaw: limitClause)
             """
@@ -180,7 +180,8 @@ extension HistoryStore {
             plays.append(
                 RollupDelta.Entry(
                     at: try row.decode(column: "played_at_ms", as: Int64.self), track: try row.decode(column: "track_id", as: Int64.self),
-                    ms: try row.decode(column: "ms_played", as: Int64.self)))
+                    ms: try row.decode(column: "ms_played", as: Int64.self),
+                    estimated: try row.decode(column: "source", as: Int.self) == PlaySource.recorded.rawValue))
         }
         return plays
     }

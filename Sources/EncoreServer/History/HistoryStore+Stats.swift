@@ -59,18 +59,19 @@ extension HistoryStore {
         return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let rows = try await database.raw(
                 """
-                SELECT played_at_ms, track_id, ms_played FROM encore_plays
+                SELECT played_at_ms, track_id, ms_played, source FROM encore_plays
                 WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: plan.startMs) AND played_at_ms < \(bind: plan.endMs)
                 ORDER BY played_at_ms
                 """
             ).all()
-            var plays: [(at: Int64, track: Int64, ms: Int64)] = []
+            var plays: [(at: Int64, track: Int64, ms: Int64, estimated: Bool)] = []
             plays.reserveCapacity(rows.count)
             for row in rows {
                 plays.append(
                     (
                         try row.decode(column: "played_at_ms", as: Int64.self), try row.decode(column: "track_id", as: Int64.self),
-                        try row.decode(column: "ms_played", as: Int64.self)
+                        try row.decode(column: "ms_played", as: Int64.self),
+                        try row.decode(column: "source", as: Int.self) == PlaySource.recorded.rawValue
                     ))
             }
             let items = try await Self.items(Set(plays.map(\.track)), listener: id, on: database)
@@ -185,10 +186,11 @@ extension HistoryStore {
         let days = SQLQueryString(
             "listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day < \(bind: plan.to.dayNumber + 1)")
         let sums = "CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(short_plays) AS BIGINT) AS short_plays, CAST(SUM(ms_played) AS BIGINT) AS ms"
+        let daySums = sums + ", CAST(SUM(estimated_ms) AS BIGINT) AS estimated"
         let query: SQLQueryString =
-            "SELECT 0 AS kind, \(unsafeRaw: bucket) AS k, \(unsafeRaw: sums) FROM encore_play_days WHERE \(days) GROUP BY \(unsafeRaw: bucket)"
-            + " UNION ALL SELECT 2 AS kind, (local_day + 3) % 7 AS k, \(unsafeRaw: sums) FROM encore_play_days WHERE \(days) GROUP BY (local_day + 3) % 7"
-            + " UNION ALL SELECT 1 AS kind, hour_of_day AS k, \(unsafeRaw: sums) FROM (\(plan.hourParts(listener: id))) AS hours GROUP BY hour_of_day"
+            "SELECT 0 AS kind, \(unsafeRaw: bucket) AS k, \(unsafeRaw: daySums) FROM encore_play_days WHERE \(days) GROUP BY \(unsafeRaw: bucket)"
+            + " UNION ALL SELECT 2 AS kind, (local_day + 3) % 7 AS k, \(unsafeRaw: daySums) FROM encore_play_days WHERE \(days) GROUP BY (local_day + 3) % 7"
+            + " UNION ALL SELECT 1 AS kind, hour_of_day AS k, \(unsafeRaw: sums), 0 AS estimated FROM (\(plan.hourParts(listener: id))) AS hours GROUP BY hour_of_day"
         var chart: [Int64: HistoryAmount] = [:]
         for row in try await database.raw(query).all() {
             let kind = try row.decode(column: "kind", as: Int.self)
@@ -202,6 +204,7 @@ extension HistoryStore {
                 report.plays += amount.plays
                 report.shortPlays += try row.decode(column: "short_plays", as: Int.self)
                 report.msPlayed += amount.msPlayed
+                report.estimatedMs += try row.decode(column: "estimated", as: Int64?.self) ?? 0
             default: break
             }
         }

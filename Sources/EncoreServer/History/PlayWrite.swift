@@ -204,7 +204,9 @@ struct PlayWrite {
         let counted = { (at: Int64) in cursor.map { at <= $0 } ?? true }
         var entries = inserted.filter { counted($0.playedAtMs) }.map(RollupDelta.Entry.init)
         let removed = deleted.filter { counted($0.key.at) }
-        entries += removed.map { RollupDelta.Entry(at: $0.key.at, track: $0.side.track, ms: $0.side.ms, sign: -1) }
+        entries += removed.map {
+            RollupDelta.Entry(at: $0.key.at, track: $0.side.track, ms: $0.side.ms, sign: -1, estimated: $0.side.source == .recorded)
+        }
         guard !entries.isEmpty else { return }
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         let delta = RollupDelta(entries, timeZone: zone)

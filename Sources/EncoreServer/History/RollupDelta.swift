@@ -22,19 +22,30 @@ struct RollupDelta {
         var track: Int64
         var ms: Int64
         var sign: Int64 = 1
+        /// Whether `ms` is the recorder's estimate.
+        var estimated = false
 
         init(_ play: Play) {
             at = play.playedAtMs
             track = play.item.id
             ms = Int64(play.msPlayed)
+            estimated = play.isEstimated
         }
 
-        init(at: Int64, track: Int64, ms: Int64, sign: Int64 = 1) {
+        init(at: Int64, track: Int64, ms: Int64, sign: Int64 = 1, estimated: Bool = false) {
             self.at = at
             self.track = track
             self.ms = ms
             self.sign = sign
+            self.estimated = estimated
         }
+    }
+
+    /// A day's sums, with how much of them the recorder estimated.
+    struct DaySums {
+        var sums = Sums()
+        var estimatedMs: Int64 = 0
+        var estimatedEntries: Int64 = 0
     }
 
     struct Sums {
@@ -54,7 +65,7 @@ struct RollupDelta {
     }
 
     var hours: [Int64: Sums] = [:]
-    var days: [Int64: (month: Int64, sums: Sums)] = [:]
+    var days: [Int64: (month: Int64, sums: DaySums)] = [:]
     var hourMonths: [Keyed: Sums] = [:]
     var months: [Keyed: Sums] = [:]
     var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
@@ -72,7 +83,11 @@ struct RollupDelta {
             }
             let month = cachedDate.monthNumber
             hours[hour, default: Sums()].add(play.ms, sign: play.sign)
-            days[day, default: (month, Sums())].sums.add(play.ms, sign: play.sign)
+            days[day, default: (month, DaySums())].sums.sums.add(play.ms, sign: play.sign)
+            if play.estimated {
+                days[day]?.sums.estimatedMs += play.ms * play.sign
+                days[day]?.sums.estimatedEntries += play.sign
+            }
             hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms, sign: play.sign)
             months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms, sign: play.sign)
             // A deleted play moves no first or latest play here: the writer reads them again.
@@ -99,7 +114,14 @@ struct RollupDelta {
             rows: hours.map { [listener, $0.key] + sums($0.value) }, into: &statements)
         Self.upsert(
             "encore_play_days", columns: "listener_id, local_day, local_month", key: "listener_id, local_day",
-            rows: days.map { [listener, $0.key, $0.value.month] + sums($0.value.sums) }, into: &statements)
+            rows: days.map {
+                [listener, $0.key, $0.value.month] + sums($0.value.sums.sums) + [$0.value.sums.estimatedMs, $0.value.sums.estimatedEntries]
+            },
+            into: &statements, extraColumns: ", estimated_ms, estimated_entries",
+            extra: """
+                , estimated_ms = encore_play_days.estimated_ms + excluded.estimated_ms,
+                estimated_entries = encore_play_days.estimated_entries + excluded.estimated_entries
+                """)
         Self.upsert(
             "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
             rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)

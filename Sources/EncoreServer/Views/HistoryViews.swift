@@ -295,7 +295,12 @@ extension TopListView {
 extension Stat {
     static func figures(_ report: HistoryReport) -> [Stat] {
         [
-            Stat(label: "Minutes listened", value: HistoryDisplay.minutes(report.msPlayed), detail: HistoryDisplay.duration(report.msPlayed)),
+            Stat(
+                label: "Minutes listened", value: HistoryDisplay.minutes(report.msPlayed),
+                detail: HistoryDisplay.duration(report.msPlayed)
+                    + (report.estimatedMs > 0
+                        ? "; about \(HistoryDisplay.minutes(report.estimatedMs)) min of it estimated from recorded plays (import your export for exact times)"
+                        : "")),
             Stat(
                 label: "Plays", value: HistoryDisplay.grouped(Int64(report.plays)),
                 detail: report.shortPlays > 0 ? "and \(HistoryDisplay.grouped(Int64(report.shortPlays))) under 30 s" : "30 s or more each"),

@@ -10,7 +10,8 @@ import Foundation
 ///
 /// The rhythm is a listener's: little at night, a commute in the morning, more in the evening
 /// (in the user's own time zone); a session plays mostly the user's short-term favourites, some
-/// older ones, now and then anything; a few plays are skipped early.
+/// older ones, now and then anything; a few plays are skipped early, a few paused mid-way, and
+/// now and then the listener takes a break between tracks.
 struct ListeningSimulator: Sendable {
     /// One play: the track, when it ended, and how much of it was heard.
     struct Play: Sendable, Hashable {
@@ -101,11 +102,17 @@ struct ListeningSimulator: Sendable {
             let duration = catalog.tracks[track].durationMs
             let skipped = Double.random(in: 0..<1, using: &random) < 0.12
             let heard = skipped ? Int.random(in: 1_000...max(1_000, min(duration, 90_000)), using: &random) : max(duration, 1)
-            guard clock + Int64(heard) < hourEnd else { break }
-            clock += Int64(heard)
+            // Now and then the listener pauses mid-track (a call, the door) for one to ten
+            // minutes: the track ends that much later than it was heard for, as in Spotify's
+            // export, whose `ts` is when a stream ended and `ms_played` what was heard.
+            let paused = Double.random(in: 0..<1, using: &random) < 0.06 ? Int64.random(in: 60_000...600_000, using: &random) : 0
+            guard clock + Int64(heard) + paused < hourEnd else { break }
+            clock += Int64(heard) + paused
             plays.append(Play(track: track, playedAtMs: clock, msPlayed: heard))
-            // A moment between tracks.
-            clock += Int64.random(in: 0..<3_000, using: &random)
+            // A moment between tracks, and now and then a break before the next one.
+            clock +=
+                Double.random(in: 0..<1, using: &random) < 0.04
+                ? Int64.random(in: 60_000...480_000, using: &random) : Int64.random(in: 0..<3_000, using: &random)
         }
         return plays
     }
