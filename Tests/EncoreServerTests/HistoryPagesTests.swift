@@ -130,8 +130,8 @@ struct HistoryPagesTests {
                 headers: [("Content-Type", "multipart/form-data; boundary=\(Self.boundary)"), ("Origin", "https://evil.example")],
                 body: Self.multipart([("csrf_token", nil, csrf), ("file", "a.json", forged)]))
             #expect(foreign.status == 403)
-            let temporary = FileManager.default.temporaryDirectory
-            let left = ((try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []).filter { $0.hasPrefix("encore-upload-") }
+            let temporary = try #require(HistoryUpload.spoolFolder)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
             #expect(
                 !left.contains { name in
                     (try? String(contentsOf: temporary.appendingPathComponent(name), encoding: .utf8))?.contains(mark) == true
