@@ -72,6 +72,10 @@ public final class SpotifyEmulator: Sendable {
                 simulatesListening: configuration.simulatesListening
             ))
         for client in configuration.clients { state.register(client) }
+        let seeded = SeededPlaylists.make(catalog, now: state.now())
+        state.storage.withLock { storage in
+            for playlist in seeded { storage.playlists[playlist.id] = playlist }
+        }
     }
 
     // MARK: Serving

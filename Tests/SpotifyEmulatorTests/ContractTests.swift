@@ -211,7 +211,7 @@ struct ContractTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("encore-contract-\(UUID().uuidString).jsonl")
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try await run(
+        let (status, output) = try await Self.run(
             try #require(Self.python),
             [
                 Self.root.appendingPathComponent("scripts/contract/validate.py").path,
@@ -227,10 +227,13 @@ struct ContractTests {
         let lines = [
             #"{"operation":"GET /markets","mode":"extended","status":200,"body":{"markets":[1,2]}}"#,
             #"{"operation":"GET /artists/{id}","mode":"development","status":200,"body":{"external_urls":{},"href":"h","id":"i","images":[],"name":"n","type":"artist","uri":"u","genres":[],"popularity":3}}"#,
+            // Complete, not only valid: a playlist without followers, a player without its context key.
+            #"{"operation":"GET /playlists/{playlist_id}","mode":"development","status":200,"body":{"collaborative":false,"description":null,"external_urls":{"spotify":"s"},"href":"h","id":"i","images":[],"name":"n","owner":{"display_name":"d","external_urls":{"spotify":"s"},"href":"h","id":"o","type":"user","uri":"u"},"public":false,"snapshot_id":"x","items":{"href":"h","items":[],"limit":1,"next":null,"offset":0,"previous":null,"total":0},"type":"playlist","uri":"u"}}"#,
+            #"{"operation":"GET /me/player/currently-playing","mode":"extended","status":200,"body":{"timestamp":1,"progress_ms":null,"is_playing":false,"item":null,"currently_playing_type":"unknown","actions":{"disallows":{}}}}"#,
         ]
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try await run(
+        let (status, output) = try await Self.run(
             try #require(Self.python),
             [
                 Self.root.appendingPathComponent("scripts/contract/validate.py").path,
@@ -239,13 +242,15 @@ struct ContractTests {
         #expect(status == 1)
         #expect(output.contains("GET /markets → 200 (extended, line 1): $.markets[0]"))
         #expect(output.contains("$.popularity is sent in development mode"))
-        #expect(output.contains("2 answers checked against the definition, 2 failed"))
+        #expect(output.contains("GET /playlists/{playlist_id} → 200 (development, line 3): $: 'followers' is a required property"))
+        #expect(output.contains("GET /me/player/currently-playing → 200 (extended, line 4): $: 'context' is a required property"))
+        #expect(output.contains("4 answers checked against the definition, 4 failed"))
     }
 
     /// Runs the validator without holding a thread: a blocking wait here would take one of the
     /// cooperative pool's threads (two on a 2-core machine) for the seconds Python needs to load
     /// the definition, stalling every other test's tasks (and their deadlines) meanwhile.
-    private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -9,6 +9,14 @@ Each body is checked against the schema the definition gives for that operation 
 development mode the fields Spotify removed in February 2026 are no longer required, and
 their presence is an error: the emulator must not send what Spotify no longer does.
 
+Complete, not only valid: Spotify sends every property of an object, with `null` where there is
+no value, so every documented property is required here, except those the definition itself
+calls conditional ("Optional field", "Included in the response when …", "Part of the response
+when …", "only available …") and, in development mode, those February 2026 removed or renamed.
+A property the definition describes as possibly null ("Can be `null`", "`null` if …") may be
+null. Where live Spotify and the community definition disagree, LIVE below wins; each case is
+listed with its source in docs/emulator.md.
+
 Exit status 0 when every answer is valid, 1 otherwise (each problem printed), 2 on bad input.
 """
 import copy
@@ -29,6 +37,100 @@ REMOVED_IN_DEVELOPMENT = {
     "chapter": {"available_markets"},
 }
 ALL_REMOVED = set().union(*REMOVED_IN_DEVELOPMENT.values())
+# SPOTIFY.md D.6: February 2026 renamed these for development-mode apps (tracks → items,
+# track → item); extended-quota apps keep the old names beside the new ones.
+RENAMED_IN_DEVELOPMENT = {"PlaylistObject": {"tracks"}, "SimplifiedPlaylistObject": {"tracks"}, "PlaylistTrackObject": {"track"}}
+
+CONDITIONAL = ("optional field", "included in the response when", "part of the response when", "only available", "set if the supplied access token")
+MAYBE_NULL = ("can be `null`", "`null` if", "if not available", "otherwise `null`", "will be `null`")
+# Object schemas whose `type` property names no kind in the definition.
+KINDS = {"PrivateUserObject": "user", "SimplifiedTrackObject": "track", "ChapterBase": "chapter"}
+
+DISALLOWS = {"$ref": "#/components/schemas/DisallowsObject"}
+# Live Spotify where the community definition differs; docs/emulator.md gives each one's source.
+LIVE = {
+    # The player's `actions` wraps its flags in `disallows`; the definition flattens them.
+    ("CurrentlyPlayingContextObject", "actions"): {"type": "object", "properties": {"disallows": DISALLOWS}, "required": ["disallows"]},
+    ("CurrentlyPlayingObject", "actions"): {"type": "object", "properties": {"disallows": DISALLOWS}, "required": ["disallows"]},
+    # The player reports smart shuffle beside shuffle.
+    ("CurrentlyPlayingContextObject", "smart_shuffle"): {"type": "boolean"},
+    # A cursor at the end of the list is null (followed artists send {"after": null}).
+    ("CursorObject", "after"): {"type": "string", "nullable": True},
+    ("CursorObject", "before"): {"type": "string", "nullable": True},
+}
+# A playlist entry's track object also says whether it is a track or an episode.
+PLAYLIST_TRACK_FLAGS = {"episode": {"type": "boolean"}, "track": {"type": "boolean"}}
+# Objects whose live form leaves out documented properties: followed artists' cursors have no
+# `before`; external ids hold the kinds of id a thing has (a track its ISRC, an album its UPC).
+NOT_SENT = {("CursorObject", "before"), ("ExternalIdObject", "isrc"), ("ExternalIdObject", "ean"), ("ExternalIdObject", "upc")}
+
+
+def object_type(schema, schemas, name=None):
+    """The kind of thing an object schema is (its `type` enum, following allOf and refs), for the removal list."""
+    if name in KINDS:
+        return KINDS[name]
+    for part in [schema] + schema.get("allOf", []):
+        if "$ref" in part:
+            found = object_type(schemas[part["$ref"].split("/")[-1]], schemas)
+            if found:
+                return found
+        enum = part.get("properties", {}).get("type", {}).get("enum")
+        if enum:
+            return enum[0]
+    return None
+
+
+def complete(schemas, development):
+    """Every documented property required (see the module's doc), nullable where described so,
+    with LIVE's overrides; a new dict of schemas."""
+    schemas = copy.deepcopy(schemas)
+    for name, schema in schemas.items():
+        removed = REMOVED_IN_DEVELOPMENT.get(object_type(schema, schemas, name), set()) if development else set()
+        removed = removed | (RENAMED_IN_DEVELOPMENT.get(name, set()) if development else set())
+        for part in [schema] + [p for p in schema.get("allOf", []) if "$ref" not in p]:
+            properties = part.get("properties")
+            if not properties:
+                if "required" in part:
+                    part["required"] = sorted(set(part["required"]) - removed)
+                continue
+            for (owner, prop), live in LIVE.items():
+                if owner == name:
+                    properties[prop] = copy.deepcopy(live)
+            required = set(part.get("required", []))
+            for prop, sub in properties.items():
+                text = (sub.get("description") or "").lower()
+                if any(marker in text for marker in MAYBE_NULL) and "$ref" not in sub:
+                    sub["nullable"] = True
+                elif any(marker in text for marker in MAYBE_NULL):
+                    properties[prop] = {"allOf": [{"$ref": sub["$ref"]}], "nullable": True}
+                if prop in removed:
+                    required.discard(prop)
+                elif not any(marker in text for marker in CONDITIONAL) and (name, prop) not in NOT_SENT:
+                    required.add(prop)
+            part["required"] = sorted(required)
+    entry = schemas.get("PlaylistTrackObject", {}).get("properties", {})
+    for prop in ("item", "track"):
+        if prop in entry:
+            flagged = {"type": "object", "properties": PLAYLIST_TRACK_FLAGS, "required": sorted(PLAYLIST_TRACK_FLAGS)}
+            entry[prop] = {"anyOf": [{"allOf": [{"$ref": "#/components/schemas/TrackObject"}, flagged]},
+                                     {"$ref": "#/components/schemas/EpisodeObject"}]}
+    return schemas
+
+
+def renamed_fields_present(body, path="$"):
+    """Development-mode playlists use the February 2026 names only."""
+    problems = []
+    if isinstance(body, dict):
+        if body.get("type") == "playlist" and "tracks" in body:
+            problems.append(f"{path}.tracks is sent in development mode, which renamed it to items")
+        if "added_at" in body and "is_local" in body and "track" in body:
+            problems.append(f"{path}.track is sent in development mode, which renamed it to item")
+        for key, value in body.items():
+            problems += renamed_fields_present(value, f"{path}.{key}")
+    elif isinstance(body, list):
+        for index, value in enumerate(body):
+            problems += renamed_fields_present(value, f"{path}[{index}]")
+    return problems
 
 
 def to_json_schema(node, development):
@@ -41,8 +143,6 @@ def to_json_schema(node, development):
     for key, value in node.items():
         if key in ("example", "examples", "xml", "externalDocs") or key.startswith("x-"):
             continue
-        if key == "required" and development and isinstance(value, list):
-            value = [name for name in value if name not in ALL_REMOVED]
         if key == "properties" and isinstance(value, dict):
             out[key] = {name: to_json_schema(sub, development) for name, sub in value.items()}
             continue
@@ -104,7 +204,11 @@ def main():
     with open(sys.argv[1]) as handle:
         spec = yaml.safe_load(handle)
     known = operations(spec)
-    roots = {mode: {"components": to_json_schema(spec["components"], mode == "development")} for mode in ("development", "extended")}
+    roots = {}
+    for mode in ("development", "extended"):
+        components = dict(spec["components"])
+        components["schemas"] = complete(spec["components"]["schemas"], mode == "development")
+        roots[mode] = {"components": to_json_schema(components, mode == "development")}
     failures = 0
     checked = 0
     with open(sys.argv[2]) as handle:
@@ -134,7 +238,7 @@ def main():
             validator = jsonschema.Draft202012Validator(root)
             errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
             if mode == "development":
-                extra = removed_fields_present(body)
+                extra = removed_fields_present(body) + renamed_fields_present(body)
             else:
                 extra = []
             for error in errors[:5]:

@@ -178,4 +178,15 @@ struct PlaylistRecord {
     var snapshot: Int
     /// An uploaded cover (JPEG bytes), if any.
     var cover: [UInt8]? = nil
+    /// How many people follow it.
+    var followers = 0
+    /// Its owner unfollowed it, which is how Spotify deletes a playlist: search no longer finds it.
+    var deleted = false
+
+    /// The id of the editorial owner ("Spotify"), whose playlists are seeded.
+    static let editorialOwner = "spotify"
+
+    /// Whether `user` may find it by searching: public and not deleted (a private playlist is
+    /// never found, by anyone).
+    var isSearchable: Bool { isPublic && !deleted }
 }

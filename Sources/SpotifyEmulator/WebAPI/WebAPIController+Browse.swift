@@ -174,10 +174,10 @@ extension WebAPIController {
     }
 
     private func seed(_ type: String, _ id: String, _ pool: Int, _ picked: Int) -> JSONValue {
-        // A genre seed has no API link; the key is left out (the definition's href is never null).
+        // A genre seed has no API link: its href is null, as the definition says.
         .object(
             [("afterFilteringSize", .int(pool)), ("afterRelinkingSize", .int(picked))]
-                + (type == "genre" ? [] : [("href", .string("\(origin.value)/v1/\(type)s/\(id)"))])
+                + [("href", type == "genre" ? .null : .string("\(origin.value)/v1/\(type)s/\(id)"))]
                 + [("id", .string(id)), ("initialPoolSize", .int(pool)), ("type", .string(type.uppercased()))])
     }
 }

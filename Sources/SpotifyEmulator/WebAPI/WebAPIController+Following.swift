@@ -42,8 +42,8 @@ extension WebAPIController {
                     ("items", .raw("[" + items.joined(separator: ",") + "]")),
                     ("limit", .int(limit)),
                     ("next", hasMore ? .string("\(base)&after=\(page.last?.id ?? "")&limit=\(limit)") : .null),
-                    // Only `after`, and only while there is more: the definition's cursors are never null.
-                    ("cursors", .object(hasMore ? [("after", .string(page.last?.id ?? ""))] : [])),
+                    // Only `after`, `null` on the last page, as live answers give it (spotify/web-api#429).
+                    ("cursors", .object([("after", hasMore ? .string(page.last?.id ?? "") : .null)])),
                     ("total", .int(followed.count)),
                 ])
             )
@@ -84,7 +84,15 @@ extension WebAPIController {
         let id = try Self.base62(context.parameters.get("id"))
         guard exists("playlist", id) else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
         let now = Int64(state.now().timeIntervalSince1970)
+        let wasFollowing = state.library(of: user, catalog: catalog).contains("playlist", id)
         state.updateLibrary(of: user, catalog: catalog) { follow ? $0.save("playlist", [id], at: now) : $0.remove("playlist", [id]) }
+        state.storage.withLock { storage in
+            guard var playlist = storage.playlists[id] else { return }
+            if follow != wasFollowing { playlist.followers = max(0, playlist.followers + (follow ? 1 : -1)) }
+            // The owner unfollowing is how a playlist is deleted; following it again restores it.
+            if playlist.ownerID == user.id { playlist.deleted = !follow }
+            storage.playlists[id] = playlist
+        }
         return Response(status: .ok)
     }
 

@@ -88,7 +88,11 @@ extension WebAPIController {
 
     /// A player command for a Premium user with an active (or named) device; `change` returns a
     /// player reason to refuse with, or `nil`.
-    func command(_ request: Request, _ change: @escaping (inout PlayerState, (String) -> Int) -> String?) async throws -> Response {
+    /// Runs a player command. `activating` names the device a transfer wakes: it becomes active
+    /// before the command, so an idle player can be transferred to (Spotify answers 204).
+    func command(
+        _ request: Request, activating: String? = nil, _ change: @escaping (inout PlayerState, (String) -> Int) -> String?
+    ) async throws -> Response {
         let (record, user) = try authenticateUser(request).get()
         guard record.scopes.contains("user-modify-playback-state") else {
             return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
@@ -96,7 +100,7 @@ extension WebAPIController {
         guard user.product == "premium" else {
             return SpotifyResponses.webAPIError(.forbidden, "Player command failed: Premium required", reason: "PREMIUM_REQUIRED")
         }
-        let deviceID = Self.query(request)["device_id"]
+        let deviceID = activating ?? Self.query(request)["device_id"]
         let duration = itemDuration
         let failure: Response? = state.updatePlayer(of: user.id, duration: duration) { player in
             if let deviceID {
@@ -185,8 +189,7 @@ extension WebAPIController {
         let (_, user) = try authenticateUser(request).get()
         let known = state.updatePlayer(of: user.id, duration: itemDuration) { player in player.devices.contains { $0.id == ids[0] } }
         guard known else { return SpotifyResponses.webAPIError(.notFound, "Device not found") }
-        return try await command(request) { player, _ in
-            player.activeDeviceID = ids[0]
+        return try await command(request, activating: ids[0]) { player, _ in
             if let play { player.isPlaying = play && player.current != nil }
             return nil
         }

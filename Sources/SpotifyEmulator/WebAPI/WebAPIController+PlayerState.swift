@@ -20,40 +20,33 @@ extension WebAPIController {
         ])
     }
 
-    /// The fields `GET /me/player` and `/currently-playing` share. `context` is left out when
-    /// there is none (the definition's context is never `null`).
+    /// The fields `GET /me/player` and `/currently-playing` share. Every one is sent, `null`
+    /// where there is no value (`"context": null` when a list of tracks plays), as Spotify does;
+    /// `actions` holds `disallows`, the flags of what cannot be done now, as live answers do
+    /// (docs/emulator.md).
     func playingFields(_ player: PlayerState) -> [(String, JSONValue)] {
-        var fields: [(String, JSONValue)] = []
+        var context = JSONValue.null
         if let uri = player.contextURI {
             let parts = uri.split(separator: ":")
             let kind = parts.count == 3 ? String(parts[1]) : "album"
             let id = parts.last.map(String.init) ?? ""
-            fields.append(
-                (
-                    "context",
-                    .object([
-                        ("type", .string(kind)), ("href", .string("\(origin.value)/v1/\(kind)s/\(id)")),
-                        ("external_urls", .object([("spotify", .string("https://open.spotify.com/\(kind)/\(id)"))])), ("uri", .string(uri)),
-                    ])
-                ))
+            context = .object([
+                ("type", .string(kind)), ("href", .string("\(origin.value)/v1/\(kind)s/\(id)")),
+                ("external_urls", .object([("spotify", .string("https://open.spotify.com/\(kind)/\(id)"))])), ("uri", .string(uri)),
+            ])
         }
         let current = player.current
-        fields += [
-            ("timestamp", .int(Int(state.now().timeIntervalSince1970 * 1000))), ("progress_ms", .int(player.progressMs)),
-            ("is_playing", .bool(player.isPlaying)),
+        let item = current.flatMap(playable).map(JSONValue.raw) ?? .null
+        let disallowed: [(String, Bool)] = [
+            ("pausing", !player.isPlaying), ("resuming", player.isPlaying || current == nil), ("skipping_prev", player.index == 0),
+            ("skipping_next", player.upcoming(limit: 1).isEmpty), ("seeking", current == nil),
         ]
-        if let current, let item = playable(current) { fields.append(("item", .raw(item))) }
-        fields += [
+        return [
+            ("context", context), ("timestamp", .int(Int(state.now().timeIntervalSince1970 * 1000))),
+            ("progress_ms", current == nil ? .null : .int(player.progressMs)), ("is_playing", .bool(player.isPlaying)), ("item", item),
             ("currently_playing_type", .string(current.map { $0.contains(":episode:") ? "episode" : "track" } ?? "unknown")),
-            (
-                "actions",
-                .object([
-                    ("pausing", .bool(!player.isPlaying)), ("resuming", .bool(player.isPlaying)), ("skipping_prev", .bool(player.index == 0)),
-                    ("skipping_next", .bool(player.upcoming(limit: 1).isEmpty)),
-                ])
-            ),
+            ("actions", .object([("disallows", .object(disallowed.filter(\.1).map { ($0.0, .bool(true)) }))])),
         ]
-        return fields
     }
 
     func readablePlayer(_ request: Request, scopes: [String]) throws(ErrorResponse) -> PlayerState {
@@ -68,8 +61,10 @@ extension WebAPIController {
         let player = try readablePlayer(request, scopes: ["user-read-playback-state"])
         guard let active = player.devices.first(where: { $0.id == player.activeDeviceID }) else { return Response(status: .noContent) }
         let fields: [(String, JSONValue)] =
-            [("device", deviceJSON(active, active: true)), ("repeat_state", .string(player.repeatState)), ("shuffle_state", .bool(player.shuffle))]
-            + playingFields(player)
+            [
+                ("device", deviceJSON(active, active: true)), ("repeat_state", .string(player.repeatState)), ("shuffle_state", .bool(player.shuffle)),
+                ("smart_shuffle", false),
+            ] + playingFields(player)
         return SpotifyResponses.json(JSONValue.object(fields).serialized)
     }
 
@@ -87,9 +82,10 @@ extension WebAPIController {
 
     @Sendable func queue(request: Request, context: BasicRequestContext) async throws -> Response {
         let player = try readablePlayer(request, scopes: ["user-read-currently-playing", "user-read-playback-state"])
-        var fields: [(String, JSONValue)] = []
-        if let current = player.current, let item = playable(current) { fields.append(("currently_playing", .raw(item))) }
-        fields.append(("queue", .raw("[" + player.upcoming(limit: 20).compactMap(playable).joined(separator: ",") + "]")))
+        let current = player.current.flatMap(playable).map(JSONValue.raw) ?? .null
+        let fields: [(String, JSONValue)] = [
+            ("currently_playing", current), ("queue", .raw("[" + player.upcoming(limit: 20).compactMap(playable).joined(separator: ",") + "]")),
+        ]
         return SpotifyResponses.json(JSONValue.object(fields).serialized)
     }
 }

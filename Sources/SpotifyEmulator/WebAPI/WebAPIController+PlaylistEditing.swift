@@ -14,7 +14,7 @@ extension WebAPIController {
         router.get("/v1/me/playlists", use: myPlaylists)
         router.get("/v1/playlists/:id/tracks") { request, context in
             try refuseInDevelopmentMode()
-            return try await playlistItems(request: request, context: context)
+            return try await playlistItems(request: request, context: context, maximum: 100)
         }
         router.post("/v1/playlists/:id/tracks") { request, context in
             try refuseInDevelopmentMode()
@@ -192,7 +192,7 @@ extension WebAPIController {
         let (limit, offset) = try Self.limitAndOffset(request)
         let followed = Set((state.library(of: user, catalog: catalog).entries["playlist"] ?? []).map(\.id))
         let playlists = state.storage.withLock { storage in
-            storage.playlists.values.filter { $0.ownerID == user.id || followed.contains($0.id) }.sorted { $0.id < $1.id }
+            storage.playlists.values.filter { ($0.ownerID == user.id && !$0.deleted) || followed.contains($0.id) }.sorted { $0.id < $1.id }
         }
         return Self.conditional(
             Self.offsetPage(playlists, base: "\(origin.value)/v1/me/playlists", limit: limit, offset: offset, render: renderSimplified),
@@ -227,7 +227,9 @@ extension WebAPIController {
             return SpotifyResponses.webAPIError(.notFound, "Resource not found")
         }
         let (limit, offset) = try Self.limitAndOffset(request)
-        let playlists = state.storage.withLock { $0.playlists.values.filter { $0.ownerID == user.id && $0.isPublic }.sorted { $0.id < $1.id } }
+        let playlists = state.storage.withLock {
+            $0.playlists.values.filter { $0.ownerID == user.id && $0.isSearchable }.sorted { $0.id < $1.id }
+        }
         return Self.conditional(
             Self.offsetPage(playlists, base: "\(origin.value)/v1/users/\(user.id)/playlists", limit: limit, offset: offset, render: renderSimplified),
             request: request)

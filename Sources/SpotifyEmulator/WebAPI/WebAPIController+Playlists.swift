@@ -36,13 +36,19 @@ extension WebAPIController {
         return Self.conditional(render(playlist), request: request)
     }
 
+    /// `GET /playlists/{id}/items` (at most 50 a page) or, for `legacyLimit`, the deprecated
+    /// `/tracks` (at most 100 a page, as its reference still says).
     @Sendable func playlistItems(request: Request, context: BasicRequestContext) async throws -> Response {
+        try await playlistItems(request: request, context: context, maximum: 50)
+    }
+
+    func playlistItems(request: Request, context: BasicRequestContext, maximum: Int) async throws -> Response {
         let (_, user) = try authenticateUser(request).get()
         let playlist = try lookupPlaylist(context)
         guard playlist.ownerID == user.id || playlist.collaborative else {
             return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
         }
-        let (limit, offset) = try Self.limitAndOffset(request)
+        let (limit, offset) = try Self.limitAndOffset(request, maximum: maximum)
         return Self.conditional(itemsPage(playlist, limit: limit, offset: offset), request: request)
     }
 
@@ -124,7 +130,7 @@ extension WebAPIController {
         let apiBase = origin + "/v1"
         let devMode = state.settings.devMode
         // The owner is the same for every entry: write it once.
-        let addedBy = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin).serialized } ?? "null"
+        let addedBy = owner(of: playlist, origin: origin).serialized
         return Self.offsetPage(playlist.items, base: "\(apiBase)/playlists/\(playlist.id)/items", limit: limit, offset: offset) { entry in
             let parts = entry.uri.split(separator: ":")
             let id = parts.last.map(String.init) ?? ""
@@ -132,28 +138,53 @@ extension WebAPIController {
                 parts.count == 3 && parts[1] == "episode"
                 ? catalog.spoken.episodeIndexByID[id].map { spokenRenderer.episode($0).serialized } ?? "null"
                 : catalog.trackIndexByID[id].map { renderedCatalog.track($0, devMode: devMode, origin: origin) } ?? "null"
+            // Live entries flag what their item is; extended-quota apps keep the old `track` beside `item`.
+            let flagged = Self.flagging(trackJSON, episode: parts.count == 3 && parts[1] == "episode")
             return "{\"added_at\":\"" + WebAPIController.iso8601(milliseconds: Int64(entry.addedAt.timeIntervalSince1970 * 1000), fractional: false)
-                + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + trackJSON + ",\"track\":" + trackJSON + "}"
+                + "\",\"added_by\":" + addedBy + ",\"is_local\":false,\"item\":" + flagged + (devMode ? "" : ",\"track\":" + flagged) + "}"
         }
+    }
+
+    /// A track or episode object of a playlist entry with the `track` and `episode` flags live
+    /// answers carry (docs/emulator.md).
+    static func flagging(_ object: String, episode: Bool) -> String {
+        guard object.hasSuffix("}") else { return object }
+        return String(object.dropLast()) + ",\"episode\":\(episode),\"track\":\(!episode)}"
+    }
+
+    /// The playlist's owner as a playlist shows it; Spotify itself for editorial playlists.
+    func owner(of playlist: PlaylistRecord, origin: String) -> JSONValue {
+        if let user = catalog.user(id: playlist.ownerID) { return rendered.owner(user, origin: origin) }
+        let id = playlist.ownerID
+        return .object([
+            ("display_name", .string(id == PlaylistRecord.editorialOwner ? "Spotify" : id)),
+            ("external_urls", .object([("spotify", .string("https://open.spotify.com/user/\(id)"))])),
+            ("href", .string("\(origin)/v1/users/\(id)")), ("id", .string(id)), ("type", "user"), ("uri", .string("spotify:user:\(id)")),
+        ])
     }
 
     /// The playlist object, its first 100 items as the spec's paging object (what Spotify sends
     /// to the owner, the only reader of items since February 2026).
-    /// In lists (`simplified`), `items` is a link with the count instead.
+    /// In lists (`simplified`), `items` is a link with the count instead. Extended-quota apps
+    /// also get the deprecated `tracks`, the same value, as they always did; the full object
+    /// carries `followers`.
     func render(_ playlist: PlaylistRecord, simplified: Bool = false) -> String {
-        let renderedCatalog = rendered
         let origin = self.origin.value
         let apiBase = origin + "/v1"
-        let owner = catalog.user(id: playlist.ownerID).map { renderedCatalog.owner($0, origin: origin) } ?? .null
-        let items =
+        let devMode = state.settings.devMode
+        let owner = owner(of: playlist, origin: origin)
+        let items: JSONValue =
             simplified
             ? JSONValue.object([("href", .string("\(apiBase)/playlists/\(playlist.id)/items")), ("total", .int(playlist.items.count))])
             : JSONValue.raw(itemsPage(playlist, limit: 100, offset: 0))
-        return JSONValue.object([
+        var fields: [(String, JSONValue)] = [
             ("collaborative", .bool(playlist.collaborative)),
             // Lists write a missing description as "" (their schema's description is never null).
             ("description", simplified ? .string(playlist.description ?? "") : .optional(playlist.description)),
             ("external_urls", .object([("spotify", .string("https://open.spotify.com/playlist/\(playlist.id)"))])),
+        ]
+        if !simplified { fields.append(("followers", .object([("href", .null), ("total", .int(playlist.followers))]))) }
+        fields += [
             ("href", .string("\(apiBase)/playlists/\(playlist.id)")),
             ("id", .string(playlist.id)),
             ("images", playlistImages(playlist)),
@@ -163,8 +194,9 @@ extension WebAPIController {
             ("primary_color", .null),
             ("public", .bool(playlist.isPublic)),
             ("snapshot_id", .string(Self.snapshotID(playlist))),
-            ("type", "playlist"),
-            ("uri", .string("spotify:playlist:\(playlist.id)")),
-        ]).serialized
+        ]
+        if !devMode { fields.append(("tracks", items)) }
+        fields += [("type", "playlist"), ("uri", .string("spotify:playlist:\(playlist.id)"))]
+        return JSONValue.object(fields).serialized
     }
 }

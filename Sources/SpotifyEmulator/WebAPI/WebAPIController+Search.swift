@@ -83,9 +83,22 @@ extension WebAPIController {
         case "show", "episode", "audiobook":
             return spokenMatches(type, query: query)
         default:
-            // The seeded catalog holds no public playlists yet.
-            return ([], { _ in "null" })
+            return playlistMatches(query)
         }
+    }
+
+    /// Public playlists, as they stand now (made, renamed, made public or private, deleted), by
+    /// their name or description, most followed first; a private playlist is never found.
+    func playlistMatches(_ query: SearchQuery) -> ([Int], (Int) -> String) {
+        let found = state.storage.withLock { storage in
+            storage.playlists.values.filter { playlist in
+                guard playlist.isSearchable else { return false }
+                let fields = [playlist.name.lowercased(), (playlist.description ?? "").lowercased()]
+                return query.words.allSatisfy { word in fields.contains { $0.contains(word) } }
+            }
+        }
+        let ranked = found.sorted { ($0.followers, $1.id) > ($1.followers, $0.id) }
+        return (Array(ranked.indices), { self.renderSimplified(ranked[$0]) })
     }
 
     /// Shows by name or publisher, episodes by their or their show's name, audiobooks by title

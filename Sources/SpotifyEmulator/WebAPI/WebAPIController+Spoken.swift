@@ -98,10 +98,10 @@ extension WebAPIController {
     }
 
     /// `limit` 1…50 (default 20) and `offset` ≥ 0, or Spotify's 400.
-    static func limitAndOffset(_ request: Request) throws(ErrorResponse) -> (Int, Int) {
+    static func limitAndOffset(_ request: Request, maximum: Int = 50) throws(ErrorResponse) -> (Int, Int) {
         let query = query(request)
         return (
-            try intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit"),
+            try intParameter(query, "limit", default: 20, range: 1...maximum, message: "Invalid limit"),
             try intParameter(query, "offset", default: 0, range: 0...Self.maxOffset, message: "Invalid offset")
         )
     }

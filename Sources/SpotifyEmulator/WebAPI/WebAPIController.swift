@@ -171,9 +171,11 @@ struct WebAPIController: Sendable {
         if let newest = plays.first, let oldest = plays.last {
             body += "{\"after\":\"\(newest.playedAtMs)\",\"before\":\"\(oldest.playedAtMs)\"}"
         } else {
-            body += "null"
+            // Nothing to point at: both cursors are null, never a missing object.
+            body += "{\"after\":null,\"before\":null}"
         }
-        body += ",\"limit\":\(limit),\"href\":" + JSONValue.string(href).serialized + "}"
+        // The reference's example counts the plays kept (at most 50).
+        body += ",\"limit\":\(limit),\"total\":\(history.count),\"href\":" + JSONValue.string(href).serialized + "}"
         return Self.conditional(body, request: request)
     }
 
