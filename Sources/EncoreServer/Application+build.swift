@@ -232,6 +232,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
                 clock: services.clock,
                 recorderEnabled: services.configuration.history.enabled, uploadMaxBytes: services.configuration.historyUploadMaxBytes)
         ).routes())
+    signedIn.addRoutes(InsightsController(services: .init(store: services.store.history, pages: pages, clock: services.clock)).routes())
     return router
 }
 

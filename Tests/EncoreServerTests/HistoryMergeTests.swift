@@ -79,7 +79,9 @@ struct HistoryMergeTests {
                 ])
                 let merged = try await history.report(userID: user, from: Self.everything.0, to: Self.everything.1)
                 let alone = try await history.report(userID: reference, from: Self.everything.0, to: Self.everything.1)
-                #expect(merged == alone, "\(seeded)")
+                // The same, but for links: the recorder saw Spotify's artist and album ids, an export names them only.
+                #expect(merged.withoutArtistAndAlbumLinks == alone.withoutArtistAndAlbumLinks, "\(seeded)")
+                #expect(merged.topArtists.byPlays.allSatisfy { $0.id?.count == 22 })
                 #expect(merged.estimatedMs == 0)
                 let plays = try await history.plays(userID: user, limit: 100_000)
                 #expect(plays.allSatisfy { $0.source == .imported }, "\(seeded)")
@@ -108,5 +110,17 @@ struct HistoryMergeTests {
             after: start)
         #expect(plays.map(\.msPlayed) == [240_000, 40_000, 30_000, 200_000])
         #expect(HistoryRecorder.plays([try entry(start, length: 180_000)], after: nil).map(\.msPlayed) == [180_000])
+    }
+}
+
+extension HistoryReport {
+    /// The report with its artists' and albums' link ids left out.
+    var withoutArtistAndAlbumLinks: HistoryReport {
+        var report = self
+        for index in report.topArtists.byPlays.indices { report.topArtists.byPlays[index].id = nil }
+        for index in report.topArtists.byMinutes.indices { report.topArtists.byMinutes[index].id = nil }
+        for index in report.topAlbums.byPlays.indices { report.topAlbums.byPlays[index].id = nil }
+        for index in report.topAlbums.byMinutes.indices { report.topAlbums.byMinutes[index].id = nil }
+        return report
     }
 }

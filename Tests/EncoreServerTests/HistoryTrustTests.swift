@@ -179,7 +179,8 @@ struct HistoryTrustTests {
                 "reason_start": "\(reasons[row[3]])", "reason_end": "\(reasons[(row[3] + row[4]) % 5])", "offline_timestamp": \(offline)}
                 """
             entries.append(entry)
-            keys.insert("\(ts)|\(ms)|\(uri)|\(row[3])|\((row[3] + row[4]) % 5)|\(offline)|\(platforms[row[4]])")
+            // The key holds what the entry says (two indices name "trackdone", two "ios", two URIs the same).
+            keys.insert("\(ts)|\(ms)|\(uri)|\(reasons[row[3]])|\(reasons[(row[3] + row[4]) % 5])|\(offline)|\(platforms[row[4]])")
         }
         // Files: consecutive cuts of the entries (each entry in at least one), then some imported again.
         let count = entries.count

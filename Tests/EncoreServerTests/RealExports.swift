@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import EncoreServer
+
 /// The five real exports listeners published (`../shared/streaming-history-exports/` from the
 /// project's root, where CI has them too), and what each holds, counted here with a plain
 /// `JSONSerialization` pass, independently of Encore's parser.
@@ -92,5 +94,37 @@ enum RealExports {
     struct LocalDateRange {
         var from: Int64
         var to: Int64
+    }
+}
+
+extension RealExports {
+    /// A file's entries as plays, read with `JSONSerialization`: music with its names, podcast
+    /// episodes as episodes, entries that name nothing as unknown.
+    static func plays(_ name: String) throws -> [EncoreServer.Play] {
+        let data = try Data(contentsOf: url(name))
+        guard let entries = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        let extended = ISO8601DateFormatter()
+        let basic = DateFormatter()
+        basic.locale = Locale(identifier: "en_US_POSIX")
+        basic.timeZone = TimeZone(identifier: "UTC")
+        basic.dateFormat = "yyyy-MM-dd HH:mm"
+        return entries.compactMap { entry -> EncoreServer.Play? in
+            let date = (entry["ts"] as? String).flatMap(extended.date(from:)) ?? (entry["endTime"] as? String).flatMap(basic.date(from:))
+            guard let date else { return nil }
+            let ms = (entry["ms_played"] ?? entry["msPlayed"]) as? Int ?? 0
+            let track = (entry["master_metadata_track_name"] ?? entry["trackName"]) as? String
+            let artist = (entry["master_metadata_album_artist_name"] ?? entry["artistName"]) as? String
+            let item: EncoreServer.PlayedItem
+            if let track, let artist {
+                item = PlayedItem(
+                    uri: entry["spotify_track_uri"] as? String, kind: .track, name: track, artist: artist,
+                    album: entry["master_metadata_album_album_name"] as? String ?? "")
+            } else if let episode = entry["episode_name"] as? String {
+                item = PlayedItem(uri: entry["spotify_episode_uri"] as? String, kind: .episode, name: episode, artist: "", album: "")
+            } else {
+                item = .unknown
+            }
+            return Play(playedAtMs: Int64((date.timeIntervalSince1970 * 1000).rounded()), msPlayed: ms, item: item, source: .imported)
+        }
     }
 }

@@ -44,13 +44,17 @@ struct HistoryController {
     }
 
     private func listening(_ userID: String) async throws -> Listening {
-        let store = services.store
+        try await Self.listening(userID, store: services.store, clock: services.clock)
+    }
+
+    /// The listener (made on first sight, in UTC until they choose a zone) and their days.
+    static func listening(_ userID: String, store: HistoryStore, clock: any SpotifyClock) async throws -> Listening {
         var listener = try await store.listener(userID: userID)
-        if listener == nil { listener = try await store.ensureListener(userID: userID, timeZone: "UTC", now: services.clock.now()) }
+        if listener == nil { listener = try await store.ensureListener(userID: userID, timeZone: "UTC", now: clock.now()) }
         guard let listener else { throw AppError.storage }
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         var calendar = LocalCalendar(timeZone: zone)
-        let today = calendar.date(ofUTC: services.clock.now().unixMilliseconds)
+        let today = calendar.date(ofUTC: clock.now().unixMilliseconds)
         let dates = try await store.span(userID: userID)
         let span = dates.map { span in
             (calendar.date(ofUTC: span.first.unixMilliseconds), calendar.date(ofUTC: span.latest.unixMilliseconds))
@@ -58,7 +62,7 @@ struct HistoryController {
         return Listening(listener: listener, zone: zone, today: today, span: span, spanDates: dates)
     }
 
-    private func period(_ request: Request) throws(AppError) -> HistoryPeriod {
+    static func period(_ request: Request) throws(AppError) -> HistoryPeriod {
         let query = QueryReader(request)
         let (period, from, to) = (try query.single("period"), try query.single("from"), try query.single("to"))
         do {
@@ -71,7 +75,7 @@ struct HistoryController {
     // MARK: Pages
 
     @Sendable func page(_ request: Request, context: SignedInContext) async throws -> Response {
-        let period = try period(request)
+        let period = try Self.period(request)
         let listening = try await listening(context.userID)
         let (from, to) = period.days(today: listening.today, span: listening.span)
         let report = try await services.store.report(for: listening.listener, from: from, to: to)
@@ -87,12 +91,13 @@ struct HistoryController {
             firstPlay: report.firstPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
             latestPlay: report.latestPlayAt.map { HistoryDisplay.moment($0, in: listening.zone) },
             charts: [ChartView.timeline(report), ChartView.hours(report), ChartView.weekdays(report)],
-            lists: TopListView.lists(report, zone: listening.zone),
+            lists: TopListView.lists(report, zone: listening.zone, browse: query),
             recording: recordingView(listening.listener, granted: granted, zone: listening.zone),
             imports: imports.map { Self.row($0, zone: listening.zone) }, hasImports: !imports.isEmpty,
             years: Self.years(listening.span, current: nil), csrfToken: csrf,
             notice: HistoryDisplay.recounting(listening.listener, span: listening.spanDates) ?? Self.notice(request),
-            uploadLimit: "\(services.uploadMaxBytes >> 20) MiB", hasYears: listening.span != nil)
+            uploadLimit: "\(services.uploadMaxBytes >> 20) MiB", hasYears: listening.span != nil,
+            habits: report.sessions > 0 ? HabitsView(report, zone: listening.zone) : nil)
         return services.pages.views.render("history", view)
     }
 
@@ -109,7 +114,7 @@ struct HistoryController {
     // MARK: JSON
 
     @Sendable func api(_ request: Request, context: SignedInContext) async throws -> Response {
-        let period = try period(request)
+        let period = try Self.period(request)
         let listening = try await listening(context.userID)
         let (from, to) = period.days(today: listening.today, span: listening.span)
         return try Self.json(try await services.store.report(for: listening.listener, from: from, to: to))

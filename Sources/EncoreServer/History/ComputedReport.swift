@@ -4,7 +4,10 @@ import Foundation
 struct ComputedReport {
     let report: HistoryReport
 
-    init(plan: PeriodPlan, plays: [(at: Int64, track: Int64, ms: Int64, estimated: Bool)], items: [Int64: StoredItem], limit: Int) {
+    init(
+        plan: PeriodPlan, plays: [(at: Int64, track: Int64, ms: Int64, estimated: Bool)], items: [Int64: StoredItem], catalog: HistoryCatalog,
+        limit: Int
+    ) {
         var report = plan.emptyReport()
         var calendar = plan.calendar
         var chart: [LocalDate: HistoryAmount] = [:]
@@ -52,11 +55,12 @@ struct ComputedReport {
         let music = tracks.filter { items[$0.key]?.kind == PlayedKind.track.rawValue }
         report.tracks = music.count
         report.topTracks = Self.top(music.map { (id: $0.key, amount: $0.value) }, limit: limit) { id, amount in
-            items[id]?.entry(plays: amount.plays, ms: amount.msPlayed)
+            items[id]?.entry(plays: amount.plays, ms: amount.msPlayed, catalog: catalog)
                 ?? HistoryTopEntry(name: "", artist: nil, album: nil, uri: nil, plays: amount.plays, msPlayed: amount.msPlayed)
         }
         var artists: [String: (tie: Int64, amount: HistoryAmount)] = [:]
         var albums: [[String]: (tie: Int64, amount: HistoryAmount)] = [:]
+        // A track number names its artist or album, for the link (the smallest, as the rollups do).
         for (id, amount) in music {
             guard let item = items[id] else { continue }
             for (key, isArtist) in [([item.artist], true), ([item.album, item.artist], false)] {
@@ -70,7 +74,41 @@ struct ComputedReport {
         report.artists = artists.count
         report.topArtists = Self.top(artists.map { (id: $0.value.tie, amount: $0.value.amount, name: $0.key) }, limit: limit)
         report.topAlbums = Self.top(albums.map { (id: $0.value.tie, amount: $0.value.amount, name: $0.key[0], artist: $0.key[1]) }, limit: limit)
+        for index in report.topArtists.byPlays.indices {
+            report.topArtists.byPlays[index].id = Self.link(report.topArtists.byPlays[index], artists: true, items, catalog)
+        }
+        for index in report.topArtists.byMinutes.indices {
+            report.topArtists.byMinutes[index].id = Self.link(report.topArtists.byMinutes[index], artists: true, items, catalog)
+        }
+        for index in report.topAlbums.byPlays.indices {
+            report.topAlbums.byPlays[index].id = Self.link(report.topAlbums.byPlays[index], artists: false, items, catalog)
+        }
+        for index in report.topAlbums.byMinutes.indices {
+            report.topAlbums.byMinutes[index].id = Self.link(report.topAlbums.byMinutes[index], artists: false, items, catalog)
+        }
+        // Sessions and streaks, straight from the plays.
+        let spans = SessionSpans.of(plays.map { ($0.at, $0.ms) })
+        let longest = spans.longest.map { span in
+            HistorySession(
+                span,
+                tracks: HistoryStore.sessionTracks(
+                    plays.filter { $0.at >= span.start && $0.at <= span.end && $0.at - $0.ms >= span.start }.map { ($0.at, $0.track, $0.ms) },
+                    catalog: catalog))
+        }
+        var daysWithPlays: [Int64] = []
+        for play in plays where play.ms >= Int64(Play.countedAfterMs) { daysWithPlays.append(calendar.date(ofUTC: play.at).dayNumber) }
+        report.setSessions(spans, longest: longest, streaks: Streaks(days: daysWithPlays, last: plan.to))
         self.report = report
+    }
+
+    /// An artist's or album's link, from the name the entry carries.
+    private static func link(_ entry: HistoryTopEntry, artists: Bool, _ items: [Int64: StoredItem], _ catalog: HistoryCatalog) -> String? {
+        let match = items.values.first { item in
+            artists
+                ? item.artist == entry.name && item.kind == PlayedKind.track.rawValue
+                : item.album == entry.name && item.artist == entry.artist && item.kind == PlayedKind.track.rawValue
+        }
+        return match.map { artists ? catalog.link(.artist, $0.artistID) : catalog.link(.album, $0.albumID) }
     }
 
     private static func top(

@@ -32,6 +32,10 @@ public struct PlayedItem: Sendable, Hashable {
     public let artists: String?
     /// Length in milliseconds, when the source says.
     public let durationMs: Int?
+    /// The album artist's and the album's `spotify:` URIs, when the source says (the recorder
+    /// does; the export names them only): what links to them use.
+    public var artistURI: String? = nil
+    public var albumURI: String? = nil
     /// A 63-bit number derived from its URI (or, without one, its names): every instance and every
     /// import computes the same one without asking the database, so a batch of plays needs no
     /// id lookups. Worked out once, here: a million plays ask for it several times each.
@@ -44,7 +48,12 @@ public struct PlayedItem: Sendable, Hashable {
     /// What an export entry that names nothing was a play of.
     public static let unknown = PlayedItem(uri: nil, kind: .unknown, name: "Unknown", artist: "Unknown", album: "")
 
-    public init(uri: String?, kind: PlayedKind, name: String, artist: String, album: String, artists: String? = nil, durationMs: Int? = nil) {
+    public init(
+        uri: String?, kind: PlayedKind, name: String, artist: String, album: String, artists: String? = nil, durationMs: Int? = nil,
+        artistURI: String? = nil, albumURI: String? = nil
+    ) {
+        self.artistURI = artistURI
+        self.albumURI = albumURI
         self.uri = uri
         self.kind = kind
         self.name = name

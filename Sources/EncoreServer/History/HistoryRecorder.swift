@@ -180,7 +180,8 @@ final class HistoryRecorder: Service, Sendable {
         let item = PlayedItem(
             uri: track.uri.hasPrefix("spotify:track:") ? track.uri : nil, kind: .track, name: track.name,
             artist: track.album?.artists?.first?.name ?? artists.first ?? "Unknown artist", album: track.album?.name ?? "",
-            artists: artists.joined(separator: ", "), durationMs: track.durationMs)
+            artists: artists.joined(separator: ", "), durationMs: track.durationMs,
+            artistURI: track.album?.artists?.first?.uri ?? track.artists.first?.uri, albumURI: track.album?.uri)
         return Play(
             playedAtMs: Int64((entry.playedAt.timeIntervalSince1970 * 1000).rounded()), msPlayed: max(track.durationMs, Play.countedAfterMs),
             item: item, source: .recorded,

@@ -38,6 +38,18 @@ public struct HistoryReport: Sendable, Codable, Equatable {
     public var topTracks: HistoryTopLists
     public var topArtists: HistoryTopLists
     public var topAlbums: HistoryTopLists
+    /// Listening sessions of the period's entries, their average and longest length, and the
+    /// longest with what was played in it.
+    public var sessions = 0
+    public var averageSessionMs: Int64 = 0
+    public var longestSessionMs: Int64 = 0
+    public var longestSession: HistorySession? = nil
+    /// The most consecutive local days with a play in the period, and the run that ends on its
+    /// last day (or the day before, when the last day has no play yet).
+    public var longestStreakDays = 0
+    public var longestStreakFrom: LocalDate? = nil
+    public var longestStreakTo: LocalDate? = nil
+    public var currentStreakDays = 0
 }
 
 /// Plays and listening time of one slice of a period.
@@ -89,6 +101,8 @@ public struct HistoryTopEntry: Sendable, Codable, Equatable {
     public var album: String?
     /// The track's `spotify:track:` URI, when known.
     public var uri: String?
+    /// Its page: `/history/{kind}/{id}` (``HistoryLinkID``).
+    public var id: String? = nil
     public var plays: Int
     public var msPlayed: Int64
     /// For a track: its first and latest play in the whole history.
@@ -124,4 +138,29 @@ public struct HistoryRecap: Sendable, Codable, Equatable {
     public var busiestDay: Day?
     /// Tracks first played this year.
     public var newTracks: Int
+    /// Every local day of the year, empty ones included: the calendar.
+    public var days: [Day] = []
+    /// Each month's tracks and artists played for the first time ever.
+    public var newByMonth: [NewInMonth] = []
+    /// The track played most in one day (by plays of 30 s or more, then time).
+    public var mostInADay: TrackDay? = nil
+
+    /// What a month brought for the first time.
+    public struct NewInMonth: Sendable, Codable, Equatable {
+        /// The month's first day.
+        public var month: LocalDate
+        public var tracks: Int
+        public var artists: Int
+        /// The most played of them since, at most five each.
+        public var topTracks: [HistoryItemRow]
+        public var topArtists: [HistoryItemRow]
+    }
+
+    /// A track and the day it was played most.
+    public struct TrackDay: Sendable, Codable, Equatable {
+        public var date: LocalDate
+        public var track: HistoryItemRow
+        public var plays: Int
+        public var msPlayed: Int64
+    }
 }

@@ -170,6 +170,8 @@ enum HistorySchema {
             duration_ms BIGINT,
             artist_id BIGINT NOT NULL,
             album_id BIGINT NOT NULL,
+            artist_uri TEXT,
+            album_uri TEXT,
             PRIMARY KEY (listener_id, track_id)
         ){keyed}
         """,
@@ -212,8 +214,30 @@ enum HistorySchema {
         // How much of a day's listening is the recorder's estimate, for the pages to say so.
         "ALTER TABLE encore_play_days ADD COLUMN estimated_ms BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE encore_play_days ADD COLUMN estimated_entries BIGINT NOT NULL DEFAULT 0",
-        // Listeners with recorded plays recount their rollups (HistoryMaintenance), which fills those in.
-        "UPDATE encore_history_listeners SET rezone_cursor_ms = -9223372036854775807 - 1 WHERE listener_id IN (SELECT DISTINCT listener_id FROM encore_plays WHERE source = 1)",
+        // An item's story: its plays by hour of the day, and by month (an index on the monthly rollup).
+        """
+        CREATE TABLE encore_play_track_hours (
+            listener_id BIGINT NOT NULL,
+            track_id BIGINT NOT NULL,
+            hour_of_day BIGINT NOT NULL,
+            plays BIGINT NOT NULL,
+            short_plays BIGINT NOT NULL,
+            ms_played BIGINT NOT NULL,
+            PRIMARY KEY (listener_id, track_id, hour_of_day)
+        ){keyed}
+        """,
+        "CREATE INDEX encore_play_months_track ON encore_play_months (listener_id, track_id, local_month)",
+        // Listening sessions of the entries that ended in each local month, merged (SessionSpans).
+        """
+        CREATE TABLE encore_play_sessions (
+            listener_id BIGINT NOT NULL,
+            local_month BIGINT NOT NULL,
+            body {bytes} NOT NULL,
+            PRIMARY KEY (listener_id, local_month)
+        ){keyed}
+        """,
+        // Every listener with plays recounts their rollups (HistoryMaintenance), which fills all of those in.
+        "UPDATE encore_history_listeners SET rezone_cursor_ms = -9223372036854775807 - 1 WHERE listener_id IN (SELECT DISTINCT listener_id FROM encore_plays)",
         "ALTER TABLE encore_history_imports ADD COLUMN merged BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",

@@ -174,7 +174,8 @@ extension HistoryStore {
                 PlayPack.Record(
                     track: track, artist: try row.decode(column: "artist_id", as: Int64.self),
                     album: try row.decode(column: "album_id", as: Int64.self),
-                    plays: try row.decode(column: "plays", as: Int64.self), ms: try row.decode(column: "ms_played", as: Int64.self)))
+                    plays: try row.decode(column: "plays", as: Int64.self), ms: try row.decode(column: "ms_played", as: Int64.self),
+                    first: try row.decode(column: "first_ms", as: Int64?.self) ?? 0, last: try row.decode(column: "last_ms", as: Int64?.self) ?? 0))
         }
         return packs
     }
@@ -186,10 +187,10 @@ extension HistoryStore {
             let rows = try await database.raw(
                 """
                 SELECT local_month AS period, -1 AS track_id, 0 AS artist_id, 0 AS album_id, CAST(SUM(plays + short_plays) AS BIGINT) AS plays,
-                    \(generation(id)) AS ms_played
+                    \(generation(id)) AS ms_played, 0 AS first_ms, 0 AS last_ms
                 FROM encore_play_months WHERE listener_id = \(bind: id) AND local_month IN (\(months)) GROUP BY local_month
                 UNION ALL
-                SELECT m.local_month, m.track_id, t.artist_id, t.album_id, m.plays, m.ms_played
+                SELECT m.local_month, m.track_id, t.artist_id, t.album_id, m.plays, m.ms_played, 0, 0
                 FROM encore_play_months m JOIN encore_history_items t ON t.listener_id = m.listener_id AND t.track_id = m.track_id
                 WHERE m.listener_id = \(bind: id) AND m.local_month IN (\(months)) AND t.kind = \(literal: PlayedKind.track.rawValue)
                 ORDER BY period, track_id
@@ -264,10 +265,10 @@ extension HistoryStore {
         let rows = try await database.raw(
             """
             SELECT 0 AS period, -1 AS track_id, 0 AS artist_id, 0 AS album_id, CAST(SUM(plays + short_plays) AS BIGINT) AS plays,
-                \(generation(id)) AS ms_played
+                \(generation(id)) AS ms_played, 0 AS first_ms, 0 AS last_ms
             FROM encore_play_tracks WHERE listener_id = \(bind: id)
             UNION ALL
-            SELECT 0, p.track_id, t.artist_id, t.album_id, p.plays, p.ms_played
+            SELECT 0, p.track_id, t.artist_id, t.album_id, p.plays, p.ms_played, p.first_played_ms, p.last_played_ms
             FROM encore_play_tracks p JOIN encore_history_items t ON t.listener_id = p.listener_id AND t.track_id = p.track_id
             WHERE p.listener_id = \(bind: id) AND t.kind = \(literal: PlayedKind.track.rawValue)
             ORDER BY track_id

@@ -26,10 +26,18 @@ extension HistoryStore {
         let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
         let zone = timeZone ?? stored
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
-        guard listener != nil else { return plan.emptyReport() }
+        guard let listener else { return plan.emptyReport() }
         if zone.identifier == stored.identifier {
             return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
-                try await Self.rollupReport(listener: id, plan: plan, limit: limit, on: database)
+                let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
+                var report = try await Self.rollupReport(listener: id, plan: plan, limit: limit, catalog: catalog, on: database)
+                // Sessions over the stored months and the odd days' plays; streaks from the days.
+                let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
+                let longest = try await spans.longest.asyncMap { span in
+                    HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
+                }
+                report.setSessions(spans, longest: longest, streaks: try await Self.streaks(listener: id, plan: plan, on: database))
+                return report
             }
         }
         return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit, chartUnit: chartUnit)
@@ -56,7 +64,9 @@ extension HistoryStore {
     ) async throws -> HistoryReport {
         let id = HistoryID.listener(userID)
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: timeZone), chartUnit: chartUnit)
+        let generation = try await listener(userID: userID)?.generation ?? 0
         return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
+            let catalog = try await self.catalog(listener: id, generation: generation, on: database)
             let rows = try await database.raw(
                 """
                 SELECT played_at_ms, track_id, ms_played, source FROM encore_plays
@@ -75,7 +85,7 @@ extension HistoryStore {
                     ))
             }
             let items = try await Self.items(Set(plays.map(\.track)), listener: id, on: database)
-            return ComputedReport(plan: plan, plays: plays, items: items, limit: limit).report
+            return ComputedReport(plan: plan, plays: plays, items: items, catalog: catalog, limit: limit).report
         }
     }
 
@@ -118,14 +128,19 @@ extension HistoryStore {
                     date: LocalDate(dayNumber: try busiest.decode(column: "day", as: Int64.self)),
                     plays: try busiest.decode(column: "plays", as: Int.self), msPlayed: try busiest.decode(column: "ms", as: Int64.self))
             }
-            return HistoryRecap(
+            var recap = HistoryRecap(
                 year: year, report: report, busiestDay: busiestDay, newTracks: try discovered?.decode(column: "n", as: Int.self) ?? 0)
+            guard let listener, report.msPlayed > 0 else { return recap }
+            try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, on: database)
+            return recap
         }
     }
 
     // MARK: From the rollups
 
-    private static func rollupReport(listener id: Int64, plan: PeriodPlan, limit: Int, on database: any SQLDatabase) async throws -> HistoryReport {
+    private static func rollupReport(
+        listener id: Int64, plan: PeriodPlan, limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws -> HistoryReport {
         var report = plan.emptyReport()
         let bounds = try await database.raw(
             """
@@ -160,13 +175,9 @@ extension HistoryStore {
         func lists(_ lists: PeriodTally.Lists, _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> HistoryTopLists {
             HistoryTopLists(byPlays: entries(lists.byPlays, entry), byMinutes: entries(lists.byMinutes, entry))
         }
-        report.topTracks = lists(tracks) { item, row in item.entry(plays: row.plays, ms: row.ms) }
-        report.topArtists = lists(artists) { item, row in
-            HistoryTopEntry(name: item.artist, artist: nil, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
-        }
-        report.topAlbums = lists(albums) { item, row in
-            HistoryTopEntry(name: item.album, artist: item.artist, album: nil, uri: nil, plays: row.plays, msPlayed: row.ms)
-        }
+        report.topTracks = lists(tracks) { item, row in item.entry(plays: row.plays, ms: row.ms, catalog: catalog) }
+        report.topArtists = lists(artists) { item, row in item.artistEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
+        report.topAlbums = lists(albums) { item, row in item.albumEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
         report.tracks = tally.trackCount
         report.artists = artistGroups.count
         return report
@@ -227,7 +238,7 @@ extension HistoryStore {
         for chunk in Array(ids).chunked(1_000) {
             let rows = try await database.raw(
                 """
-                SELECT t.track_id, t.kind, t.uri, t.name, t.artist, t.album, p.first_played_ms, p.last_played_ms
+                SELECT t.track_id, t.kind, t.uri, t.name, t.artist, t.album, t.artist_id, t.album_id, p.first_played_ms, p.last_played_ms
                 FROM encore_history_items t LEFT JOIN encore_play_tracks p ON p.listener_id = t.listener_id AND p.track_id = t.track_id
                 WHERE t.listener_id = \(bind: listener) AND t.track_id IN (\(binds: chunk.map { $0 }))
                 """
@@ -238,6 +249,7 @@ extension HistoryStore {
                     id: id, kind: try row.decode(column: "kind", as: Int.self), uri: try row.decode(column: "uri", as: String?.self),
                     name: try row.decode(column: "name", as: String.self), artist: try row.decode(column: "artist", as: String.self),
                     album: try row.decode(column: "album", as: String.self),
+                    artistID: try row.decode(column: "artist_id", as: Int64.self), albumID: try row.decode(column: "album_id", as: Int64.self),
                     firstMs: try row.decode(column: "first_played_ms", as: Int64?.self),
                     lastMs: try row.decode(column: "last_played_ms", as: Int64?.self))
             }
@@ -254,13 +266,33 @@ struct StoredItem {
     var name: String
     var artist: String
     var album: String
+    var artistID: Int64
+    var albumID: Int64
     var firstMs: Int64?
     var lastMs: Int64?
 
-    func entry(plays: Int, ms: Int64) -> HistoryTopEntry {
+    func entry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
         HistoryTopEntry(
-            name: name, artist: artist, album: album.isEmpty ? nil : album, uri: uri, plays: plays, msPlayed: ms,
+            name: name, artist: artist, album: album.isEmpty ? nil : album, uri: uri, id: catalog.link(.track, id), plays: plays, msPlayed: ms,
             firstPlayedAt: firstMs.map(Date.init(unixMilliseconds:)), latestPlayedAt: lastMs.map(Date.init(unixMilliseconds:)))
+    }
+
+    /// This track's artist, as a top list names them.
+    func artistEntry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
+        HistoryTopEntry(name: artist, artist: nil, album: nil, uri: nil, id: catalog.link(.artist, artistID), plays: plays, msPlayed: ms)
+    }
+
+    /// This track's album, as a top list names it.
+    func albumEntry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
+        HistoryTopEntry(name: album, artist: artist, album: nil, uri: nil, id: catalog.link(.album, albumID), plays: plays, msPlayed: ms)
+    }
+}
+
+extension Optional {
+    /// The wrapped value transformed by an async function.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
 

@@ -47,6 +47,8 @@ extension HistoryStore {
         let received: Int
         let timeZone: String
         let rollups: [String]
+        /// The plays' own sessions per local month, merged with the stored ones as they are written.
+        let sessions: [Int64: [SessionSpan]]
     }
 
     /// Prepares plays for ``record(_:guard:maxEntries:)``; the listener must exist.
@@ -60,8 +62,10 @@ extension HistoryStore {
         let id = HistoryID.listener(userID)
         let batch = deduplicated(plays)
         let zone = LocalCalendar.zone(named: timeZone) ?? TimeZone(identifier: "UTC") ?? .current
-        let rollups = batch.isEmpty ? [] : RollupDelta(batch.map(RollupDelta.Entry.init), timeZone: zone).statements(listener: id)
-        return PreparedPlays(listenerID: id, plays: batch, received: plays.count, timeZone: timeZone, rollups: rollups)
+        let delta = batch.isEmpty ? nil : RollupDelta(batch.map(RollupDelta.Entry.init), timeZone: zone)
+        return PreparedPlays(
+            listenerID: id, plays: batch, received: plays.count, timeZone: timeZone, rollups: delta?.statements(listener: id) ?? [],
+            sessions: delta?.sessions ?? [:])
     }
 
     /// Stores plays once each and moves the rollups by exactly what changed, in one
@@ -166,9 +170,9 @@ extension HistoryStore {
     }
 
     static func insertItems(_ items: [PlayedItem], listener: Int64, on database: any SQLDatabase) async throws {
-        for chunk in items.chunked(maxBinds / 8) {
+        for chunk in items.chunked(maxBinds / 10) {
             var query = SQLQueryString(
-                "INSERT INTO encore_history_items (listener_id, track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id) VALUES "
+                "INSERT INTO encore_history_items (listener_id, track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id, artist_uri, album_uri) VALUES "
             )
             for (index, item) in chunk.enumerated() {
                 query.appendLiteral(
@@ -184,12 +188,18 @@ extension HistoryStore {
                 query.appendInterpolation(bind: item.artists)
                 query.appendLiteral(", ")
                 query.appendInterpolation(bind: item.durationMs.map(Int64.init))
-                query.appendLiteral(", \(item.artistID), \(item.albumID))")
+                query.appendLiteral(", \(item.artistID), \(item.albumID), ")
+                query.appendInterpolation(bind: item.artistURI)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: item.albumURI)
+                query.appendLiteral(")")
             }
             query.appendLiteral(
                 """
                  ON CONFLICT (listener_id, track_id) DO UPDATE SET artists = COALESCE(excluded.artists, encore_history_items.artists),
-                    duration_ms = COALESCE(excluded.duration_ms, encore_history_items.duration_ms)
+                    duration_ms = COALESCE(excluded.duration_ms, encore_history_items.duration_ms),
+                    artist_uri = COALESCE(excluded.artist_uri, encore_history_items.artist_uri),
+                    album_uri = COALESCE(excluded.album_uri, encore_history_items.album_uri)
                  WHERE excluded.duration_ms IS NOT NULL AND encore_history_items.duration_ms IS NULL
                 """)
             try await database.raw(query).run()

@@ -71,6 +71,7 @@ public final class HistoryStore: Sendable {
     static let rollupTables = [
         ("encore_play_hours", "local_hour"), ("encore_play_days", "local_day"), ("encore_play_hour_months", "local_month"),
         ("encore_play_months", "local_month"), ("encore_play_tracks", "track_id"), ("encore_play_packs", "number"),
+        ("encore_play_track_hours", "track_id"), ("encore_play_sessions", "local_month"),
     ]
     /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
     static let readLimit: Duration = .seconds(30)
@@ -80,6 +81,9 @@ public final class HistoryStore: Sendable {
     /// which the key holds, so a stale entry is never trusted.
     let knownItems = Mutex(Set<KnownItem>())
     static let knownItemsLimit = 200_000
+
+    /// Listeners' catalogs in memory (``catalog(listener:generation:on:)``).
+    let catalogs = Mutex(CatalogCache())
 
     struct KnownItem: Hashable {
         var listener: Int64

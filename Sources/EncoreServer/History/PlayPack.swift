@@ -35,6 +35,10 @@ struct PlayPack: Sendable, Equatable {
         var album: Int64
         var plays: Int64
         var ms: Int64
+        /// The track's first and latest play over the whole history: the all-time pack carries
+        /// them (0 in the others), so tables of every item need no other read.
+        var first: Int64 = 0
+        var last: Int64 = 0
     }
 
     var key: Key
@@ -43,15 +47,16 @@ struct PlayPack: Sendable, Equatable {
     var entries: Int64
     var records: [Record]
 
-    /// Version byte, then per record five little-endian 64-bit integers.
-    private static let version: UInt8 = 1
-    private static let recordSize = 40
+    /// Version byte, then per record seven little-endian 64-bit integers (version 1, five, had
+    /// no first and latest play; a stored one is built again).
+    private static let version: UInt8 = 2
+    private static let recordSize = 56
 
     func encoded() -> Data {
         var data = Data(capacity: 1 + records.count * Self.recordSize)
         data.append(Self.version)
         for record in records {
-            for value in [record.track, record.artist, record.album, record.plays, record.ms] {
+            for value in [record.track, record.artist, record.album, record.plays, record.ms, record.first, record.last] {
                 withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
             }
         }
@@ -71,7 +76,8 @@ struct PlayPack: Sendable, Equatable {
                 func value(_ field: Int) -> Int64 {
                     Int64(littleEndian: raw.loadUnaligned(fromByteOffset: base + field * 8, as: Int64.self))
                 }
-                records.append(Record(track: value(0), artist: value(1), album: value(2), plays: value(3), ms: value(4)))
+                records.append(
+                    Record(track: value(0), artist: value(1), album: value(2), plays: value(3), ms: value(4), first: value(5), last: value(6)))
             }
             return records
         }
@@ -105,6 +111,8 @@ struct PeriodTally {
     }
 
     private var tracks: [Int64: PlayPack.Record] = [:]
+
+    var tracksByID: [Int64: PlayPack.Record] { tracks }
 
     init(_ packs: [PlayPack]) {
         tracks.reserveCapacity(packs.map(\.records.count).max() ?? 0)
@@ -165,6 +173,8 @@ extension Dictionary where Key == Int64, Value == PlayPack.Record {
         if let index = index(forKey: record.track) {
             values[index].plays += record.plays
             values[index].ms += record.ms
+            if record.first != 0 { values[index].first = values[index].first == 0 ? record.first : Swift.min(values[index].first, record.first) }
+            values[index].last = Swift.max(values[index].last, record.last)
         } else {
             self[record.track] = record
         }

@@ -199,6 +199,7 @@ struct PlayWrite {
         let cursor = listener.rezoneCursorMs
         if deleted.isEmpty, cursor == nil, inserted.count == prepared.plays.count, listener.timeZone == prepared.timeZone {
             for statement in prepared.rollups { try await database.raw(SQLQueryString(statement)).run() }
+            try await HistoryStore.mergeSessions(prepared.sessions, listener: listenerID, on: database)
             return
         }
         let counted = { (at: Int64) in cursor.map { at <= $0 } ?? true }
@@ -210,7 +211,7 @@ struct PlayWrite {
         guard !entries.isEmpty else { return }
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         let delta = RollupDelta(entries, timeZone: zone)
-        try await delta.apply(listener: listenerID, on: database)
+        try await delta.apply(listener: listenerID, calendar: LocalCalendar(timeZone: zone), cursor: cursor, on: database)
         guard !removed.isEmpty else { return }
         try await tidy(after: delta, removed: removed, zone: zone, on: database)
     }

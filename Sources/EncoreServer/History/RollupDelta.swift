@@ -69,11 +69,18 @@ struct RollupDelta {
     var hourMonths: [Keyed: Sums] = [:]
     var months: [Keyed: Sums] = [:]
     var tracks: [Int64: (sums: Sums, first: Int64, last: Int64)] = [:]
+    /// Per track and local hour of the day: an item's story.
+    var trackHours: [Keyed: Sums] = [:]
+    /// The sessions of the inserted entries, per local month they ended in.
+    var sessions: [Int64: [SessionSpan]] = [:]
+    /// Months that lost entries: their sessions are counted again from the plays.
+    var monthsLosingEntries: Set<Int64> = []
 
     init(_ plays: [Entry], timeZone: TimeZone) {
         var calendar = LocalCalendar(timeZone: timeZone)
         var cachedDay: Int64 = .min
         var cachedDate = LocalDate(dayNumber: 0)
+        var sessionEntries: [Int64: [(endedAtMs: Int64, msPlayed: Int64)]] = [:]
         for play in plays {
             let hour = LocalCalendar.floorDiv(calendar.localMs(play.at), LocalCalendar.hourMs)
             let day = LocalCalendar.floorDiv(hour, 24)
@@ -90,6 +97,12 @@ struct RollupDelta {
             }
             hourMonths[Keyed(period: month, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms, sign: play.sign)
             months[Keyed(period: month, key: play.track), default: Sums()].add(play.ms, sign: play.sign)
+            trackHours[Keyed(period: play.track, key: LocalCalendar.floorMod(hour, 24)), default: Sums()].add(play.ms, sign: play.sign)
+            if play.sign > 0 {
+                sessionEntries[month, default: []].append((play.at, play.ms))
+            } else {
+                monthsLosingEntries.insert(month)
+            }
             // A deleted play moves no first or latest play here: the writer reads them again.
             var entry = tracks[play.track] ?? (Sums(), Int64.max, -Int64.max)
             entry.sums.add(play.ms, sign: play.sign)
@@ -99,10 +112,15 @@ struct RollupDelta {
             }
             tracks[play.track] = entry
         }
+        sessions = sessionEntries.mapValues(SessionSpans.of)
     }
 
-    func apply(listener: Int64, on database: any SQLDatabase) async throws {
+    /// Moves every rollup, sessions included (those of months that lost entries are counted
+    /// again from their plays, up to `cursor` while the time zone changes).
+    func apply(listener: Int64, calendar: LocalCalendar, cursor: Int64? = nil, on database: any SQLDatabase) async throws {
         for statement in statements(listener: listener) { try await database.raw(SQLQueryString(statement)).run() }
+        try await HistoryStore.mergeSessions(sessions.filter { !monthsLosingEntries.contains($0.key) }, listener: listener, on: database)
+        try await HistoryStore.recountSessions(months: monthsLosingEntries, listener: listener, calendar: calendar, upTo: cursor, on: database)
     }
 
     /// The statements that add these sums to the stored rows.
@@ -128,6 +146,9 @@ struct RollupDelta {
         Self.upsert(
             "encore_play_months", columns: "listener_id, local_month, track_id", key: "listener_id, local_month, track_id",
             rows: months.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
+        Self.upsert(
+            "encore_play_track_hours", columns: "listener_id, track_id, hour_of_day", key: "listener_id, track_id, hour_of_day",
+            rows: trackHours.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
         Self.upsert(
             "encore_play_tracks", columns: "listener_id, track_id", key: "listener_id, track_id",
             rows: tracks.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.first, $0.value.last] }, into: &statements,

@@ -42,19 +42,20 @@ extension Templates {
         <caption>By plays</caption>
         <thead><tr><th scope="col" class="rank">#</th><th scope="col">{{nameColumn}}</th><th scope="col" class="num">Plays</th><th scope="col" class="num">Minutes</th></tr></thead>
         <tbody>
-        {{#byPlays}}<tr><td class="rank">{{rank}}</td><td class="title">{{#href}}<a href="{{href}}" rel="noopener">{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}}{{#sub}}<span class="sub">{{sub}}</span>{{/sub}}{{#span}}<span class="sub when">{{span}}</span>{{/span}}</td><td class="num">{{plays}}</td><td class="num">{{minutes}}</td></tr>{{/byPlays}}
+        {{#byPlays}}<tr><td class="rank">{{rank}}</td><td class="title">{{#href}}<a href="{{href}}">{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}}{{#sub}}<span class="sub">{{sub}}</span>{{/sub}}{{#span}}<span class="sub when">{{span}}</span>{{/span}}</td><td class="num">{{plays}}</td><td class="num">{{minutes}}</td></tr>{{/byPlays}}
         </tbody>
         </table>
         <table class="top history">
         <caption>By minutes</caption>
         <thead><tr><th scope="col" class="rank">#</th><th scope="col">{{nameColumn}}</th><th scope="col" class="num">Minutes</th><th scope="col" class="num">Plays</th></tr></thead>
         <tbody>
-        {{#byMinutes}}<tr><td class="rank">{{rank}}</td><td class="title">{{#href}}<a href="{{href}}" rel="noopener">{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}}{{#sub}}<span class="sub">{{sub}}</span>{{/sub}}</td><td class="num">{{minutes}}</td><td class="num">{{plays}}</td></tr>{{/byMinutes}}
+        {{#byMinutes}}<tr><td class="rank">{{rank}}</td><td class="title">{{#href}}<a href="{{href}}">{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}}{{#sub}}<span class="sub">{{sub}}</span>{{/sub}}</td><td class="num">{{minutes}}</td><td class="num">{{plays}}</td></tr>{{/byMinutes}}
         </tbody>
         </table>
         </div>
         {{/hasRows}}
         {{^hasRows}}<p class="muted">Nothing played in this period.</p>{{/hasRows}}
+        {{#browseHref}}<p><a href="{{browseHref}}">{{browseLabel}}</a></p>{{/browseHref}}
         </section>
 
         """
@@ -83,6 +84,7 @@ extension Templates {
         {{#hasPlays}}
         {{> statCards}}
         <p class="muted">{{#firstPlay}}First play in this period: {{firstPlay}}.{{/firstPlay}} {{#latestPlay}}Latest: {{latestPlay}}.{{/latestPlay}}</p>
+        {{#habits}}{{> habits}}{{/habits}}
         {{#charts}}{{> chart}}{{/charts}}
         {{#lists}}{{> topList}}{{/lists}}
         {{/hasPlays}}
@@ -154,13 +156,16 @@ extension Templates {
         <section class="card recap" aria-labelledby="summary-heading">
         <h2 id="summary-heading">In short</h2>
         <p class="lead">{{summary}}</p>
-        {{#hasLines}}<ul class="recap-lines">{{#lines}}<li>{{.}}</li>{{/lines}}</ul>{{/hasLines}}
+        {{#hasLines}}<ul class="recap-lines">{{#lines}}<li>{{.}}</li>{{/lines}}{{#mostInADay}}<li>{{before}}<a href="{{href}}">{{name}}</a>{{after}}</li>{{/mostInADay}}</ul>{{/hasLines}}
         <p class="muted">To share it, copy the words above; the <a href="{{jsonHref}}">JSON</a> holds every figure.</p>
         </section>
         {{#hasPlays}}
         {{> statCards}}
+        {{#habits}}{{> habits}}{{/habits}}
+        {{#heatmap}}{{> heatmap}}{{/heatmap}}
         {{#charts}}{{> chart}}{{/charts}}
         {{#lists}}{{> topList}}{{/lists}}
+        {{#hasNewMonths}}{{> newMonths}}{{/hasNewMonths}}
         {{/hasPlays}}
         {{> foot}}
         """

@@ -29,6 +29,7 @@ extension HistoryView: MustacheParent {
         case "csrfToken": csrfToken
         case "notice": notice
         case "uploadLimit": uploadLimit
+        case "habits": habits
         default: nil
         }
     }
@@ -52,6 +53,11 @@ extension RecapView: MustacheParent {
         case "jsonHref": jsonHref
         case "previousHref": previousHref
         case "nextHref": nextHref
+        case "habits": habits
+        case "heatmap": heatmap
+        case "newMonths": newMonths
+        case "hasNewMonths": hasNewMonths
+        case "mostInADay": mostInADay
         default: nil
         }
     }
@@ -156,6 +162,8 @@ extension TopListView: MustacheParent {
         case "byPlays": byPlays
         case "byMinutes": byMinutes
         case "hasRows": hasRows
+        case "browseHref": browseHref
+        case "browseLabel": browseLabel
         default: nil
         }
     }

@@ -24,6 +24,7 @@ struct HistoryView: Sendable {
     var notice: String?
     var uploadLimit: String
     var hasYears: Bool
+    var habits: HabitsView?
 }
 
 struct Stat: Sendable {
@@ -94,6 +95,9 @@ struct TopListView: Sendable {
     var byPlays: [Row]
     var byMinutes: [Row]
     var hasRows: Bool
+    /// Every item of the same period, on its own page.
+    var browseHref: String? = nil
+    var browseLabel: String? = nil
 
     struct Row: Sendable {
         var rank: Int
@@ -123,6 +127,11 @@ struct RecapView: Sendable {
     var nextHref: String?
     var hasYears: Bool
     var hasLines: Bool
+    var habits: HabitsView?
+    var heatmap: HeatmapView?
+    var newMonths: [NewMonthView]
+    var hasNewMonths: Bool
+    var mostInADay: LinkedLine?
 }
 
 extension HistoryDisplay {
@@ -183,10 +192,19 @@ enum HistoryDisplay {
 }
 
 extension ChartView {
+    /// What the bars' heights show.
+    enum Scale {
+        case minutes, plays
+    }
+
     /// A bar per amount, scaled to the largest; about six labels under the bars.
-    init(id: String, heading: String, description: String, amounts: [(label: String, tick: String, amount: HistoryAmount)], labelEvery: Int? = nil) {
+    init(
+        id: String, heading: String, description: String, amounts: [(label: String, tick: String, amount: HistoryAmount)], labelEvery: Int? = nil,
+        scale: Scale = .minutes
+    ) {
         let width = 720, height = 200, baseline = 176
-        let most = max(1, amounts.map(\.amount.msPlayed).max() ?? 1)
+        func measure(_ amount: HistoryAmount) -> Int64 { scale == .minutes ? amount.msPlayed : Int64(amount.plays) }
+        let most = max(1, amounts.map { measure($0.amount) }.max() ?? 1)
         let slot = Double(width) / Double(max(1, amounts.count))
         let gap = slot > 6 ? min(4, slot * 0.2) : 0
         let every = labelEvery ?? max(1, Int((Double(amounts.count) / 6).rounded(.up)))
@@ -194,7 +212,7 @@ extension ChartView {
         self.init(
             id: id, heading: heading, description: description, width: width, height: height,
             bars: amounts.enumerated().map { index, entry in
-                let barHeight = Double(baseline - 8) * Double(entry.amount.msPlayed) / Double(most)
+                let barHeight = Double(baseline - 8) * Double(measure(entry.amount)) / Double(most)
                 return Bar(
                     x: number(Double(index) * slot + gap / 2), y: number(Double(baseline) - barHeight), width: number(max(1, slot - gap)),
                     height: number(barHeight),
@@ -238,12 +256,7 @@ extension ChartView {
     }
 
     static func hours(_ report: HistoryReport) -> ChartView {
-        let peak = report.hours.indices.max { report.hours[$0].msPlayed < report.hours[$1].msPlayed } ?? 0
-        return ChartView(
-            id: "chart-hours", heading: "By hour of day",
-            description: "Minutes listened by hour of the day (\(report.timeZone))."
-                + (report.msPlayed > 0 ? " Most listening starts around \(peak):00." : ""),
-            amounts: report.hours.enumerated().map { hour, amount in ("\(hour):00–\(hour + 1):00", "\(hour)h", amount) }, labelEvery: 3)
+        hours(report.hours, timeZone: report.timeZone, id: "chart-hours")
     }
 
     static func weekdays(_ report: HistoryReport) -> ChartView {
@@ -261,13 +274,14 @@ extension ChartView {
 extension TopListView {
     static func lists(_ report: HistoryReport, zone: TimeZone) -> [TopListView] {
         [
-            TopListView(id: "top-tracks", heading: "Top tracks", nameColumn: "Track", lists: report.topTracks, zone: zone),
-            TopListView(id: "top-artists", heading: "Top artists", nameColumn: "Artist", lists: report.topArtists, zone: zone),
-            TopListView(id: "top-albums", heading: "Top albums", nameColumn: "Album", lists: report.topAlbums, zone: zone),
+            TopListView(id: "top-tracks", heading: "Top tracks", nameColumn: "Track", kind: .track, lists: report.topTracks, zone: zone),
+            TopListView(id: "top-artists", heading: "Top artists", nameColumn: "Artist", kind: .artist, lists: report.topArtists, zone: zone),
+            TopListView(id: "top-albums", heading: "Top albums", nameColumn: "Album", kind: .album, lists: report.topAlbums, zone: zone),
         ]
     }
 
-    init(id: String, heading: String, nameColumn: String, lists: HistoryTopLists, zone: TimeZone) {
+    /// Each name links to its page (`/history/{kind}/{id}`).
+    init(id: String, heading: String, nameColumn: String, kind: HistoryItemKind, lists: HistoryTopLists, zone: TimeZone) {
         func rows(_ entries: [HistoryTopEntry]) -> [Row] {
             entries.enumerated().map { index, entry in
                 var sub: [String] = []
@@ -277,10 +291,7 @@ extension TopListView {
                 if let first = entry.firstPlayedAt, let latest = entry.latestPlayedAt {
                     span = "First played \(HistoryDisplay.moment(first, in: zone)); latest \(HistoryDisplay.moment(latest, in: zone))"
                 }
-                let href = entry.uri.flatMap { uri -> String? in
-                    let parts = uri.split(separator: ":")
-                    return parts.count == 3 && parts[1] == "track" ? "https://open.spotify.com/track/\(parts[2])" : nil
-                }
+                let href = entry.id.map { "/history/\(kind.rawValue)/\($0)" }
                 return Row(
                     rank: index + 1, name: entry.name.isEmpty ? "Unknown" : entry.name, sub: sub.isEmpty ? nil : sub.joined(separator: " · "),
                     plays: HistoryDisplay.grouped(Int64(entry.plays)), minutes: HistoryDisplay.minutes(entry.msPlayed), span: span, href: href)
@@ -289,6 +300,17 @@ extension TopListView {
         self.init(
             id: id, heading: heading, nameColumn: nameColumn, byPlays: rows(lists.byPlays), byMinutes: rows(lists.byMinutes),
             hasRows: !lists.byMinutes.isEmpty)
+        browseLabel = "Every \(kind.rawValue) of this period"
+    }
+
+    /// The same lists, each linking to every item of the report's period.
+    static func lists(_ report: HistoryReport, zone: TimeZone, browse query: String) -> [TopListView] {
+        lists(report, zone: zone).map { list in
+            var list = list
+            let kind = list.id.dropFirst("top-".count)
+            list.browseHref = "/history/\(kind)?\(query)"
+            return list
+        }
     }
 }
 
@@ -339,9 +361,18 @@ extension RecapView {
         self.init(
             title: "\(recap.year) in music", chrome: chrome, year: recap.year, hasPlays: report.msPlayed > 0, stats: Stat.figures(report),
             summary: summary, lines: lines, charts: [ChartView.timeline(report), ChartView.hours(report), ChartView.weekdays(report)],
-            lists: TopListView.lists(report, zone: zone), years: years, jsonHref: "/api/history/year/\(recap.year)",
-            previousHref: recap.year > 2008 ? "/history/year/\(recap.year - 1)" : nil,
-            nextHref: recap.year < 2100 ? "/history/year/\(recap.year + 1)" : nil, hasYears: !years.isEmpty, hasLines: !lines.isEmpty)
+            lists: TopListView.lists(report, zone: zone, browse: "from=\(report.from)&to=\(report.to)"), years: years,
+            jsonHref: "/api/history/year/\(recap.year)", previousHref: recap.year > 2008 ? "/history/year/\(recap.year - 1)" : nil,
+            nextHref: recap.year < 2100 ? "/history/year/\(recap.year + 1)" : nil, hasYears: !years.isEmpty, hasLines: !lines.isEmpty,
+            habits: report.sessions > 0 ? HabitsView(report, zone: zone) : nil,
+            heatmap: report.msPlayed > 0 ? HeatmapView(year: recap.year, days: recap.days) : nil, newMonths: recap.newByMonth.map(NewMonthView.init),
+            hasNewMonths: !recap.newByMonth.isEmpty,
+            mostInADay: recap.mostInADay.map { most in
+                LinkedLine(
+                    before: "The track you played most in one day: ", name: most.track.name.isEmpty ? "Unknown" : most.track.name,
+                    href: most.track.href,
+                    after: ", \(most.plays) times on \(HistoryDisplay.day(most.date)).")
+            })
     }
 }
 

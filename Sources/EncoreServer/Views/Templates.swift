@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "head": head, "foot": foot, "home": home, "top": top, "playlist": playlist, "error": error,
-    ].merging(history) { first, _ in first }
+    ].merging(history) { first, _ in first }.merging(insights) { first, _ in first }
 
     static let head = """
         <!doctype html>

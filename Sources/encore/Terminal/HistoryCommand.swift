@@ -10,10 +10,11 @@ import SpotifyEmulator
     import Darwin
 #endif
 
-/// `encore history import|stats|export|forget`: the listening history on this machine.
+/// `encore history import|stats|artist|album|track|top|sessions|export|forget`: the listening
+/// history on this machine.
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Import, sum up, export or delete your listening history.",
+        commandName: "history", abstract: "Import, sum up, explore, export or delete your listening history.",
         discussion: """
             The history lives in $XDG_DATA_HOME/encore/history.sqlite (else ~/.local/share/encore/), \
             kept for the signed-in user (or, before `encore login`, for "local"). --database-url points \
@@ -23,11 +24,16 @@ struct HistoryCommand: AsyncParsableCommand {
               encore history import ~/Downloads/my_spotify_data.zip
               encore history stats --from 2025-01-01 --to 2025-12-31
               encore history stats --period 4w --format json
+              encore history artist "Radiohead" --format json
+              encore history top tracks --sort minutes --limit 50
+              encore history sessions --sort length --limit 5
               encore history export --format csv > plays.csv
               encore history forget --yes
               encore history sample --from 2025-01-01 --to 2025-12-31 --output Streaming_History_Audio_2025.json
             """,
-        subcommands: [Import.self, Stats.self, Export.self, Forget.self, Sample.self]
+        subcommands: [
+            Import.self, Stats.self, Artist.self, Album.self, Track.self, Top.self, Sessions.self, Export.self, Forget.self, Sample.self,
+        ]
     )
 
     /// Where the history is, and whose.

@@ -38,6 +38,7 @@ enum HistoryOutput {
         text += "Minutes  \(minutes) (\(hours) h \(minutes % 60) min)\n"
         text += "Plays    \(report.plays)" + (report.shortPlays > 0 ? " (and \(report.shortPlays) under 30 s)" : "") + "\n"
         text += "Tracks   \(report.tracks), artists \(report.artists)\n"
+        text += habits(report)
         guard report.msPlayed > 0 else { return text + "\nNo plays in this period.\n" }
         let sections: [(String, [HistoryTopEntry], Bool)] = [
             ("Top tracks", report.topTracks.byPlays, true), ("Top artists", report.topArtists.byPlays, false),

@@ -1,0 +1,171 @@
+import Foundation
+import SQLKit
+import Synchronization
+
+/// The ids history pages link to: Spotify's where the history has one (a track's URI from the
+/// export or the recorder; an artist's or album's from the recorder), else Encore's own, `e` and
+/// the 63-bit number Encore keys the thing by in sixteen hex digits. The two never collide: a
+/// Spotify id is 22 base-62 characters.
+public enum HistoryLinkID {
+    public enum Parsed: Equatable, Sendable {
+        case spotify(String)
+        case encore(Int64)
+    }
+
+    static func encore(_ number: Int64) -> String {
+        let hex = String(UInt64(bitPattern: number), radix: 16)
+        return "e" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The id part of a `spotify:KIND:ID` URI, when it is a valid one.
+    static func spotify(_ uri: String?) -> String? {
+        guard let uri, let id = uri.split(separator: ":").last, uri.hasPrefix("spotify:"), isBase62(id) else { return nil }
+        return String(id)
+    }
+
+    static func isBase62(_ text: Substring) -> Bool {
+        text.utf8.count == 22 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+    }
+
+    /// What a link's id names, or `nil` for text that is neither kind of id.
+    public static func parse(_ text: String) -> Parsed? {
+        if isBase62(Substring(text)) { return .spotify(text) }
+        guard text.utf8.count == 17, text.hasPrefix("e"), let value = UInt64(text.dropFirst(), radix: 16) else { return nil }
+        return .encore(Int64(bitPattern: value))
+    }
+}
+
+/// Every item one listener's history holds, with their names, held in memory: the tables of
+/// every item of a period sort and filter by name, and an item's page finds its tracks, without
+/// reading thousands of rows per request. Items are only added within a generation (forgetting
+/// moves it on) and never renamed, so a catalog is current while the listener's count of
+/// items is the same.
+struct HistoryCatalog: Sendable {
+    struct Item: Sendable {
+        var id: Int64
+        var kind: PlayedKind
+        var uri: String?
+        var name: String
+        var artist: String
+        var album: String
+        var artistID: Int64
+        var albumID: Int64
+        var artistURI: String?
+        var albumURI: String?
+    }
+
+    let generation: Int64
+    let items: [Int64: Item]
+    /// Each artist's and album's Spotify URI, where any of their tracks carries one.
+    let artistURIs: [Int64: String]
+    let albumURIs: [Int64: String]
+
+    init(generation: Int64, items: [Item]) {
+        self.generation = generation
+        var byID: [Int64: Item] = [:]
+        byID.reserveCapacity(items.count)
+        var artistURIs: [Int64: String] = [:], albumURIs: [Int64: String] = [:]
+        for item in items {
+            byID[item.id] = item
+            if let uri = item.artistURI { artistURIs[item.artistID] = artistURIs[item.artistID].map { min($0, uri) } ?? uri }
+            if let uri = item.albumURI { albumURIs[item.albumID] = albumURIs[item.albumID].map { min($0, uri) } ?? uri }
+        }
+        self.items = byID
+        self.artistURIs = artistURIs
+        self.albumURIs = albumURIs
+    }
+
+    var count: Int { items.count }
+
+    /// A thing's link id.
+    func link(_ kind: HistoryItemKind, _ number: Int64) -> String {
+        let uri: String? =
+            switch kind {
+            case .track: items[number]?.uri
+            case .artist: artistURIs[number]
+            case .album: albumURIs[number]
+            }
+        return HistoryLinkID.spotify(uri) ?? HistoryLinkID.encore(number)
+    }
+
+    /// The number a link's id names, if this history holds it.
+    func resolve(_ kind: HistoryItemKind, _ text: String) -> Int64? {
+        switch (kind, HistoryLinkID.parse(text)) {
+        case (_, nil): return nil
+        case (.track, .encore(let number)?): return items[number] == nil ? nil : number
+        case (.track, .spotify(let id)?):
+            return ["track", "episode", "chapter"].map { HistoryID.of("spotify:\($0):\(id)") }.first { items[$0] != nil }
+        case (.artist, .encore(let number)?): return items.values.contains { $0.artistID == number && $0.kind == .track } ? number : nil
+        case (.album, .encore(let number)?): return items.values.contains { $0.albumID == number && $0.kind == .track } ? number : nil
+        case (.artist, .spotify(let id)?): return artistURIs.first { $0.value == "spotify:artist:\(id)" }?.key
+        case (.album, .spotify(let id)?): return albumURIs.first { $0.value == "spotify:album:\(id)" }?.key
+        }
+    }
+
+    /// The tracks (music) of an artist or album, or the one track.
+    func tracks(of kind: HistoryItemKind, _ number: Int64) -> [Item] {
+        switch kind {
+        case .track: items[number].map { [$0] } ?? []
+        case .artist: items.values.filter { $0.artistID == number && $0.kind == .track }
+        case .album: items.values.filter { $0.albumID == number && $0.kind == .track }
+        }
+    }
+}
+
+extension HistoryStore {
+    /// Catalogs kept in memory, at most ``catalogItemsLimit`` items in all (the least recently
+    /// used go first).
+    static let catalogItemsLimit = 1_000_000
+
+    /// The listener's catalog: the one in memory while their count of items and generation are
+    /// unchanged, else read again.
+    func catalog(listener id: Int64, generation: Int64, on database: any SQLDatabase) async throws -> HistoryCatalog {
+        let count =
+            try await database.raw("SELECT COUNT(*) AS n FROM encore_history_items WHERE listener_id = \(bind: id)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        if let cached = catalogs.withLock({ $0.take(id) }), cached.generation == generation, cached.count == count { return cached }
+        let rows = try await database.raw(
+            """
+            SELECT track_id, kind, uri, name, artist, album, artist_id, album_id, artist_uri, album_uri
+            FROM encore_history_items WHERE listener_id = \(bind: id)
+            """
+        ).all()
+        var items: [HistoryCatalog.Item] = []
+        items.reserveCapacity(rows.count)
+        for row in rows {
+            items.append(
+                HistoryCatalog.Item(
+                    id: try row.decode(column: "track_id", as: Int64.self),
+                    kind: PlayedKind(rawValue: try row.decode(column: "kind", as: Int.self)) ?? .track,
+                    uri: try row.decode(column: "uri", as: String?.self), name: try row.decode(column: "name", as: String.self),
+                    artist: try row.decode(column: "artist", as: String.self), album: try row.decode(column: "album", as: String.self),
+                    artistID: try row.decode(column: "artist_id", as: Int64.self), albumID: try row.decode(column: "album_id", as: Int64.self),
+                    artistURI: try row.decode(column: "artist_uri", as: String?.self), albumURI: try row.decode(column: "album_uri", as: String?.self)
+                ))
+        }
+        let catalog = HistoryCatalog(generation: generation, items: items)
+        catalogs.withLock { $0.keep(catalog, for: id, limit: Self.catalogItemsLimit) }
+        return catalog
+    }
+}
+
+/// The catalogs in memory, least recently used first.
+struct CatalogCache {
+    private var entries: [(listener: Int64, catalog: HistoryCatalog)] = []
+
+    mutating func take(_ listener: Int64) -> HistoryCatalog? {
+        guard let index = entries.firstIndex(where: { $0.listener == listener }) else { return nil }
+        let entry = entries.remove(at: index)
+        entries.append(entry)
+        return entry.catalog
+    }
+
+    mutating func keep(_ catalog: HistoryCatalog, for listener: Int64, limit: Int) {
+        entries.removeAll { $0.listener == listener }
+        entries.append((listener, catalog))
+        var total = entries.reduce(0) { $0 + $1.catalog.count }
+        while total > limit, entries.count > 1 {
+            total -= entries.removeFirst().catalog.count
+        }
+    }
+}
