@@ -6,8 +6,9 @@ Run by the Swift test BrowserTests (so by scripts/test and CI):
 
 Starts `encore serve` in demo mode in an empty folder, then clicks through: home, "Log in with
 Spotify", the emulator's consent page, Agree, top tracks (20 rows, every image loaded), another
-time range, "Save as playlist", the listening history (figures, charts, top lists, all time, a
-yearly recap, "Start recording" and Spotify's consent again), "Log out". Fails on any browser
+time range, "Save as playlist", the listening history (figures, sessions and streaks, charts, top
+lists, all time, a yearly recap with its calendar, an artist's page, one of its tracks, every track
+sorted by minutes both ways, "Start recording" and Spotify's consent again), "Log out". Fails on any browser
 console error or broken image.
 Screenshots of each step go to SCREENSHOT_FOLDER.
 """
@@ -122,8 +123,10 @@ try:
         driver.find_element(By.LINK_TEXT, "Your listening history").click()
         wait.until(expected_conditions.presence_of_element_located((By.XPATH, "//h1[text()='Your listening']")))
         settle("history")
-        values = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".stat-value")]
+        values = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "main > ul.stats .stat-value")]
         check(len(values) == 4 and values[0] not in ("", "0"), f"minutes listened shown, got {values}")
+        habits = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "#habits .stat-value")]
+        check(len(habits) == 4 and habits[0] not in ("", "0"), f"sessions and streaks shown, got {habits}")
         charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart-svg")
         check(len(charts) == 3, f"three charts, got {len(charts)}")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#chart-timeline rect.bar")) == 28, "a bar per day of the last four weeks")
@@ -145,6 +148,40 @@ try:
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".recap .lead")))
         settle("history-year")
         check("you listened to" in driver.find_element(By.CSS_SELECTOR, ".recap .lead").text, "the recap sums the year up")
+        cells = driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect")
+        check(len(cells) in (365, 366), f"a calendar square per day of the year, got {len(cells)}")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.heat0")) < len(cells), "some days have listening")
+
+        # From the top artists to an artist's story, one of its tracks, and every track, sorted.
+        driver.get(base + "/history?period=all")
+        artist = driver.find_element(By.CSS_SELECTOR, "#top-artists tbody td.title a")
+        name = artist.text
+        artist.click()
+        wait.until(lambda d: "/history/artist/" in d.current_url)
+        settle("history-artist")
+        check(driver.find_element(By.TAG_NAME, "h1").text == name, f"the artist page is {name}'s")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#chart-item-months rect.bar")) >= 1, "plays per month drawn")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#chart-item-hours rect.bar")) == 24, "a bar per hour of day")
+        track = driver.find_element(By.CSS_SELECTOR, "#item-tracks tbody td.title a")
+        title = track.text
+        track.click()
+        wait.until(lambda d: "/history/track/" in d.current_url)
+        settle("history-track")
+        check(driver.find_element(By.TAG_NAME, "h1").text == title, f"the track page is {title}'s")
+        driver.get(base + "/history?period=all")
+        driver.find_element(By.LINK_TEXT, "Every track of this period").click()
+        wait.until(lambda d: "/history/tracks" in d.current_url)
+        driver.find_element(By.CSS_SELECTOR, "table.items thead th:nth-child(4) a").click()
+        wait.until(lambda d: "sort=minutes" in d.current_url and "order=desc" in d.current_url)
+        minutes = [int(cell.text.replace(",", "")) for cell in driver.find_elements(By.CSS_SELECTOR, "table.items tbody td:nth-child(4)")]
+        check(len(minutes) > 1 and minutes == sorted(minutes, reverse=True), f"most minutes first, got {minutes[:5]}")
+        driver.find_element(By.CSS_SELECTOR, "table.items thead th:nth-child(4) a").click()
+        wait.until(lambda d: "order=asc" in d.current_url)
+        settle("history-tracks")
+        minutes = [int(cell.text.replace(",", "")) for cell in driver.find_elements(By.CSS_SELECTOR, "table.items tbody td:nth-child(4)")]
+        check(minutes == sorted(minutes), f"least minutes first after a second click, got {minutes[:5]}")
+        check(driver.find_element(By.CSS_SELECTOR, "table.items thead th:nth-child(4)").get_attribute("aria-sort") == "ascending",
+              "the sorted column says so")
 
         # Recording asks Spotify once more, for recently played on top of what was given.
         driver.get(base + "/history")

@@ -320,6 +320,12 @@ struct HistoryInsightsTests {
                 #expect(day.msPlayed == entries.reduce(0) { $0 + Int64($1.msPlayed) }, "\(day.date)")
                 #expect(day.plays == entries.filter { $0.msPlayed >= 30_000 }.count, "\(day.date)")
             }
+            // A year still going: the current streak runs up to today, not to 31 December.
+            let early = try await history.recap(userID: user, year: 2025, now: Date(timeIntervalSince1970: 1_735_927_200))  // 3 Jan 2025, 18:00 UTC
+            #expect(early.report.currentStreakDays == reference.streaks(reference.within("2025-01-01", "2025-01-03"), last: "2025-01-03").current)
+            #expect(early.report.currentStreakDays == 3)
+            #expect(try await history.recap(userID: user, year: 2025).report.currentStreakDays == 0)
+
             // New: the month of a track's (an artist's) first entry ever.
             let firstTrack = Dictionary(grouping: reference.plays, by: \.item.name).mapValues { reference.month($0[0].playedAtMs) }
             let firstArtist = Dictionary(grouping: reference.plays, by: \.item.artist).mapValues { reference.month($0[0].playedAtMs) }

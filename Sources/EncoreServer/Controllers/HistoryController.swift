@@ -104,7 +104,7 @@ struct HistoryController {
     @Sendable func yearPage(_ request: Request, context: SignedInContext) async throws -> Response {
         let year = try Self.year(context)
         let listening = try await listening(context.userID)
-        let recap = try await services.store.recap(for: listening.listener, year: year)
+        let recap = try await services.store.recap(for: listening.listener, year: year, now: services.clock.now())
         let csrf = services.pages.csrfToken(sessionID: context.sessionID)
         let view = RecapView(
             recap, chrome: Chrome(csrfToken: csrf, onHistory: true), years: Self.years(listening.span, current: year), zone: listening.zone)
@@ -121,7 +121,7 @@ struct HistoryController {
     }
 
     @Sendable func yearAPI(_ request: Request, context: SignedInContext) async throws -> Response {
-        try Self.json(try await services.store.recap(userID: context.userID, year: try Self.year(context)))
+        try Self.json(try await services.store.recap(userID: context.userID, year: try Self.year(context), now: services.clock.now()))
     }
 
     @Sendable func importsAPI(_ request: Request, context: SignedInContext) async throws -> Response {

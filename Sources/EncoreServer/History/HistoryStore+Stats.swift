@@ -91,16 +91,19 @@ extension HistoryStore {
 
     /// A year on one page: the year's report by month, its biggest day, and how many tracks
     /// were first heard that year.
-    public func recap(userID: String, year: Int, limit: Int = 5) async throws -> HistoryRecap {
-        try await recap(userID: userID, listener: try await listener(userID: userID), year: year, limit: limit)
+    ///
+    /// - Parameter now: the moment the current streak runs up to when the year is not over;
+    ///   without it, the year's last day.
+    public func recap(userID: String, year: Int, limit: Int = 5, now: Date? = nil) async throws -> HistoryRecap {
+        try await recap(userID: userID, listener: try await listener(userID: userID), year: year, limit: limit, now: now)
     }
 
     /// The same for a listener already read.
-    public func recap(for listener: HistoryListener, year: Int, limit: Int = 5) async throws -> HistoryRecap {
-        try await recap(userID: listener.userID, listener: listener, year: year, limit: limit)
+    public func recap(for listener: HistoryListener, year: Int, limit: Int = 5, now: Date? = nil) async throws -> HistoryRecap {
+        try await recap(userID: listener.userID, listener: listener, year: year, limit: limit, now: now)
     }
 
-    private func recap(userID: String, listener: HistoryListener?, year: Int, limit: Int) async throws -> HistoryRecap {
+    private func recap(userID: String, listener: HistoryListener?, year: Int, limit: Int, now: Date?) async throws -> HistoryRecap {
         let from = LocalDate(year: year, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
         let to = LocalDate(year: year, month: 12, day: 31) ?? LocalDate(dayNumber: 0)
         let report = try await report(
@@ -132,6 +135,12 @@ extension HistoryStore {
                 year: year, report: report, busiestDay: busiestDay, newTracks: try discovered?.decode(column: "n", as: Int.self) ?? 0)
             guard let listener, report.msPlayed > 0 else { return recap }
             try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, on: database)
+            // A year still going has its current streak up to today, not up to 31 December.
+            var calendar = plan.calendar
+            if let today = now.map({ calendar.date(ofUTC: $0.unixMilliseconds) }), today < to, today >= from {
+                let days = recap.days.filter { $0.plays > 0 && $0.date <= today }.map(\.date.dayNumber)
+                recap.report.currentStreakDays = Streaks(days: days, last: today).current
+            }
             return recap
         }
     }

@@ -126,6 +126,18 @@ struct ItemLink: Sendable {
     var href: String
 }
 
+extension HistoryDisplay {
+    /// "3 Mar 2025" in the listener's zone.
+    static func date(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = LocalCalendar(timeZone: zone)
+        let day = calendar.date(ofUTC: date.unixMilliseconds)
+        return "\(shortDay(day)) \(day.year)"
+    }
+
+    /// "21:04" in the listener's zone.
+    static func time(_ date: Date, in zone: TimeZone) -> String { String(moment(date, in: zone).suffix(5)) }
+}
+
 extension HistoryItemRow {
     /// Its page on this site.
     var href: String { "/history/\(kind.rawValue)/\(id)" }
@@ -161,8 +173,12 @@ extension ItemView {
                 label: "Share of your listening", value: percent(story.shareOfListening),
                 detail: "\(percent(story.shareOfPlays)) of your plays"),
         ]
-        if let first = item.firstPlayedAt { stats.append(Stat(label: "First played", value: HistoryDisplay.moment(first, in: zone))) }
-        if let last = item.lastPlayedAt { stats.append(Stat(label: "Latest play", value: HistoryDisplay.moment(last, in: zone))) }
+        if let first = item.firstPlayedAt {
+            stats.append(Stat(label: "First played", value: HistoryDisplay.date(first, in: zone), detail: HistoryDisplay.time(first, in: zone)))
+        }
+        if let last = item.lastPlayedAt {
+            stats.append(Stat(label: "Latest play", value: HistoryDisplay.date(last, in: zone), detail: HistoryDisplay.time(last, in: zone)))
+        }
         var sections: [RowsSection] = []
         if item.kind != .track {
             sections.append(

@@ -85,11 +85,25 @@ enum Stylesheet {
         nav.years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;margin:0;padding:0}
         nav.years a[aria-current=page]{font-weight:800}
         .recap .lead{font-size:1.2rem;font-weight:600}
+        p.lead{font-size:1.1rem;margin-top:-.5rem}
+        p.kind{margin:0;text-transform:uppercase;letter-spacing:.06em;font-size:.8rem}
+        td.when,th.when{color:var(--muted);font-size:.85rem;white-space:nowrap}
+        table.items th a{text-decoration:none;color:inherit}
+        table.items th[aria-sort=ascending] a,table.items th[aria-sort=descending] a{color:var(--fg)}
+        svg.heatmap{display:block;width:100%;height:auto;max-height:12rem}
+        svg.heatmap .tick{fill:var(--muted);font-size:10px}
+        svg.heatmap .heat0{fill:var(--line)}
+        svg.heatmap .heat1{fill:var(--accent);fill-opacity:.3}
+        svg.heatmap .heat2{fill:var(--accent);fill-opacity:.5}
+        svg.heatmap .heat3{fill:var(--accent);fill-opacity:.75}
+        svg.heatmap .heat4{fill:var(--accent)}
+        .scroll{overflow-x:auto}
+        table.heatmap-table td{padding:.15rem .3rem;font-size:.8rem}
         .danger{border-color:var(--warn)}
         button.danger{background:transparent;color:var(--warn);border:1px solid var(--warn)}
         button.secondary{background:transparent;color:var(--fg);border:1px solid var(--line)}
         @media (max-width:40rem){
-          th.album,td.album,th.duration,td.duration{display:none}
+          th.album,td.album,th.duration,td.duration,td.when,th.when{display:none}
           td.cover{width:56px} td.cover img{width:48px;height:48px}
           .profile{flex-direction:column;text-align:center}
           form.logout{margin-left:0}
