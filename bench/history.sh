@@ -90,6 +90,19 @@ PAGES=(
     "march_2024:/history?from=2024-03-01&to=2024-03-31" "three_years:/history?from=2019-06-15&to=2023-02-10"
     "recap_2024:/history/year/2024"
 )
+# The drill-downs (issue 28): the most played artist (over 50,000 plays), album and track, and
+# every item of all time sorted by each column; ITEM ids are found once signed in.
+DRILLS=(
+    "artist_top:/history/artist/ARTIST" "artist_top_json:/api/history/artist/ARTIST" "album_top:/history/album/ALBUM"
+    "track_top:/history/track/TRACK" "track_top_json:/api/history/track/TRACK"
+    "tracks_by_plays:/history/tracks?period=all&sort=plays" "tracks_least_played:/history/tracks?period=all&sort=plays&order=asc"
+    "tracks_by_minutes:/history/tracks?period=all&sort=minutes" "tracks_by_first:/history/tracks?period=all&sort=first"
+    "tracks_by_last:/history/tracks?period=all&sort=last" "tracks_by_name:/history/tracks?period=all&sort=name"
+    "tracks_json:/api/history/tracks?period=all&sort=minutes&page=7" "tracks_filtered:/history/tracks?period=all&q=track%201"
+    "artists_by_plays:/history/artists?period=all&sort=plays" "artists_by_first:/history/artists?period=all&sort=first&order=asc"
+    "albums_by_minutes:/history/albums?period=all&sort=minutes" "albums_by_name:/history/albums?period=all&sort=name&order=desc"
+    "tracks_this_year:/history/tracks?period=year&sort=last"
+)
 measure_pages() {  # KIND DATABASE_URL
     local kind=$1 url=$2 port base cookie entry name path
     port=$(free_port)
@@ -100,8 +113,8 @@ measure_pages() {  # KIND DATABASE_URL
     PIDS+=($pid)
     base=$(wait_for "$WORK/app-$kind.log" "Encore is running at" | grep -o 'http://127.0.0.1:[0-9]*')
     cookie=$(python3 bench/flow.py sign-in "$base")
-    for entry in "${PAGES[@]}"; do
-        name=${entry%%:*} path=${entry#*:}
+    measure_one() {  # NAME PATH
+        local name=$1 path=$2 status first rate p50 p99
         # The first view builds the packs the import did not prepare: days and months at the period's ends.
         read -r status first < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" "$base$path")
         [ "$status" = 200 ] || { echo "$path answered $status" >&2; exit 1; }
@@ -122,6 +135,20 @@ PY
         log "$kind $path: first view $first ms, then p50 $p50 ms, p99 $p99 ms ($rate req/s)"
         record "${kind}_${name}_p50" "$p50" ms
         record "${kind}_${name}_p99" "$p99" ms
+    }
+    for entry in "${PAGES[@]}"; do measure_one "${entry%%:*}" "${entry#*:}"; done
+    # The most played artist, album and track: ids from the all-time top lists, read after the
+    # pages above so that their first views stay first.
+    read -r artist album track artist_plays < <(curl -s -H "Cookie: $cookie" "$base/api/history?period=all" | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+top = lambda name: report[name]["by_plays"][0]
+print(top("top_artists")["id"], top("top_albums")["id"], top("top_tracks")["id"], top("top_artists")["plays"])')
+    log "$kind: the most played artist has $artist_plays plays"
+    record "${kind}_top_artist_plays" "$artist_plays" plays
+    for entry in "${DRILLS[@]}"; do
+        entry=${entry//ARTIST/$artist}; entry=${entry//ALBUM/$album}; entry=${entry//TRACK/$track}
+        measure_one "${entry%%:*}" "${entry#*:}"
     done
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
