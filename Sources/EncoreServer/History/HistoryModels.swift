@@ -145,7 +145,9 @@ public struct Play: Sendable, Hashable {
 /// Stable 63-bit identifiers from text, so ids are the same on every instance without a sequence.
 enum HistoryID {
     static func of(_ text: String) -> Int64 {
-        let digest = SHA256.hash(data: Data(text.utf8))
+        var text = text
+        // Hashed in place: no copy of the text per id (an import works out millions).
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         var value: UInt64 = 0
         for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
         return Int64(bitPattern: value & 0x7FFF_FFFF_FFFF_FFFF)
@@ -174,11 +176,23 @@ public enum PlayIdentity {
     static func extended(
         endedAtMs: Int64, msPlayed: Int64, item: PlayedItem, reasonStart: String?, reasonEnd: String?, offlineTimestamp: Int64?, platform: String?
     ) -> Int64 {
-        let fields = [
-            "e", String(endedAtMs), String(msPlayed), item.uri ?? "\(item.kind.rawValue)\u{1E}\(item.name)\u{1E}\(item.artist)\u{1E}\(item.album)",
-            reasonStart ?? "\u{0}", reasonEnd ?? "\u{0}", offlineTimestamp.map(String.init) ?? "\u{0}", platform ?? "\u{0}",
-        ]
-        return nonLegacy(HistoryID.of(fields.joined(separator: "\u{1F}")))
+        // The fields joined by U+001F, written into one string (the same text as joining them).
+        var text = "e\u{1F}"
+        text.reserveCapacity(160)
+        text += String(endedAtMs)
+        text += "\u{1F}"
+        text += String(msPlayed)
+        text += "\u{1F}"
+        if let uri = item.uri {
+            text += uri
+        } else {
+            text += "\(item.kind.rawValue)\u{1E}\(item.name)\u{1E}\(item.artist)\u{1E}\(item.album)"
+        }
+        for field in [reasonStart, reasonEnd, offlineTimestamp.map(String.init), platform] {
+            text += "\u{1F}"
+            text += field ?? "\u{0}"
+        }
+        return nonLegacy(HistoryID.of(text))
     }
 
     /// An entry of the account-data export: all it has.

@@ -194,6 +194,7 @@ final class HistoryRecorder: Service, Sendable {
         var next: Date? = nextPoll(after: now)
         var stop = false
         let outcome: RecorderOutcome
+        let access = AccessFailure(error)
         switch error {
         case is HistoryStore.WriteRefused:
             // The lease passed to another instance, or the history was forgotten: theirs now.
@@ -202,14 +203,15 @@ final class HistoryRecorder: Service, Sendable {
             (outcome, stop) = (.historyFull, true)
         case let error as SpotifyAPIError where error.requiresSignIn:
             (outcome, stop) = (.signedOut, true)
-        case AppError.reauthorizationRequired:
+        case _ where access == .signedOut:
             (outcome, stop) = (.signedOut, true)
         case let error as SpotifyAPIError where error.code == .insufficientScope || error.code == .forbidden:
             (outcome, stop) = (.missingScope, true)
         case let error as SpotifyAPIError where error.code == .rateLimited:
             outcome = .rateLimited
             next = now.addingTimeInterval(max(1, error.retryAfter?.timeInterval ?? 60) + Double.random(in: 0...5))
-        case AppError.userRateLimited(let retryAfter):
+        case _ where access?.retryAfter != nil:
+            let retryAfter = access?.retryAfter ?? 60
             outcome = .userRateLimited
             next = now.addingTimeInterval(Double(retryAfter) + Double.random(in: 0...5))
         case is SpotifyAPIError:

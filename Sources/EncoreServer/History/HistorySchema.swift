@@ -156,90 +156,80 @@ enum HistorySchema {
     /// - A listener's row counts their entries (for `ENCORE_HISTORY_MAX_PLAYS`) and carries the
     ///   cursor of a time-zone change being worked through in batches.
     /// - An import keeps the new figures of its report, and a report per file.
-    static let entries = [
-        """
-        CREATE TABLE encore_history_items (
-            listener_id BIGINT NOT NULL,
-            track_id BIGINT NOT NULL,
-            kind INTEGER NOT NULL,
-            uri TEXT,
-            name TEXT NOT NULL,
-            artist TEXT NOT NULL,
-            album TEXT NOT NULL,
-            artists TEXT,
-            duration_ms BIGINT,
-            artist_id BIGINT NOT NULL,
-            album_id BIGINT NOT NULL,
-            artist_uri TEXT,
-            album_uri TEXT,
-            PRIMARY KEY (listener_id, track_id)
-        ){keyed}
-        """,
-        """
-        INSERT INTO encore_history_items (listener_id, track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id)
-        SELECT p.listener_id, t.track_id, t.kind, t.uri, t.name, t.artist, t.album, t.artists, t.duration_ms, t.artist_id, t.album_id
-        FROM (SELECT DISTINCT listener_id, track_id FROM encore_plays) AS p JOIN encore_history_tracks t ON t.track_id = p.track_id
-        """,
-        "DROP TABLE encore_history_tracks",
-        """
-        CREATE TABLE encore_plays_entries (
-            listener_id BIGINT NOT NULL,
-            played_at_ms BIGINT NOT NULL,
-            entry_id BIGINT NOT NULL,
-            track_id BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            source INTEGER NOT NULL,
-            context_uri TEXT,
-            reason_start INTEGER,
-            reason_end INTEGER,
-            skipped INTEGER,
-            PRIMARY KEY (listener_id, played_at_ms, entry_id)
-        ){keyed}
-        """,
-        """
-        INSERT INTO encore_plays_entries (listener_id, played_at_ms, entry_id, track_id, ms_played, source, context_uri)
-        SELECT listener_id, played_at_ms, CASE WHEN source = 1 THEN track_id ELSE 0 END, track_id, ms_played, source, context_uri FROM encore_plays
-        """,
-        "DROP TABLE encore_plays",
-        "ALTER TABLE encore_plays_entries RENAME TO encore_plays",
-        "ALTER TABLE encore_history_listeners ADD COLUMN entries BIGINT NOT NULL DEFAULT 0",
-        "ALTER TABLE encore_history_listeners ADD COLUMN legacy_entries BIGINT NOT NULL DEFAULT 0",
-        "ALTER TABLE encore_history_listeners ADD COLUMN rezone_cursor_ms BIGINT",
-        "ALTER TABLE encore_history_listeners ADD COLUMN rezoned_at_ms BIGINT",
-        """
-        UPDATE encore_history_listeners SET
-            entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id),
-            legacy_entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id AND p.entry_id = 0)
-        """,
-        // How much of a day's listening is the recorder's estimate, for the pages to say so.
-        "ALTER TABLE encore_play_days ADD COLUMN estimated_ms BIGINT NOT NULL DEFAULT 0",
-        "ALTER TABLE encore_play_days ADD COLUMN estimated_entries BIGINT NOT NULL DEFAULT 0",
-        // An item's story: its plays by hour of the day, and by month (an index on the monthly rollup).
-        """
-        CREATE TABLE encore_play_track_hours (
-            listener_id BIGINT NOT NULL,
-            track_id BIGINT NOT NULL,
-            hour_of_day BIGINT NOT NULL,
-            plays BIGINT NOT NULL,
-            short_plays BIGINT NOT NULL,
-            ms_played BIGINT NOT NULL,
-            PRIMARY KEY (listener_id, track_id, hour_of_day)
-        ){keyed}
-        """,
-        "CREATE INDEX encore_play_months_track ON encore_play_months (listener_id, track_id, local_month)",
-        // Listening sessions of the entries that ended in each local month, merged (SessionSpans).
-        """
-        CREATE TABLE encore_play_sessions (
-            listener_id BIGINT NOT NULL,
-            local_month BIGINT NOT NULL,
-            body {bytes} NOT NULL,
-            PRIMARY KEY (listener_id, local_month)
-        ){keyed}
-        """,
-        // Every listener with plays recounts their rollups (HistoryMaintenance), which fills all of those in.
-        "UPDATE encore_history_listeners SET rezone_cursor_ms = -9223372036854775807 - 1 WHERE listener_id IN (SELECT DISTINCT listener_id FROM encore_plays)",
-        "ALTER TABLE encore_history_imports ADD COLUMN merged BIGINT NOT NULL DEFAULT 0",
-        "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
-        "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",
-    ]
+    static let entries =
+        [
+            """
+            CREATE TABLE encore_history_items (
+                listener_id BIGINT NOT NULL,
+                track_id BIGINT NOT NULL,
+                kind INTEGER NOT NULL,
+                uri TEXT,
+                name TEXT NOT NULL,
+                artist TEXT NOT NULL,
+                album TEXT NOT NULL,
+                artists TEXT,
+                duration_ms BIGINT,
+                artist_id BIGINT NOT NULL,
+                album_id BIGINT NOT NULL,
+                artist_uri TEXT,
+                album_uri TEXT,
+                PRIMARY KEY (listener_id, track_id)
+            ){keyed}
+            """,
+            """
+            INSERT INTO encore_history_items (listener_id, track_id, kind, uri, name, artist, album, artists, duration_ms, artist_id, album_id)
+            SELECT p.listener_id, t.track_id, t.kind, t.uri, t.name, t.artist, t.album, t.artists, t.duration_ms, t.artist_id, t.album_id
+            FROM (SELECT DISTINCT listener_id, track_id FROM encore_plays) AS p JOIN encore_history_tracks t ON t.track_id = p.track_id
+            """,
+            "DROP TABLE encore_history_tracks",
+            """
+            CREATE TABLE encore_plays_entries (
+                listener_id BIGINT NOT NULL,
+                played_at_ms BIGINT NOT NULL,
+                entry_id BIGINT NOT NULL,
+                track_id BIGINT NOT NULL,
+                ms_played BIGINT NOT NULL,
+                source INTEGER NOT NULL,
+                context_uri TEXT,
+                reason_start INTEGER,
+                reason_end INTEGER,
+                skipped INTEGER,
+                PRIMARY KEY (listener_id, played_at_ms, entry_id)
+            ){keyed}
+            """,
+            """
+            INSERT INTO encore_plays_entries (listener_id, played_at_ms, entry_id, track_id, ms_played, source, context_uri)
+            SELECT listener_id, played_at_ms, CASE WHEN source = 1 THEN track_id ELSE 0 END, track_id, ms_played, source, context_uri FROM encore_plays
+            """,
+            "DROP TABLE encore_plays",
+            "ALTER TABLE encore_plays_entries RENAME TO encore_plays",
+            "ALTER TABLE encore_history_listeners ADD COLUMN entries BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE encore_history_listeners ADD COLUMN legacy_entries BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE encore_history_listeners ADD COLUMN rezone_cursor_ms BIGINT",
+            "ALTER TABLE encore_history_listeners ADD COLUMN rezoned_at_ms BIGINT",
+            """
+            UPDATE encore_history_listeners SET
+                entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id),
+                legacy_entries = (SELECT COUNT(*) FROM encore_plays p WHERE p.listener_id = encore_history_listeners.listener_id AND p.entry_id = 0)
+            """,
+            // How much of a day's listening is the recorder's estimate, for the pages to say so.
+            "ALTER TABLE encore_play_days ADD COLUMN estimated_ms BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE encore_play_days ADD COLUMN estimated_entries BIGINT NOT NULL DEFAULT 0",
+            // An item's story: each track's plays by local hour of the day, in its own row.
+        ] + RollupDelta.hourColumns.map { "ALTER TABLE encore_play_tracks ADD COLUMN \($0) BIGINT NOT NULL DEFAULT 0" } + [
+            // Listening sessions of the entries that ended in each local month, merged (SessionSpans).
+            """
+            CREATE TABLE encore_play_sessions (
+                listener_id BIGINT NOT NULL,
+                local_month BIGINT NOT NULL,
+                body {bytes} NOT NULL,
+                PRIMARY KEY (listener_id, local_month)
+            ){keyed}
+            """,
+            // Every listener with plays recounts their rollups (HistoryMaintenance), which fills all of those in.
+            "UPDATE encore_history_listeners SET rezone_cursor_ms = -9223372036854775807 - 1 WHERE listener_id IN (SELECT DISTINCT listener_id FROM encore_plays)",
+            "ALTER TABLE encore_history_imports ADD COLUMN merged BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",
+        ]
 }

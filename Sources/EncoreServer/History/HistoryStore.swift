@@ -71,7 +71,7 @@ public final class HistoryStore: Sendable {
     static let rollupTables = [
         ("encore_play_hours", "local_hour"), ("encore_play_days", "local_day"), ("encore_play_hour_months", "local_month"),
         ("encore_play_months", "local_month"), ("encore_play_tracks", "track_id"), ("encore_play_packs", "number"),
-        ("encore_play_track_hours", "track_id"), ("encore_play_sessions", "local_month"),
+        ("encore_play_sessions", "local_month"),
     ]
     /// How long reading a report or a page of plays may take (a request's quick statements get 2 s).
     static let readLimit: Duration = .seconds(30)
@@ -84,6 +84,9 @@ public final class HistoryStore: Sendable {
 
     /// Listeners' catalogs in memory (``catalog(listener:generation:on:)``).
     let catalogs = Mutex(CatalogCache())
+    /// Each recap's track played most in a day, while the year's days add up the same
+    /// (``mostInADay(listener:plan:days:on:)``).
+    let busiestTrackDays = Mutex([BusiestTrackDayKey: BusiestTrackDay?]())
 
     struct KnownItem: Hashable {
         var listener: Int64

@@ -25,8 +25,8 @@ extension Templates {
         <details>
         <summary>The numbers</summary>
         <table class="chart-table">
-        <thead><tr><th scope="col">When</th><th scope="col">Minutes</th><th scope="col">Plays</th></tr></thead>
-        <tbody>{{#rows}}<tr><th scope="row">{{label}}</th><td>{{minutes}}</td><td>{{plays}}</td></tr>{{/rows}}</tbody>
+        <thead><tr><th scope="col">When</th>{{#hasMinutes}}<th scope="col">Minutes</th>{{/hasMinutes}}<th scope="col">Plays</th></tr></thead>
+        <tbody>{{#rows}}<tr><th scope="row">{{label}}</th>{{#hasMinutes}}<td>{{minutes}}</td>{{/hasMinutes}}<td>{{plays}}</td></tr>{{/rows}}</tbody>
         </table>
         </details>
         </figure>

@@ -112,6 +112,7 @@ extension ChartView: MustacheParent {
         case "ticks": ticks
         case "rows": rows
         case "baseline": baseline
+        case "hasMinutes": hasMinutes
         default: nil
         }
     }

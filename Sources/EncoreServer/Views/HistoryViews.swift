@@ -63,6 +63,8 @@ struct ChartView: Sendable {
     var ticks: [Tick]
     var rows: [Row]
     var baseline: Int
+    /// Whether its table has a minutes column (an item's hours count plays only).
+    var hasMinutes = true
 
     struct Bar: Sendable {
         var x: String

@@ -197,7 +197,7 @@ extension ItemView {
         self.init(
             title: item.name.isEmpty ? kindLabel : item.name, chrome: chrome, kindLabel: kindLabel, name: item.name.isEmpty ? "Unknown" : item.name,
             sub: sub.isEmpty ? nil : sub.joined(separator: " "), spotifyHref: Self.spotifyHref(item), stats: stats,
-            charts: [ChartView.months(story), ChartView.hours(story.hours, timeZone: story.timeZone, id: "chart-item-hours")], sections: sections,
+            charts: [ChartView.months(story), ChartView.hourPlays(story.hours, timeZone: story.timeZone)], sections: sections,
             jsonHref: "/api/history/\(item.kind.rawValue)/\(item.id)", browseHref: "/history/\(item.kind.plural)?period=all",
             browseLabel: "Every \(item.kind.rawValue) you played")
     }
@@ -234,6 +234,21 @@ extension ChartView {
             id: id, heading: "By hour of day",
             description: "Minutes listened by hour of the day (\(timeZone))." + (any ? " Most listening starts around \(peak):00." : ""),
             amounts: hours.enumerated().map { hour, amount in ("\(hour):00–\(hour + 1):00", "\(hour)h", amount) }, labelEvery: 3)
+    }
+
+    /// An item's plays by hour of day (its minutes by hour are not kept: see RollupDelta).
+    static func hourPlays(_ plays: [Int], timeZone: String) -> ChartView {
+        let peak = plays.indices.max { plays[$0] < plays[$1] } ?? 0
+        var chart = ChartView(
+            id: "chart-item-hours", heading: "By hour of day",
+            description: "Plays by hour of the day (\(timeZone))." + (plays.contains { $0 > 0 } ? " Most often around \(peak):00." : ""),
+            amounts: plays.enumerated().map { hour, count in ("\(hour):00–\(hour + 1):00", "\(hour)h", HistoryAmount(plays: count, msPlayed: 0)) },
+            labelEvery: 3, scale: .plays)
+        chart.hasMinutes = false
+        for (hour, count) in plays.enumerated() where hour < chart.bars.count {
+            chart.bars[hour].label = "\(hour):00–\(hour + 1):00: \(count) play\(count == 1 ? "" : "s")"
+        }
+        return chart
     }
 }
 

@@ -20,24 +20,14 @@ public struct CursorPagedItems<Item: Codable & Sendable>: AsyncSequence, Sendabl
         let items: CursorPagedItems
         var buffer: [Item] = []
         var position = 0
-        var nextURL: String?
-        var started = false
+        var walk = PageWalk()
 
         public mutating func next() async throws -> Item? {
             while position >= buffer.count {
-                let page: CursorPage<Item>
-                if !started {
-                    started = true
-                    page = try await items.firstPage()
-                } else if let url = nextURL {
-                    page = try await items.pageAtURL(url)
-                } else {
-                    return nil
-                }
-                nextURL = page.next
+                guard let page = try await walk.next(first: items.firstPage, at: items.pageAtURL, nextOf: { $0.next }) else { return nil }
                 buffer = page.items
                 position = 0
-                if buffer.isEmpty && nextURL == nil { return nil }
+                if buffer.isEmpty && walk.nextURL == nil { return nil }
             }
             defer { position += 1 }
             return buffer[position]

@@ -55,21 +55,10 @@ public struct PagedItems<Item: Codable & Sendable>: AsyncSequence, Sendable {
         /// Fetches the next page when asked.
         public struct Iterator: AsyncIteratorProtocol {
             let items: PagedItems
-            var nextURL: String?
-            var started = false
+            var walk = PageWalk()
 
             public mutating func next() async throws -> Page<Item>? {
-                let page: Page<Item>
-                if !started {
-                    started = true
-                    page = try await items.firstPage()
-                } else if let url = nextURL {
-                    page = try await items.pageAtURL(url)
-                } else {
-                    return nil
-                }
-                nextURL = page.next
-                return page
+                try await walk.next(first: items.firstPage, at: items.pageAtURL, nextOf: { $0.next })
             }
         }
     }

@@ -51,6 +51,19 @@ struct StreamingHistoryParser {
     private var scalar = false
     private var sawElementSinceComma = false
     private let latestPlausibleMs: Int64
+    /// The items of the entries read so far, by their names: a million entries name some
+    /// thousands of tracks, and making an item works out three ids (SHA-256 each).
+    private var items: [ItemNames: PlayedItem] = [:]
+    /// Items remembered at most; past it the memory starts again.
+    static let itemsRemembered = 50_000
+
+    struct ItemNames: Hashable {
+        var kind: PlayedKind
+        var uri: String?
+        var name: String
+        var artist: String
+        var album: String
+    }
 
     /// - Parameter now: entries later than a day after this are refused as malformed.
     init(now: Date = Date()) {
@@ -219,7 +232,17 @@ struct StreamingHistoryParser {
     }
 
     /// The entry an object's bytes describe.
-    func entry(_ bytes: [UInt8]) -> Entry {
+    /// The item these names make, made once.
+    private mutating func item(_ kind: PlayedKind, uri: String?, name: String, artist: String, album: String) -> PlayedItem {
+        let names = ItemNames(kind: kind, uri: uri, name: name, artist: artist, album: album)
+        if let known = items[names] { return known }
+        let item = PlayedItem(uri: uri, kind: kind, name: name, artist: artist, album: album)
+        if items.count >= Self.itemsRemembered { items.removeAll(keepingCapacity: true) }
+        items[names] = item
+        return item
+    }
+
+    mutating func entry(_ bytes: [UInt8]) -> Entry {
         let read = bytes.withUnsafeBufferPointer { buffer in
             var reader = FlatObjectReader(bytes: buffer)
             return reader.readFields()
@@ -233,19 +256,19 @@ struct StreamingHistoryParser {
         var named = true
         let item: PlayedItem
         if fields.trackURI != nil || fields.trackName != nil {
-            item = PlayedItem(
-                uri: fields.trackURI.flatMap { Self.validURI($0, kind: "track") }, kind: .track, name: fields.trackName ?? "Unknown track",
+            item = self.item(
+                .track, uri: fields.trackURI.flatMap { Self.validURI($0, kind: "track") }, name: fields.trackName ?? "Unknown track",
                 artist: fields.albumArtist ?? "Unknown artist", album: fields.albumName ?? "")
         } else if fields.episodeURI != nil || fields.episodeName != nil {
             let show = fields.showName ?? "Unknown show"
-            item = PlayedItem(
-                uri: fields.episodeURI.flatMap { Self.validURI($0, kind: "episode") }, kind: .episode,
-                name: fields.episodeName ?? "Unknown episode", artist: show, album: show)
+            item = self.item(
+                .episode, uri: fields.episodeURI.flatMap { Self.validURI($0, kind: "episode") }, name: fields.episodeName ?? "Unknown episode",
+                artist: show, album: show)
         } else if fields.chapterURI != nil || fields.chapterTitle != nil {
             let book = fields.audiobookTitle ?? "Unknown audiobook"
-            item = PlayedItem(
-                uri: fields.chapterURI.flatMap { Self.validURI($0, kind: "chapter") }, kind: .chapter,
-                name: fields.chapterTitle ?? "Unknown chapter", artist: book, album: book)
+            item = self.item(
+                .chapter, uri: fields.chapterURI.flatMap { Self.validURI($0, kind: "chapter") }, name: fields.chapterTitle ?? "Unknown chapter",
+                artist: book, album: book)
         } else {
             named = false
             item = PlayedItem.unknown

@@ -56,6 +56,9 @@ struct HistoryCatalog: Sendable {
 
     let generation: Int64
     let items: [Int64: Item]
+    /// Each track's, artist's and album's place in name order, worked out the first time a
+    /// table is sorted by name and kept with the catalog.
+    let nameRanks = NameRanks()
     /// Each artist's and album's Spotify URI, where any of their tracks carries one.
     let artistURIs: [Int64: String]
     let albumURIs: [Int64: String]
@@ -76,6 +79,54 @@ struct HistoryCatalog: Sendable {
     }
 
     var count: Int { items.count }
+
+    /// The name a table shows for a track, artist or album, from one of its tracks.
+    func name(_ kind: HistoryItemKind, track: Int64) -> String {
+        guard let item = items[track] else { return "Unknown" }
+        return switch kind {
+        case .track: item.name
+        case .artist: item.artist
+        case .album: item.album
+        }
+    }
+
+    /// What a table's filter looks in, lower-cased, by track: a track's name, artist and album;
+    /// an artist's name; an album's name and artist.
+    func searchText(_ kind: HistoryItemKind) -> [Int64: String] {
+        nameRanks.searchText(kind) {
+            var text: [Int64: String] = [:]
+            text.reserveCapacity(items.count)
+            for item in items.values where item.kind == .track {
+                text[item.id] =
+                    switch kind {
+                    case .track: (item.name + "\u{1F}" + item.artist + "\u{1F}" + item.album).lowercased()
+                    case .artist: item.artist.lowercased()
+                    case .album: (item.album + "\u{1F}" + item.artist).lowercased()
+                    }
+            }
+            return text
+        }
+    }
+
+    /// Places in name order (case aside, then as written), by number, for one kind.
+    func ranks(_ kind: HistoryItemKind) -> [Int64: Int32] {
+        nameRanks.ranks(kind) {
+            var names: [Int64: String] = [:]
+            for item in items.values where item.kind == .track {
+                switch kind {
+                case .track: names[item.id] = item.name
+                case .artist: names[item.artistID] = item.artist
+                case .album: names[item.albumID] = item.album
+                }
+            }
+            let ordered = names.map { (number: $0.key, name: $0.value, folded: $0.value.lowercased()) }
+                .sorted { ($0.folded, $0.name, $0.number) < ($1.folded, $1.name, $1.number) }
+            var ranks: [Int64: Int32] = [:]
+            ranks.reserveCapacity(ordered.count)
+            for (index, entry) in ordered.enumerated() { ranks[entry.number] = Int32(index) }
+            return ranks
+        }
+    }
 
     /// A thing's link id.
     func link(_ kind: HistoryItemKind, _ number: Int64) -> String {
@@ -109,6 +160,26 @@ struct HistoryCatalog: Sendable {
         case .artist: items.values.filter { $0.artistID == number && $0.kind == .track }
         case .album: items.values.filter { $0.albumID == number && $0.kind == .track }
         }
+    }
+}
+
+/// Name orders and lower-cased names to filter by, made once per catalog when first asked for.
+final class NameRanks: Sendable {
+    private let made = Mutex<[HistoryItemKind: [Int64: Int32]]>([:])
+    private let folded = Mutex<[HistoryItemKind: [Int64: String]]>([:])
+
+    func ranks(_ kind: HistoryItemKind, make: () -> [Int64: Int32]) -> [Int64: Int32] {
+        if let ranks = made.withLock({ $0[kind] }) { return ranks }
+        let ranks = make()
+        made.withLock { $0[kind] = ranks }
+        return ranks
+    }
+
+    func searchText(_ kind: HistoryItemKind, make: () -> [Int64: String]) -> [Int64: String] {
+        if let text = folded.withLock({ $0[kind] }) { return text }
+        let text = make()
+        folded.withLock { $0[kind] = text }
+        return text
     }
 }
 

@@ -71,8 +71,8 @@ public struct HistoryItemStory: Sendable, Codable, Equatable {
     public var shareOfListening: Double
     /// Plays per local month, every month from its first play's to its latest's.
     public var months: [HistoryChart.Point]
-    /// Listening by local hour of day, 0 to 23.
-    public var hours: [HistoryAmount]
+    /// Plays (30 s or more) by local hour of the day, 0 to 23.
+    public var hours: [Int]
     /// For an artist or album: its tracks, most played first (at most 20).
     public var topTracks: [HistoryItemRow]
     /// For an artist: its albums, most played first (at most 20).
@@ -127,7 +127,7 @@ extension HistoryItemStory {
         shareOfPlays = try container.decode(Double.self, forKey: .shareOfPlays)
         shareOfListening = try container.decode(Double.self, forKey: .shareOfListening)
         months = try container.decode([HistoryChart.Point].self, forKey: .months)
-        hours = try container.decode([HistoryAmount].self, forKey: .hours)
+        hours = try container.decode([Int].self, forKey: .hours)
         topTracks = try container.decode([HistoryItemRow].self, forKey: .topTracks)
         topAlbums = try container.decode([HistoryItemRow].self, forKey: .topAlbums)
     }

@@ -5,9 +5,11 @@ import SQLKit
 extension HistoryStore {
     /// Tracks at most in one statement's `IN` list.
     static let tracksPerStatement = 500
+    /// Month-and-track keys one statement looks up at most.
+    static let monthLookups = 20_000
 
-    /// An item's story over the whole history, from the rollups: its tracks' totals, their
-    /// months (the monthly rollup's track index) and hours (`encore_play_track_hours`).
+    /// An item's story over the whole history, from the rollups: its tracks' totals and hours
+    /// (`encore_play_tracks`) and their months (`encore_play_months`, by key).
     /// - Returns: `nil` when the history holds no such item.
     public func story(of kind: HistoryItemKind, id text: String, for listener: HistoryListener) async throws -> HistoryItemStory? {
         let id = HistoryID.listener(listener.userID)
@@ -19,40 +21,44 @@ extension HistoryStore {
             let ids = tracks.map(\.id)
             var sums: [Int64: TrackSums] = [:]
             var months: [Int64: (plays: Int, ms: Int64)] = [:]
-            var hours = Array(repeating: HistoryAmount(), count: 24)
+            var hours = Array(repeating: 0, count: 24)
+            let hourColumns = RollupDelta.hourColumns.joined(separator: ", ")
             for chunk in ids.chunked(Self.tracksPerStatement) {
                 let list = chunk.map(String.init).joined(separator: ", ")
                 for row in try await database.raw(
                     """
-                    SELECT track_id, plays, short_plays, ms_played, first_played_ms, last_played_ms FROM encore_play_tracks
-                    WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: list))
+                    SELECT track_id, plays, short_plays, ms_played, first_played_ms, last_played_ms, \(unsafeRaw: hourColumns)
+                    FROM encore_play_tracks WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: list))
                     """
                 ).all() {
                     sums[try row.decode(column: "track_id", as: Int64.self)] = TrackSums(
                         plays: try row.decode(column: "plays", as: Int.self), shortPlays: try row.decode(column: "short_plays", as: Int.self),
                         ms: try row.decode(column: "ms_played", as: Int64.self), first: try row.decode(column: "first_played_ms", as: Int64.self),
                         last: try row.decode(column: "last_played_ms", as: Int64.self))
+                    for hour in 0..<24 {
+                        hours[hour] += try row.decode(column: "hp\(hour)", as: Int.self)
+                    }
                 }
-                for row in try await database.raw(
-                    """
-                    SELECT local_month, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_months
-                    WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: list)) GROUP BY local_month
-                    """
-                ).all() {
-                    let month = try row.decode(column: "local_month", as: Int64.self)
-                    months[month, default: (0, 0)].plays += try row.decode(column: "plays", as: Int.self)
-                    months[month, default: (0, 0)].ms += try row.decode(column: "ms", as: Int64.self)
-                }
-                for row in try await database.raw(
-                    """
-                    SELECT hour_of_day, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_track_hours
-                    WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: list)) GROUP BY hour_of_day
-                    """
-                ).all() {
-                    let hour = try row.decode(column: "hour_of_day", as: Int.self)
-                    guard (0..<24).contains(hour) else { continue }
-                    hours[hour].plays += try row.decode(column: "plays", as: Int.self)
-                    hours[hour].msPlayed += try row.decode(column: "ms", as: Int64.self)
+            }
+            // Months: the monthly rollup's rows of these tracks, looked up by its key (month,
+            // then track) for each month from the item's first play to its latest.
+            var calendar = LocalCalendar(timeZone: zone)
+            if let first = sums.values.map(\.first).min(), let last = sums.values.map(\.last).max() {
+                let firstMonth = calendar.date(ofUTC: first).monthNumber, lastMonth = calendar.date(ofUTC: last).monthNumber
+                let monthList = (firstMonth...max(firstMonth, lastMonth)).map(String.init).joined(separator: ", ")
+                for chunk in Array(sums.keys).chunked(max(1, Self.monthLookups / max(1, Int(lastMonth - firstMonth + 1)))) {
+                    for row in try await database.raw(
+                        """
+                        SELECT local_month, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_months
+                        WHERE listener_id = \(bind: id) AND local_month IN (\(unsafeRaw: monthList))
+                            AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
+                        GROUP BY local_month
+                        """
+                    ).all() {
+                        let month = try row.decode(column: "local_month", as: Int64.self)
+                        months[month, default: (0, 0)].plays += try row.decode(column: "plays", as: Int.self)
+                        months[month, default: (0, 0)].ms += try row.decode(column: "ms", as: Int64.self)
+                    }
                 }
             }
             let totals = try await database.raw(
@@ -82,7 +88,7 @@ extension HistoryStore {
             var calendar = plan.calendar
             var sums: [Int64: TrackSums] = [:]
             var months: [Int64: (plays: Int, ms: Int64)] = [:]
-            var hours = Array(repeating: HistoryAmount(), count: 24)
+            var hours = Array(repeating: 0, count: 24)
             var listenerPlays = 0
             var listenerMs: Int64 = 0
             for row in try await database.raw(
@@ -109,8 +115,7 @@ extension HistoryStore {
                 months[date.monthNumber, default: (0, 0)].plays += counted ? 1 : 0
                 months[date.monthNumber, default: (0, 0)].ms += ms
                 let hour = Int(LocalCalendar.floorMod(LocalCalendar.floorDiv(local, LocalCalendar.hourMs), 24))
-                hours[hour].plays += counted ? 1 : 0
-                hours[hour].msPlayed += ms
+                hours[hour] += counted ? 1 : 0
             }
             return ItemStoryBuilder(kind: kind, number: number, tracks: tracks, sums: sums, catalog: catalog, zone: zone).story(
                 months: months, hours: hours, listenerPlays: listenerPlays, listenerMs: listenerMs, from: from, to: to)
@@ -183,7 +188,7 @@ struct ItemStoryBuilder {
     }
 
     func story(
-        months: [Int64: (plays: Int, ms: Int64)], hours: [HistoryAmount], listenerPlays: Int, listenerMs: Int64, from: LocalDate?, to: LocalDate?
+        months: [Int64: (plays: Int, ms: Int64)], hours: [Int], listenerPlays: Int, listenerMs: Int64, from: LocalDate?, to: LocalDate?
     ) -> HistoryItemStory? {
         guard let first = tracks.first else { return nil }
         let all = tracks.compactMap { sums[$0.id] }

@@ -27,29 +27,106 @@ extension HistoryStore {
         let allTime = PeriodTally(try await Self.packs([.allTime], listener: id, calendar: plan.calendar, on: database))
         recap.newByMonth = Self.newByMonth(allTime, plan: plan, catalog: catalog)
 
-        let dayKeys = (plan.from.dayNumber...plan.to.dayNumber).filter { (days[$0]?.plays ?? 0) > 0 }.map { PlayPack.Key(unit: .day, number: $0) }
-        var best: (day: Int64, record: PlayPack.Record)?
-        for pack in try await Self.packs(dayKeys, listener: id, calendar: plan.calendar, on: database) {
-            for record in pack.records where record.plays > 0 {
-                if let current = best, (current.record.plays, current.record.ms, -current.day) >= (record.plays, record.ms, -pack.key.number) {
-                    continue
-                }
-                best = (pack.key.number, record)
-            }
-        }
+        let best = try await mostInADay(listener: id, generation: listener.generation, plan: plan, days: recap.days, on: database)
         if let best {
-            let item = catalog.items[best.record.track]
-            let ever = allTime.record(best.record.track)
+            let item = catalog.items[best.track]
+            let ever = allTime.record(best.track)
             recap.mostInADay = HistoryRecap.TrackDay(
                 date: LocalDate(dayNumber: best.day),
                 track: HistoryItemRow(
-                    kind: .track, id: catalog.link(.track, best.record.track), name: item?.name ?? "Unknown", artist: item?.artist,
+                    kind: .track, id: catalog.link(.track, best.track), name: item?.name ?? "Unknown", artist: item?.artist,
                     album: item.flatMap { $0.album.isEmpty ? nil : $0.album }, uri: item?.uri, plays: Int(ever?.plays ?? 0), msPlayed: ever?.ms ?? 0,
                     firstPlayedAt: ever.flatMap { $0.first == 0 ? nil : Date(unixMilliseconds: $0.first) },
                     lastPlayedAt: ever.flatMap { $0.last == 0 ? nil : Date(unixMilliseconds: $0.last) }),
-                plays: Int(best.record.plays), msPlayed: best.record.ms)
+                plays: best.plays, msPlayed: best.ms)
         }
     }
+
+    /// The track played most in one day of the period (most plays, then most time, then the
+    /// earliest day): counted from the period's plays once, then kept in memory while its days
+    /// add up the same (a write that moves any play moves a day's figures, or the generation).
+    func mostInADay(
+        listener id: Int64, generation: Int64, plan: PeriodPlan, days: [HistoryRecap.Day], on database: any SQLDatabase
+    ) async throws -> BusiestTrackDay? {
+        var fingerprint = Hasher()
+        for day in days where day.msPlayed > 0 || day.plays > 0 {
+            fingerprint.combine(day.date.dayNumber)
+            fingerprint.combine(day.plays)
+            fingerprint.combine(day.msPlayed)
+        }
+        let key = BusiestTrackDayKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
+        if let known = busiestTrackDays.withLock({ $0[key] }) { return known }
+        var calendar = plan.calendar
+        var counts: [BusiestTrackDayCount: (plays: Int, ms: Int64)] = [:]
+        let rows = try await database.raw(
+            """
+            SELECT played_at_ms, track_id, ms_played FROM encore_plays
+            WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: plan.startMs) AND played_at_ms < \(bind: plan.endMs)
+                AND ms_played >= \(bind: Play.countedAfterMs)
+            """
+        ).all()
+        for row in rows {
+            let day = calendar.date(ofUTC: try row.decode(column: "played_at_ms", as: Int64.self)).dayNumber
+            let count = BusiestTrackDayCount(day: day, track: try row.decode(column: "track_id", as: Int64.self))
+            counts[count, default: (0, 0)].plays += 1
+            counts[count, default: (0, 0)].ms += try row.decode(column: "ms_played", as: Int64.self)
+        }
+        // Music only, as in every list.
+        let music = try await Self.musicTracks(Set(counts.keys.map(\.track)), listener: id, on: database)
+        let best = counts.filter { music.contains($0.key.track) }.max { a, b in
+            (a.value.plays, a.value.ms, -a.key.day, -a.key.track) < (b.value.plays, b.value.ms, -b.key.day, -b.key.track)
+        }
+        let found = best.map { BusiestTrackDay(day: $0.key.day, track: $0.key.track, plays: $0.value.plays, ms: $0.value.ms) }
+        busiestTrackDays.withLock { cache in
+            if cache.count >= Self.busiestTrackDaysLimit { cache.removeAll() }
+            cache[key] = .some(found)
+        }
+        return found
+    }
+
+    /// Recaps remembered at most, across listeners and years.
+    static let busiestTrackDaysLimit = 1_000
+
+    /// Which of these tracks are music (not episodes or chapters).
+    static func musicTracks(_ tracks: Set<Int64>, listener id: Int64, on database: any SQLDatabase) async throws -> Set<Int64> {
+        var music = Set<Int64>()
+        for chunk in Array(tracks).chunked(tracksPerStatement) {
+            for row in try await database.raw(
+                """
+                SELECT track_id FROM encore_history_items
+                WHERE listener_id = \(bind: id) AND kind = \(literal: PlayedKind.track.rawValue)
+                    AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
+                """
+            ).all() {
+                music.insert(try row.decode(column: "track_id", as: Int64.self))
+            }
+        }
+        return music
+    }
+}
+
+/// A recap's "most in a day", remembered for the days it was counted from.
+struct BusiestTrackDayKey: Hashable {
+    var listener: Int64
+    var generation: Int64
+    var from: LocalDate
+    var to: LocalDate
+    var days: Int
+}
+
+struct BusiestTrackDayCount: Hashable {
+    var day: Int64
+    var track: Int64
+}
+
+struct BusiestTrackDay: Sendable, Equatable {
+    var day: Int64
+    var track: Int64
+    var plays: Int
+    var ms: Int64
+}
+
+extension HistoryStore {
 
     /// Each month of the period with the tracks and artists whose first play ever fell in it.
     static func newByMonth(_ allTime: PeriodTally, plan: PeriodPlan, catalog: HistoryCatalog) -> [HistoryRecap.NewInMonth] {

@@ -57,39 +57,39 @@ extension [SessionSpan] {
 }
 
 extension HistoryStore {
-    /// The sessions of the entries that ended in a period: whole local months from their stored
-    /// sessions, the days at either end from their plays, merged.
+    /// The sessions of the entries that ended in a period, from the stored sessions of the local
+    /// months it touches: those inside the period are its own; the one running over each end (a
+    /// session holds each moment at most once) is counted again from its plays in the period.
+    /// So a period reads a row per month and at most two short runs of plays, however long it is.
     static func sessionSpans(listener id: Int64, plan: PeriodPlan, on database: any SQLDatabase) async throws -> [SessionSpan] {
-        let calendar = plan.calendar
-        let end = plan.to.adding(days: 1)
-        let (firstMonth, endMonth) = PeriodPlan.wholeMonths(from: plan.from, end: end)
-        var ranges: [(Int64, Int64)] = []
-        var spans: [SessionSpan] = []
-        if firstMonth < endMonth {
-            ranges.append((plan.startMs, calendar.startMs(of: LocalDate.firstDay(ofMonthNumber: firstMonth))))
-            ranges.append((calendar.startMs(of: LocalDate.firstDay(ofMonthNumber: endMonth)), plan.endMs))
-            for row in try await database.raw(
-                """
-                SELECT body FROM encore_play_sessions
-                WHERE listener_id = \(bind: id) AND local_month >= \(bind: firstMonth) AND local_month < \(bind: endMonth)
-                """
-            ).all() {
-                spans += SessionSpans.decoded(try row.decode(column: "body", as: Data.self)) ?? []
-            }
-        } else {
-            ranges.append((plan.startMs, plan.endMs))
+        var stored: [SessionSpan] = []
+        for row in try await database.raw(
+            """
+            SELECT body FROM encore_play_sessions
+            WHERE listener_id = \(bind: id) AND local_month >= \(bind: plan.from.monthNumber) AND local_month <= \(bind: plan.to.monthNumber)
+            """
+        ).all() {
+            stored += SessionSpans.decoded(try row.decode(column: "body", as: Data.self)) ?? []
         }
-        for (start, end) in ranges where start < end {
+        var spans: [SessionSpan] = []
+        for span in SessionSpans.merged(stored) {
+            // An entry ended at or after its session's start and at or before its end.
+            if span.end < plan.startMs || span.start >= plan.endMs { continue }
+            if span.start >= plan.startMs && span.end < plan.endMs {
+                spans.append(span)
+                continue
+            }
             let rows = try await database.raw(
                 """
                 SELECT played_at_ms, ms_played FROM encore_plays
-                WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: start) AND played_at_ms < \(bind: end)
+                WHERE listener_id = \(bind: id) AND played_at_ms >= \(bind: max(plan.startMs, span.start))
+                    AND played_at_ms < \(bind: min(plan.endMs, span.end + 1))
                 """
             ).all()
             spans += SessionSpans.of(
                 try rows.map { (try $0.decode(column: "played_at_ms", as: Int64.self), try $0.decode(column: "ms_played", as: Int64.self)) })
         }
-        return SessionSpans.merged(spans)
+        return spans.sorted { $0.start < $1.start }
     }
 
     /// The period's streaks, from the daily rollup.

@@ -20,25 +20,30 @@ extension HistoryStore {
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone))
         let filter = query.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
-        let rows = try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database -> [HistoryItemRow] in
+        let (entries, catalog) = try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) {
+            database -> ([TableEntry], HistoryCatalog?) in
             let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
-            guard let span = try await Self.bounds(listener: id, on: database) else { return [] }
+            guard let span = try await Self.bounds(listener: id, on: database) else { return ([], nil) }
             let keys = plan.packKeys(firstPlayMs: span.first, latestPlayMs: span.last)
             let packs = try await Self.packs(keys == [.allTime] ? keys : keys + [.allTime], listener: id, calendar: plan.calendar, on: database)
             let allTime = PeriodTally(packs.filter { $0.key == .allTime })
             let period = keys == [.allTime] ? allTime : PeriodTally(packs.filter { $0.key != .allTime })
-            return Self.rows(kind, period: period, allTime: allTime, catalog: catalog)
+            return (Self.entries(kind, period: period, allTime: allTime), catalog)
         }
-        let matching =
-            filter.map { text in rows.filter { ($0.name + "\u{1F}" + ($0.artist ?? "") + "\u{1F}" + ($0.album ?? "")).lowercased().contains(text) } }
-            ?? rows
-        let sorted = Self.sorted(matching, by: sort, order: order)
+        var matching = entries
+        if let filter, let catalog {
+            let text = catalog.searchText(kind)
+            matching = entries.filter { text[$0.track]?.contains(filter) ?? false }
+        }
+        let ranks = catalog.map { $0.ranks(kind) } ?? [:]
+        let sorted = Self.sorted(matching, by: sort, order: order, ranks: ranks)
         let pages = max(1, (sorted.count + pageSize - 1) / pageSize)
         let shown = min(max(1, page), pages)
-        let start = (shown - 1) * pageSize
+        let start = min((shown - 1) * pageSize, sorted.count)
+        let rows = catalog.map { catalog in sorted[start..<min(start + pageSize, sorted.count)].map { $0.row(kind, catalog: catalog) } } ?? []
         return HistoryItemTable(
             kind: kind, from: from, to: to, timeZone: zone.identifier, sort: sort, order: order, query: filter, page: shown, pages: pages,
-            total: sorted.count, rows: Array(sorted[min(start, sorted.count)..<min(start + pageSize, sorted.count)]))
+            total: sorted.count, rows: rows)
     }
 
     /// The first and latest play of a listener, if any.
@@ -55,61 +60,86 @@ extension HistoryStore {
         return (first, last)
     }
 
-    /// A row per track, artist or album with plays in the period.
-    static func rows(_ kind: HistoryItemKind, period: PeriodTally, allTime: PeriodTally, catalog: HistoryCatalog) -> [HistoryItemRow] {
-        func date(_ ms: Int64) -> Date? { ms == 0 ? nil : Date(unixMilliseconds: ms) }
+    /// A track's, artist's or album's figures in a table, before it is named: sorting 20,000
+    /// of these moves numbers, not strings.
+    struct TableEntry {
+        /// The track, artist or album number.
+        var number: Int64
+        /// One of its tracks, for its names.
+        var track: Int64
+        var plays: Int64
+        var ms: Int64
+        /// First and latest play over the whole history (0: none).
+        var first: Int64
+        var last: Int64
+
+        func row(_ kind: HistoryItemKind, catalog: HistoryCatalog) -> HistoryItemRow {
+            let item = catalog.items[track]
+            return HistoryItemRow(
+                kind: kind, id: catalog.link(kind, number), name: catalog.name(kind, track: track),
+                artist: kind == .artist ? nil : item?.artist, album: kind == .track ? item.flatMap { $0.album.isEmpty ? nil : $0.album } : nil,
+                uri: kind == .track ? item?.uri : nil, plays: Int(plays), msPlayed: ms,
+                firstPlayedAt: first == 0 ? nil : Date(unixMilliseconds: first), lastPlayedAt: last == 0 ? nil : Date(unixMilliseconds: last))
+        }
+    }
+
+    /// An entry per track, artist or album with plays in the period.
+    static func entries(_ kind: HistoryItemKind, period: PeriodTally, allTime: PeriodTally) -> [TableEntry] {
         switch kind {
         case .track:
-            return period.records.map { record in
-                let item = catalog.items[record.track]
+            return period.tracksByID.values.map { record in
                 let ever = allTime.record(record.track)
-                return HistoryItemRow(
-                    kind: .track, id: catalog.link(.track, record.track), name: item?.name ?? "Unknown", artist: item?.artist,
-                    album: item.flatMap { $0.album.isEmpty ? nil : $0.album }, uri: item?.uri, plays: Int(record.plays), msPlayed: record.ms,
-                    firstPlayedAt: ever.flatMap { date($0.first) }, lastPlayedAt: ever.flatMap { date($0.last) })
+                return TableEntry(
+                    number: record.track, track: record.track, plays: record.plays, ms: record.ms, first: ever?.first ?? 0, last: ever?.last ?? 0)
             }
         case .artist, .album:
             // Over the whole history, for first and latest play: every track of the artist or album.
             var spans: [Int64: (first: Int64, last: Int64)] = [:]
-            for record in allTime.records {
+            for record in allTime.tracksByID.values {
                 let key = kind == .artist ? record.artist : record.album
                 let old = spans[key] ?? (Int64.max, 0)
                 spans[key] = (min(old.first, record.first == 0 ? Int64.max : record.first), max(old.last, record.last))
             }
-            var groups: [Int64: (plays: Int64, ms: Int64, track: Int64)] = [:]
-            for record in period.records {
+            var groups: [Int64: TableEntry] = [:]
+            for record in period.tracksByID.values {
                 let key = kind == .artist ? record.artist : record.album
-                let old = groups[key] ?? (0, 0, record.track)
-                groups[key] = (old.plays + record.plays, old.ms + record.ms, min(old.track, record.track))
+                var entry = groups[key] ?? TableEntry(number: key, track: record.track, plays: 0, ms: 0, first: 0, last: 0)
+                entry.plays += record.plays
+                entry.ms += record.ms
+                entry.track = min(entry.track, record.track)
+                groups[key] = entry
             }
-            return groups.map { key, group in
-                let item = catalog.items[group.track]
-                let span = spans[key]
-                return HistoryItemRow(
-                    kind: kind, id: catalog.link(kind, key), name: (kind == .artist ? item?.artist : item?.album) ?? "Unknown",
-                    artist: kind == .album ? item?.artist : nil, album: nil, uri: nil, plays: Int(group.plays), msPlayed: group.ms,
-                    firstPlayedAt: span.flatMap { $0.first == Int64.max ? nil : date($0.first) }, lastPlayedAt: span.flatMap { date($0.last) })
+            return groups.values.map { group in
+                var entry = group
+                let span = spans[entry.number]
+                entry.first = span.map { $0.first == Int64.max ? 0 : $0.first } ?? 0
+                entry.last = span?.last ?? 0
+                return entry
             }
         }
     }
 
-    /// Rows in order: by the column asked for, in the direction asked for; rows equal in it
+    /// Entries in order: by the column asked for, in the direction asked for; entries equal in it
     /// follow the most played, then the longest heard, then their names, on every page alike.
-    static func sorted(_ rows: [HistoryItemRow], by sort: HistoryItemTable.Sort, order: HistoryItemTable.Order) -> [HistoryItemRow] {
-        let keyed = rows.map { (row: $0, name: $0.name.lowercased()) }
+    static func sorted(
+        _ entries: [TableEntry], by sort: HistoryItemTable.Sort, order: HistoryItemTable.Order, ranks: [Int64: Int32]
+    ) -> [TableEntry] {
+        func rank(_ entry: TableEntry) -> Int32 { ranks[entry.number] ?? .max }
         func compare<T: Comparable>(_ a: T, _ b: T) -> Bool? { a == b ? nil : (order == .asc ? a < b : a > b) }
+        // Ranks looked up once, not at every comparison.
+        let keyed = entries.map { (entry: $0, rank: rank($0)) }
         return keyed.sorted { a, b in
             let primary: Bool? =
                 switch sort {
-                case .plays: compare(a.row.plays, b.row.plays)
-                case .minutes: compare(a.row.msPlayed, b.row.msPlayed)
-                case .first: compare(a.row.firstPlayedAt ?? .distantPast, b.row.firstPlayedAt ?? .distantPast)
-                case .last: compare(a.row.lastPlayedAt ?? .distantPast, b.row.lastPlayedAt ?? .distantPast)
-                case .name: compare(a.name, b.name)
+                case .plays: compare(a.entry.plays, b.entry.plays)
+                case .minutes: compare(a.entry.ms, b.entry.ms)
+                case .first: compare(a.entry.first, b.entry.first)
+                case .last: compare(a.entry.last, b.entry.last)
+                case .name: compare(a.rank, b.rank)
                 }
             if let primary { return primary }
-            return (-a.row.plays, -a.row.msPlayed, a.name, a.row.id) < (-b.row.plays, -b.row.msPlayed, b.name, b.row.id)
-        }.map(\.row)
+            return (-a.entry.plays, -a.entry.ms, a.rank, a.entry.number) < (-b.entry.plays, -b.entry.ms, b.rank, b.entry.number)
+        }.map(\.entry)
     }
 }
 
