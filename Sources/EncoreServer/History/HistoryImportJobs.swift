@@ -140,7 +140,7 @@ final class HistoryImportJobs: Service, Sendable {
             // The pages' packs for every year, built here rather than by the first pages after it.
             if summary.added + summary.merged > 0 {
                 do {
-                    try await store.preparePacks(userID: listener.userID)
+                    try await store.preparePacks(userID: listener.userID, added: summary.added + summary.merged)
                 } catch {
                     logger.notice("history packs not prepared; pages build them", metadata: ["error": .string(String(describing: error))])
                 }

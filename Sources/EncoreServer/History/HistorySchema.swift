@@ -215,6 +215,11 @@ enum HistorySchema {
             // How much of a day's listening is the recorder's estimate, for the pages to say so.
             "ALTER TABLE encore_play_days ADD COLUMN estimated_ms BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE encore_play_days ADD COLUMN estimated_entries BIGINT NOT NULL DEFAULT 0",
+            // An item's months: PostgreSQL 15 read the monthly rollup's keys (month, track) for an
+            // artist's 30 tracks with a scan of the whole table (37 ms at a million plays) and
+            // wants this index; SQLite looks the keys up itself, and there the index would cost
+            // a million-play import 3.5 s of 14.
+            "{postgresql}CREATE INDEX encore_play_months_track ON encore_play_months (listener_id, track_id, local_month)",
             // An item's story: each track's plays by local hour of the day, in its own row.
         ] + RollupDelta.hourColumns.map { "ALTER TABLE encore_play_tracks ADD COLUMN \($0) BIGINT NOT NULL DEFAULT 0" } + [
             // Listening sessions of the entries that ended in each local month, merged (SessionSpans).

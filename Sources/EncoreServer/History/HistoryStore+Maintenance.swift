@@ -148,7 +148,8 @@ extension HistoryStore {
                 }
             }
             let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
-            try await RollupDelta(plays, timeZone: zone).apply(listener: id, calendar: LocalCalendar(timeZone: zone), cursor: upTo, on: database)
+            try await RollupDelta(plays, timeZone: zone).apply(
+                listener: id, calendar: LocalCalendar(timeZone: zone), cursor: upTo, arrays: self.dialect.writesArrays, on: database)
             try await database.raw("UPDATE encore_history_listeners SET rezone_cursor_ms = \(bind: upTo) WHERE listener_id = \(bind: id)").run()
             let bounds = try await database.raw(
                 """

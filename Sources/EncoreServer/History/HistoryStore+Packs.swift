@@ -5,7 +5,15 @@ extension HistoryStore {
     /// Builds the packs of every year with plays and of all time, so the first pages after an
     /// import read them rather than build them. A year at a time: SQLite's one connection is
     /// held for one year's months, not for the whole history.
-    public func preparePacks(userID: String) async throws {
+    ///
+    /// - Parameter added: plays the import stored; after many, PostgreSQL's statistics are
+    ///   taken first (see ``analyzedAfter``).
+    public func preparePacks(userID: String, added: Int = 0) async throws {
+        if dialect.analyzes, added >= Self.analyzedAfter {
+            try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
+                try await database.raw("ANALYZE encore_plays, encore_play_months, encore_play_tracks, encore_play_days, encore_history_items").run()
+            }
+        }
         guard let listener = try await listener(userID: userID), let span = try await span(userID: userID) else { return }
         let id = HistoryID.listener(userID)
         var calendar = LocalCalendar(timeZone: LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current)
@@ -18,6 +26,12 @@ extension HistoryStore {
             }
         }
     }
+
+    /// Plays an import stores before PostgreSQL is asked to take statistics again. Straight after
+    /// a million-play import its planner still knew the tables empty: finding a period's first
+    /// play took 14 ms instead of 0.2 ms, a month-pack statement 130–426 ms, and the all-time
+    /// page's p99 rose from 78 to 97 ms until autovacuum came round.
+    static let analyzedAfter = 20_000
 
     /// The packs of `keys` as the listener's history stands: the stored ones that are current,
     /// the others built from the rollups (a year from its months) and stored for the next page.

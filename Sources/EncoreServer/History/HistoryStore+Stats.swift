@@ -119,22 +119,17 @@ extension HistoryStore {
                 ORDER BY ms_played DESC, local_day LIMIT 1
                 """
             ).first()
-            let discovered = try await database.raw(
-                """
-                SELECT COUNT(*) AS n FROM encore_play_tracks t JOIN encore_history_items i ON i.listener_id = t.listener_id AND i.track_id = t.track_id
-                WHERE t.listener_id = \(bind: id) AND i.kind = 1 AND t.first_played_ms >= \(bind: plan.startMs) AND t.first_played_ms < \(bind: plan.endMs)
-                """
-            ).first()
             var busiestDay: HistoryRecap.Day?
             if let busiest {
                 busiestDay = HistoryRecap.Day(
                     date: LocalDate(dayNumber: try busiest.decode(column: "day", as: Int64.self)),
                     plays: try busiest.decode(column: "plays", as: Int.self), msPlayed: try busiest.decode(column: "ms", as: Int64.self))
             }
-            var recap = HistoryRecap(
-                year: year, report: report, busiestDay: busiestDay, newTracks: try discovered?.decode(column: "n", as: Int.self) ?? 0)
+            var recap = HistoryRecap(year: year, report: report, busiestDay: busiestDay, newTracks: 0)
             guard let listener, report.msPlayed > 0 else { return recap }
             try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, on: database)
+            // Tracks first heard this year: the all-time pack's first plays, month by month.
+            recap.newTracks = recap.newByMonth.reduce(0) { $0 + $1.tracks }
             // A year still going has its current streak up to today, not up to 31 December.
             var calendar = plan.calendar
             if let today = now.map({ calendar.date(ofUTC: $0.unixMilliseconds) }), today < to, today >= from {

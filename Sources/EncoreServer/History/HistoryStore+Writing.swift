@@ -46,25 +46,27 @@ extension HistoryStore {
         let plays: [Play]
         let received: Int
         let timeZone: String
-        let rollups: [String]
+        let rollups: [SQLQueryString]
         /// The plays' own sessions per local month, merged with the stored ones as they are written.
         let sessions: [Int64: [SessionSpan]]
     }
 
     /// Prepares plays for ``record(_:guard:maxEntries:)``; the listener must exist.
     public func prepare(_ plays: [Play], userID: String) async throws -> PreparedPlays {
-        Self.prepare(plays, userID: userID, timeZone: try await listener(userID: userID)?.timeZone ?? "UTC")
+        Self.prepare(plays, userID: userID, timeZone: try await listener(userID: userID)?.timeZone ?? "UTC", arrays: dialect.writesArrays)
     }
 
     /// Prepares plays for a listener whose time zone is known; no database work. Should the zone
     /// have changed by the time they are written, the rollups are worked out again then.
-    public static func prepare(_ plays: [Play], userID: String, timeZone: String) -> PreparedPlays {
+    ///
+    /// - Parameter arrays: the engine's ``StorageDialect/writesArrays``.
+    static func prepare(_ plays: [Play], userID: String, timeZone: String, arrays: Bool) -> PreparedPlays {
         let id = HistoryID.listener(userID)
         let batch = deduplicated(plays)
         let zone = LocalCalendar.zone(named: timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         let delta = batch.isEmpty ? nil : RollupDelta(batch.map(RollupDelta.Entry.init), timeZone: zone)
         return PreparedPlays(
-            listenerID: id, plays: batch, received: plays.count, timeZone: timeZone, rollups: delta?.statements(listener: id) ?? [],
+            listenerID: id, plays: batch, received: plays.count, timeZone: timeZone, rollups: delta?.statements(listener: id, arrays: arrays) ?? [],
             sessions: delta?.sessions ?? [:])
     }
 
@@ -97,7 +99,7 @@ extension HistoryStore {
                 throw WriteRefused(description: "there is no history for this listener")
             }
             try await Self.check(writeGuard, listener: listener, id: id, on: database)
-            var write = PlayWrite(listenerID: id, listener: listener, prepared: prepared)
+            var write = PlayWrite(listenerID: id, listener: listener, prepared: prepared, arrays: self.dialect.writesArrays)
             try await write.run(on: database, maxEntries: maxEntries)
             if case .lease(let holder, let finish) = writeGuard {
                 try await Self.finishPoll(id, holder: holder, finish, on: database)

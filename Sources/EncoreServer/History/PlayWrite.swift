@@ -14,12 +14,15 @@ struct PlayWrite {
     let listenerID: Int64
     let listener: HistoryListener
     let prepared: HistoryStore.PreparedPlays
+    /// The engine's ``StorageDialect/writesArrays``.
+    let arrays: Bool
     private(set) var outcome = RecordOutcome()
 
-    init(listenerID: Int64, listener: HistoryListener, prepared: HistoryStore.PreparedPlays) {
+    init(listenerID: Int64, listener: HistoryListener, prepared: HistoryStore.PreparedPlays, arrays: Bool) {
         self.listenerID = listenerID
         self.listener = listener
         self.prepared = prepared
+        self.arrays = arrays
     }
 
     /// A stored play another source describes too.
@@ -40,7 +43,7 @@ struct PlayWrite {
             toInsert.append(play)
             if decision.replacing.contains(index) { replacing.insert(HistoryStore.PlayKey(at: play.playedAtMs, entry: play.entryID)) }
         }
-        let inserted = toInsert.isEmpty ? [] : try await Self.insertPlays(toInsert, listener: listenerID, on: database)
+        let inserted = toInsert.isEmpty ? [] : try await Self.insertPlays(toInsert, listener: listenerID, arrays: arrays, on: database)
         if !deleting.isEmpty { try await Self.delete(deleting.map(\.key), listener: listenerID, on: database) }
 
         let change = Int64(inserted.count - deleting.count)
@@ -154,9 +157,10 @@ struct PlayWrite {
     ///
     /// The numbers are written into the statement as literals (Swift prints them; nothing else
     /// is): a million plays would otherwise be ten million binds, most of an import's time.
-    static func insertPlays(_ plays: [Play], listener: Int64, on database: any SQLDatabase) async throws -> [Play] {
+    static func insertPlays(_ plays: [Play], listener: Int64, arrays: Bool, on database: any SQLDatabase) async throws -> [Play] {
         var inserted: [Play] = []
         inserted.reserveCapacity(plays.count)
+        if arrays { return try await insertPlaysAsArrays(plays, listener: listener, on: database) }
         for chunk in plays.chunked(HistoryStore.rowsPerStatement) {
             var query = SQLQueryString(
                 "INSERT INTO encore_plays (listener_id, played_at_ms, entry_id, track_id, ms_played, source, reason_start, reason_end, skipped, context_uri) VALUES "
@@ -190,6 +194,42 @@ struct PlayWrite {
         return inserted
     }
 
+    /// The same as one array per column (PostgreSQL): -1 and "" stand for the missing values
+    /// an array of numbers or text cannot hold.
+    private static func insertPlaysAsArrays(_ plays: [Play], listener: Int64, on database: any SQLDatabase) async throws -> [Play] {
+        var at: [Int64] = [], entry: [Int64] = [], track: [Int64] = [], heard: [Int64] = [], source: [Int64] = []
+        var reasonStart: [Int64] = [], reasonEnd: [Int64] = [], skipped: [Int64] = [], context: [String] = []
+        for play in plays {
+            at.append(play.playedAtMs)
+            entry.append(play.entryID)
+            track.append(play.item.id)
+            heard.append(Int64(play.msPlayed))
+            source.append(Int64(play.source.rawValue))
+            reasonStart.append(Int64(play.reasonStart?.code ?? -1))
+            reasonEnd.append(Int64(play.reasonEnd?.code ?? -1))
+            skipped.append(play.skipped.map { $0 ? 1 : 0 } ?? -1)
+            context.append(play.contextURI ?? "")
+        }
+        let rows = try await database.raw(
+            """
+            INSERT INTO encore_plays (listener_id, played_at_ms, entry_id, track_id, ms_played, source, reason_start, reason_end, skipped, context_uri)
+            SELECT \(bind: listener), a, e, t, m, s, NULLIF(rs, -1), NULLIF(re, -1), NULLIF(sk, -1), NULLIF(c, '')
+            FROM unnest(\(bind: at)::BIGINT[], \(bind: entry)::BIGINT[], \(bind: track)::BIGINT[], \(bind: heard)::BIGINT[],
+                \(bind: source)::BIGINT[], \(bind: reasonStart)::BIGINT[], \(bind: reasonEnd)::BIGINT[], \(bind: skipped)::BIGINT[],
+                \(bind: context)::TEXT[]) AS u(a, e, t, m, s, rs, re, sk, c)
+            ON CONFLICT (listener_id, played_at_ms, entry_id) DO NOTHING RETURNING played_at_ms, entry_id
+            """
+        ).all()
+        var returned = Set<HistoryStore.PlayKey>()
+        for row in rows {
+            returned.insert(
+                HistoryStore.PlayKey(
+                    at: try row.decode(column: "played_at_ms", as: Int64.self), entry: try row.decode(column: "entry_id", as: Int64.self)))
+        }
+        // In the order they came; each key once.
+        return plays.filter { returned.remove(HistoryStore.PlayKey(at: $0.playedAtMs, entry: $0.entryID)) != nil }
+    }
+
     // MARK: Rollups
 
     /// Moves the rollups by what was inserted and deleted. While the time zone changes, only
@@ -198,7 +238,7 @@ struct PlayWrite {
         guard !inserted.isEmpty || !deleted.isEmpty else { return }
         let cursor = listener.rezoneCursorMs
         if deleted.isEmpty, cursor == nil, inserted.count == prepared.plays.count, listener.timeZone == prepared.timeZone {
-            for statement in prepared.rollups { try await database.raw(SQLQueryString(statement)).run() }
+            for statement in prepared.rollups { try await database.raw(statement).run() }
             try await HistoryStore.mergeSessions(prepared.sessions, listener: listenerID, on: database)
             return
         }
@@ -211,7 +251,7 @@ struct PlayWrite {
         guard !entries.isEmpty else { return }
         let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
         let delta = RollupDelta(entries, timeZone: zone)
-        try await delta.apply(listener: listenerID, calendar: LocalCalendar(timeZone: zone), cursor: cursor, on: database)
+        try await delta.apply(listener: listenerID, calendar: LocalCalendar(timeZone: zone), cursor: cursor, arrays: arrays, on: database)
         guard !removed.isEmpty else { return }
         try await tidy(after: delta, removed: removed, zone: zone, on: database)
     }

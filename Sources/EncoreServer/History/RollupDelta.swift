@@ -130,21 +130,24 @@ struct RollupDelta {
 
     /// Moves every rollup, sessions included (those of months that lost entries are counted
     /// again from their plays, up to `cursor` while the time zone changes).
-    func apply(listener: Int64, calendar: LocalCalendar, cursor: Int64? = nil, on database: any SQLDatabase) async throws {
-        for statement in statements(listener: listener) { try await database.raw(SQLQueryString(statement)).run() }
+    func apply(listener: Int64, calendar: LocalCalendar, cursor: Int64? = nil, arrays: Bool, on database: any SQLDatabase) async throws {
+        for statement in statements(listener: listener, arrays: arrays) { try await database.raw(statement).run() }
         try await HistoryStore.mergeSessions(sessions.filter { !monthsLosingEntries.contains($0.key) }, listener: listener, on: database)
         try await HistoryStore.recountSessions(months: monthsLosingEntries, listener: listener, calendar: calendar, upTo: cursor, on: database)
     }
 
     /// The statements that add these sums to the stored rows.
-    func statements(listener: Int64) -> [String] {
+    ///
+    /// - Parameter arrays: bind each column as one array (PostgreSQL) instead of writing the
+    ///   numbers into the statement (SQLite, where binds cost more than parsing).
+    func statements(listener: Int64, arrays: Bool = false) -> [SQLQueryString] {
         func sums(_ sums: Sums) -> [Int64] { [sums.plays, sums.shortPlays, sums.ms] }
-        var statements: [String] = []
+        var statements: [SQLQueryString] = []
         Self.upsert(
-            "encore_play_hours", columns: "listener_id, local_hour", key: "listener_id, local_hour",
+            arrays: arrays, "encore_play_hours", columns: "listener_id, local_hour", key: "listener_id, local_hour",
             rows: hours.map { [listener, $0.key] + sums($0.value) }, into: &statements)
         Self.upsert(
-            "encore_play_days", columns: "listener_id, local_day, local_month", key: "listener_id, local_day",
+            arrays: arrays, "encore_play_days", columns: "listener_id, local_day, local_month", key: "listener_id, local_day",
             rows: days.map {
                 [listener, $0.key, $0.value.month] + sums($0.value.sums.sums) + [$0.value.sums.estimatedMs, $0.value.sums.estimatedEntries]
             },
@@ -154,13 +157,13 @@ struct RollupDelta {
                 estimated_entries = encore_play_days.estimated_entries + excluded.estimated_entries
                 """)
         Self.upsert(
-            "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
+            arrays: arrays, "encore_play_hour_months", columns: "listener_id, local_month, hour_of_day", key: "listener_id, local_month, hour_of_day",
             rows: hourMonths.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
         Self.upsert(
-            "encore_play_months", columns: "listener_id, local_month, track_id", key: "listener_id, local_month, track_id",
+            arrays: arrays, "encore_play_months", columns: "listener_id, local_month, track_id", key: "listener_id, local_month, track_id",
             rows: months.map { [listener, $0.key.period, $0.key.key] + sums($0.value) }, into: &statements)
         Self.upsert(
-            "encore_play_tracks", columns: "listener_id, track_id", key: "listener_id, track_id",
+            arrays: arrays, "encore_play_tracks", columns: "listener_id, track_id", key: "listener_id, track_id",
             rows: tracks.map { [listener, $0.key] + sums($0.value.sums) + [$0.value.first, $0.value.last] + $0.value.hourPlays },
             into: &statements, extraColumns: ", first_played_ms, last_played_ms, " + Self.hourColumns.joined(separator: ", "),
             extra: """
@@ -173,9 +176,30 @@ struct RollupDelta {
     /// `INSERT … ON CONFLICT DO UPDATE` adding the sums, numbers written as literals (they are
     /// only ever Swift's own integers), at most ``HistoryStore/rowsPerStatement`` rows a statement.
     private static func upsert(
-        _ table: String, columns: String, key: String, rows: [[Int64]], into statements: inout [String], extraColumns: String = "", extra: String = ""
+        arrays: Bool, _ table: String, columns: String, key: String, rows: [[Int64]], into statements: inout [SQLQueryString],
+        extraColumns: String = "", extra: String = ""
     ) {
-        guard !rows.isEmpty else { return }
+        guard let width = rows.first?.count else { return }
+        let update = """
+             ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
+                short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
+            """
+        if arrays {
+            // One bind per column, however many rows: nothing to parse but the statement.
+            var columnsOfRows = [[Int64]](repeating: [], count: width)
+            for index in columnsOfRows.indices { columnsOfRows[index].reserveCapacity(rows.count) }
+            for row in rows { for (index, value) in row.enumerated() { columnsOfRows[index].append(value) } }
+            let head = "INSERT INTO \(table) (\(columns), plays, short_plays, ms_played\(extraColumns)) SELECT * FROM unnest("
+            var query = SQLQueryString(head)
+            for (index, column) in columnsOfRows.enumerated() {
+                query.appendLiteral(index == 0 ? "" : ", ")
+                query.appendInterpolation(bind: column)
+                query.appendLiteral("::BIGINT[]")
+            }
+            query.appendLiteral(")" + update)
+            statements.append(query)
+            return
+        }
         for chunk in rows.chunked(HistoryStore.rowsPerStatement) {
             var text = "INSERT INTO \(table) (\(columns), plays, short_plays, ms_played\(extraColumns)) VALUES "
             text.reserveCapacity(chunk.count * 16 * (chunk.first?.count ?? 8) + 512)
@@ -187,11 +211,8 @@ struct RollupDelta {
                 }
                 text += ")"
             }
-            text += """
-                 ON CONFLICT (\(key)) DO UPDATE SET plays = \(table).plays + excluded.plays,
-                    short_plays = \(table).short_plays + excluded.short_plays, ms_played = \(table).ms_played + excluded.ms_played\(extra)
-                """
-            statements.append(text)
+            text += update
+            statements.append(SQLQueryString(text))
         }
     }
 }

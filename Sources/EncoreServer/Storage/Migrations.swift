@@ -6,7 +6,8 @@ import SQLKit
 /// Types are chosen to mean the same on SQLite and PostgreSQL: times are `BIGINT` Unix seconds,
 /// secrets are base64 `TEXT`, so no statement needs an engine-specific branch. `{keyed}` after a
 /// table's columns becomes the dialect's ``StorageDialect/keyedTableOptions``, and `{bytes}` its
-/// ``StorageDialect/bytesType``.
+/// ``StorageDialect/bytesType``. A statement that starts with `{postgresql}` runs on PostgreSQL
+/// only: an index one engine's planner needs and the other's does not.
 enum Migrations {
     struct Step: Sendable {
         var version: Int
@@ -100,7 +101,10 @@ enum Migrations {
                     })
                 for step in steps where !applied.contains(step.version) && step.version <= version {
                     for statement in step.statements {
-                        let text = statement.replacingOccurrences(of: "{keyed}", with: engine.dialect.keyedTableOptions)
+                        let only = "{postgresql}"
+                        if statement.hasPrefix(only) && engine.dialect.name != StorageDialect.postgres.name { continue }
+                        let text = statement.replacingOccurrences(of: only, with: "")
+                            .replacingOccurrences(of: "{keyed}", with: engine.dialect.keyedTableOptions)
                             .replacingOccurrences(of: "{bytes}", with: engine.dialect.bytesType)
                         try await database.raw(SQLQueryString(text)).run()
                     }

@@ -26,14 +26,24 @@ struct StorageDialect: Sendable {
     /// for each statement); SQLite would take that window instead of each row's own few seconds
     /// as its index range and scan the window once a row (a re-import went from 11 to 76 s).
     var boundsPlayChecks: Bool
+    /// Whether rollup rows are written as one array per column (`unnest`), not as literals.
+    /// PostgreSQL parsed a million-play import's literal `VALUES` lists for most of its 53 s.
+    var writesArrays: Bool
+    /// Whether a statement with two `IN` lists on a key's columns is a lookup per pair (SQLite);
+    /// PostgreSQL 15 scans the table for it instead, and reads an index of the second column.
+    var looksUpKeyLists: Bool
+    /// Whether the planner's statistics are worth taking after a large import (`ANALYZE`).
+    var analyzes: Bool
+    /// Whether statements can count local days themselves (`AT TIME ZONE` with IANA names).
+    var knowsTimeZones: Bool
 
     static let sqlite = StorageDialect(
         name: "sqlite", migrationLock: nil, ownedByOneProcess: true, keyedTableOptions: " WITHOUT ROWID", bytesType: "BLOB", lockRows: "",
-        claimRows: "", boundsPlayChecks: false)
+        claimRows: "", boundsPlayChecks: false, writesArrays: false, looksUpKeyLists: true, analyzes: false, knowsTimeZones: false)
     static let postgres = StorageDialect(
         name: "postgresql", migrationLock: "SELECT pg_advisory_xact_lock(7305226371)", ownedByOneProcess: false, keyedTableOptions: "",
         bytesType: "BYTEA", lockRows: " FOR UPDATE", claimRows: " FOR UPDATE SKIP LOCKED",
-        boundsPlayChecks: true)
+        boundsPlayChecks: true, writesArrays: true, looksUpKeyLists: false, analyzes: true, knowsTimeZones: true)
 }
 
 /// One database engine: how to get a connection and run a transaction on it.

@@ -135,7 +135,9 @@ struct HistoryCommand: AsyncParsableCommand {
                         ).importFiles(files) { progress.show($0) }
                         progress.finish()
                         // What `history stats` and the pages sum up, made now rather than at the first look.
-                        if summary.added + summary.merged > 0 { try await history.preparePacks(userID: userID) }
+                        if summary.added + summary.merged > 0 {
+                            try await history.preparePacks(userID: userID, added: summary.added + summary.merged)
+                        }
                         return summary
                     } catch let failure as StreamingHistoryImporter.Failure {
                         progress.finish()

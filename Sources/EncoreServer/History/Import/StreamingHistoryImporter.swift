@@ -217,7 +217,7 @@ public struct StreamingHistoryImporter: Sendable {
         var pieces = try Pieces(source, budget: budget)
         defer { pieces.close() }
         let store = self.store, writeGuard = self.writeGuard, maxEntries = limits.maxEntries
-        let userID = self.userID, zone = listener.timeZone, isVideo = source.kind == .video
+        let userID = self.userID, zone = listener.timeZone, isVideo = source.kind == .video, arrays = store.dialect.writesArrays
         var counted = report
         defer { report = counted }
         try await withThrowingTaskGroup(of: RecordOutcome.self) { group in
@@ -236,7 +236,7 @@ public struct StreamingHistoryImporter: Sendable {
             }
             func write(_ plays: [Play]) async throws {
                 guard !plays.isEmpty else { return }
-                let prepared = HistoryStore.prepare(plays, userID: userID, timeZone: zone)
+                let prepared = HistoryStore.prepare(plays, userID: userID, timeZone: zone, arrays: arrays)
                 try await settle()
                 writing = true
                 group.addTask { try await store.record(prepared, guard: writeGuard, maxEntries: maxEntries) }

@@ -40,18 +40,20 @@ extension HistoryStore {
                     }
                 }
             }
-            // Months: the monthly rollup's rows of these tracks, looked up by its key (month,
-            // then track) for each month from the item's first play to its latest.
+            // Months: the monthly rollup's rows of these tracks, from the item's first month to
+            // its latest. SQLite looks each (month, track) key up; PostgreSQL reads its index by
+            // track (it would scan the table for the keys).
             var calendar = LocalCalendar(timeZone: zone)
             if let first = sums.values.map(\.first).min(), let last = sums.values.map(\.last).max() {
-                let firstMonth = calendar.date(ofUTC: first).monthNumber, lastMonth = calendar.date(ofUTC: last).monthNumber
-                let monthList = (firstMonth...max(firstMonth, lastMonth)).map(String.init).joined(separator: ", ")
-                for chunk in Array(sums.keys).chunked(max(1, Self.monthLookups / max(1, Int(lastMonth - firstMonth + 1)))) {
+                let firstMonth = calendar.date(ofUTC: first).monthNumber, lastMonth = max(firstMonth, calendar.date(ofUTC: last).monthNumber)
+                let byKey = self.dialect.looksUpKeyLists
+                let monthList = byKey ? " AND local_month IN (" + (firstMonth...lastMonth).map(String.init).joined(separator: ", ") + ")" : ""
+                let perStatement = byKey ? max(1, Self.monthLookups / Int(lastMonth - firstMonth + 1)) : Self.tracksPerStatement
+                for chunk in Array(sums.keys).chunked(perStatement) {
                     for row in try await database.raw(
                         """
                         SELECT local_month, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_months
-                        WHERE listener_id = \(bind: id) AND local_month IN (\(unsafeRaw: monthList))
-                            AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
+                        WHERE listener_id = \(bind: id)\(unsafeRaw: monthList) AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
                         GROUP BY local_month
                         """
                     ).all() {
