@@ -398,3 +398,67 @@ extension HistoryInsightsTests {
         }
     }
 }
+
+extension HistoryInsightsTests {
+    @Test("what the drill-downs and the import keep in memory is bounded: catalogs, recaps' busiest days, remembered items, SQLite's cache")
+    func memoryBounds() async throws {
+        // Catalogs: the least recently used go first once the items pass the limit.
+        func catalog(_ items: Int) -> HistoryCatalog {
+            HistoryCatalog(
+                generation: 0,
+                items: (0..<items).map {
+                    HistoryCatalog.Item(
+                        id: Int64($0), kind: .track, uri: nil, name: "t\($0)", artist: "a", album: "b", artistID: 1, albumID: 2, artistURI: nil,
+                        albumURI: nil)
+                })
+        }
+        var cache = CatalogCache()
+        cache.keep(catalog(400), for: 1, limit: 1_000)
+        cache.keep(catalog(400), for: 2, limit: 1_000)
+        #expect(cache.take(1) != nil)  // 1 is now the most recently used
+        cache.keep(catalog(400), for: 3, limit: 1_000)
+        #expect(cache.take(2) == nil && cache.take(1) != nil && cache.take(3) != nil)
+        // One catalog larger than the limit is kept alone, the rest let go.
+        cache.keep(catalog(1_500), for: 4, limit: 1_000)
+        #expect(cache.take(1) == nil && cache.take(3) == nil && cache.take(4) != nil)
+
+        // The parser's items by name: at most itemsRemembered.
+        var parser = StreamingHistoryParser(now: Date())
+        var read = 0
+        let entries = (0..<(StreamingHistoryParser.itemsRemembered + 10)).map { number in
+            #"{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "master_metadata_track_name": "T\#(number)", "master_metadata_album_artist_name": "A"}"#
+        }
+        try parser.feed(Array(("[" + entries.joined(separator: ",") + "]").utf8)) { _ in read += 1 }
+        try parser.finish { _ in read += 1 }
+        #expect(read == entries.count)
+        #expect(parser.rememberedItems <= StreamingHistoryParser.itemsRemembered)
+
+        // SQLite's page cache is the bound's size.
+        try await StoreContractTests.withStore(.sqliteFile(path: StoreContractTests.temporaryPath("cache"))) { store in
+            let pages = try await store.engine.withDatabase(idempotent: true) { database in
+                try await database.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self)
+            }
+            #expect(pages == -SQLiteEngine.cacheKiB)
+        }
+
+        // Busiest track-days: at most busiestTrackDaysLimit remembered.
+        try await StoreContractTests.withStore(.sqliteMemory) { store in
+            let user = StoreContractTests.unique("bounded")
+            let history = store.history
+            try await history.ensureListener(userID: user, timeZone: "UTC", now: Date())
+            _ = try await history.record(Array(Self.sessionPlays(seed: 2).prefix(200)), userID: user)
+            let listener = try #require(try await history.listener(userID: user))
+            let id = HistoryID.listener(user)
+            let plan = PeriodPlan(from: Self.date("2023-11-01"), to: Self.date("2023-12-31"), calendar: LocalCalendar(timeZone: .gmt))
+            let catalog = try await store.engine.withDatabase(idempotent: true) { database in
+                try await history.catalog(listener: id, generation: listener.generation, on: database)
+            }
+            for generation in 0..<Int64(HistoryStore.busiestTrackDaysLimit + 5) {
+                _ = try await store.engine.withDatabase(idempotent: true) { database in
+                    try await history.mostInADay(listener: id, generation: generation, plan: plan, days: [], catalog: catalog, on: database)
+                }
+                #expect(history.busiestTrackDays.withLock { $0.count } <= HistoryStore.busiestTrackDaysLimit)
+            }
+        }
+    }
+}

@@ -57,6 +57,9 @@ struct StreamingHistoryParser {
     /// Items remembered at most; past it the memory starts again.
     static let itemsRemembered = 50_000
 
+    /// How many items it remembers now.
+    var rememberedItems: Int { items.count }
+
     struct ItemNames: Hashable {
         var kind: PlayedKind
         var uri: String?

@@ -20,7 +20,6 @@ extension HistoryStore {
             let tracks = catalog.tracks(of: kind, number)
             let ids = tracks.map(\.id)
             var sums: [Int64: TrackSums] = [:]
-            var months: [Int64: (plays: Int, ms: Int64)] = [:]
             var hours = Array(repeating: 0, count: 24)
             let hourColumns = RollupDelta.hourColumns.joined(separator: ", ")
             for chunk in ids.chunked(Self.tracksPerStatement) {
@@ -40,29 +39,7 @@ extension HistoryStore {
                     }
                 }
             }
-            // Months: the monthly rollup's rows of these tracks, from the item's first month to
-            // its latest. SQLite looks each (month, track) key up; PostgreSQL reads its index by
-            // track (it would scan the table for the keys).
-            var calendar = LocalCalendar(timeZone: zone)
-            if let first = sums.values.map(\.first).min(), let last = sums.values.map(\.last).max() {
-                let firstMonth = calendar.date(ofUTC: first).monthNumber, lastMonth = max(firstMonth, calendar.date(ofUTC: last).monthNumber)
-                let byKey = self.dialect.looksUpKeyLists
-                let monthList = byKey ? " AND local_month IN (" + (firstMonth...lastMonth).map(String.init).joined(separator: ", ") + ")" : ""
-                let perStatement = byKey ? max(1, Self.monthLookups / Int(lastMonth - firstMonth + 1)) : Self.tracksPerStatement
-                for chunk in Array(sums.keys).chunked(perStatement) {
-                    for row in try await database.raw(
-                        """
-                        SELECT local_month, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_months
-                        WHERE listener_id = \(bind: id)\(unsafeRaw: monthList) AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
-                        GROUP BY local_month
-                        """
-                    ).all() {
-                        let month = try row.decode(column: "local_month", as: Int64.self)
-                        months[month, default: (0, 0)].plays += try row.decode(column: "plays", as: Int.self)
-                        months[month, default: (0, 0)].ms += try row.decode(column: "ms", as: Int64.self)
-                    }
-                }
-            }
+            let months = try await Self.months(of: sums, listener: id, zone: zone, byKey: self.dialect.looksUpKeyLists, on: database)
             let totals = try await database.raw(
                 """
                 SELECT CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_days WHERE listener_id = \(bind: id)
@@ -72,6 +49,34 @@ extension HistoryStore {
                 months: months, hours: hours, listenerPlays: try totals?.decode(column: "plays", as: Int?.self) ?? 0,
                 listenerMs: try totals?.decode(column: "ms", as: Int64?.self) ?? 0, from: nil, to: nil)
         }
+    }
+
+    /// Plays and time per local month of these tracks, from the first month of their plays to
+    /// the latest. SQLite looks each (month, track) key of the monthly rollup up; PostgreSQL
+    /// reads its index by track (it would scan the table for the keys).
+    static func months(
+        of sums: [Int64: TrackSums], listener id: Int64, zone: TimeZone, byKey: Bool, on database: any SQLDatabase
+    ) async throws -> [Int64: (plays: Int, ms: Int64)] {
+        var calendar = LocalCalendar(timeZone: zone)
+        guard let first = sums.values.map(\.first).min(), let last = sums.values.map(\.last).max() else { return [:] }
+        let firstMonth = calendar.date(ofUTC: first).monthNumber, lastMonth = max(firstMonth, calendar.date(ofUTC: last).monthNumber)
+        let monthList = byKey ? " AND local_month IN (" + (firstMonth...lastMonth).map(String.init).joined(separator: ", ") + ")" : ""
+        let perStatement = byKey ? max(1, monthLookups / Int(lastMonth - firstMonth + 1)) : tracksPerStatement
+        var months: [Int64: (plays: Int, ms: Int64)] = [:]
+        for chunk in Array(sums.keys).chunked(perStatement) {
+            for row in try await database.raw(
+                """
+                SELECT local_month, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM encore_play_months
+                WHERE listener_id = \(bind: id)\(unsafeRaw: monthList) AND track_id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ", ")))
+                GROUP BY local_month
+                """
+            ).all() {
+                let month = try row.decode(column: "local_month", as: Int64.self)
+                months[month, default: (0, 0)].plays += try row.decode(column: "plays", as: Int.self)
+                months[month, default: (0, 0)].ms += try row.decode(column: "ms", as: Int64.self)
+            }
+        }
+        return months
     }
 
     /// An item's story in a period, counted from the period's plays: the command line's
