@@ -459,6 +459,44 @@ extension HistoryInsightsTests {
                 }
                 #expect(history.busiestTrackDays.withLock { $0.count } <= HistoryStore.busiestTrackDaysLimit)
             }
+            // Session figures: at most sessionFiguresLimit periods remembered.
+            for generation in 0..<Int64(HistoryStore.sessionFiguresLimit + 5) {
+                _ = try await store.engine.withDatabase(idempotent: true) { database in
+                    try await history.sessionFigures(listener: id, generation: generation, plan: plan, days: [], catalog: catalog, on: database)
+                }
+                #expect(history.knownSessionFigures.withLock { $0.count } <= HistoryStore.sessionFiguresLimit)
+            }
+        }
+    }
+
+    @Test("a period's remembered sessions follow every write: an entry that joins two sessions, or one heard for longer, shows at once")
+    func rememberedSessionsFollowWrites() async throws {
+        try await StoreContractTests.withStore(.sqliteMemory) { store in
+            let user = StoreContractTests.unique("fresh")
+            let history = store.history
+            try await history.ensureListener(userID: user, timeZone: "UTC", now: Date())
+            let start = Self.date("2024-03-01")
+            let base: Int64 = 1_709_280_000_000  // 2024-03-01T08:00:00Z
+            func play(_ endMinutes: Int64, ms: Int, track: String) -> Play {
+                Play(
+                    playedAtMs: base + endMinutes * 60_000, msPlayed: ms, item: HistoryStoreTests.item(track, artist: "A", album: "B"),
+                    source: .imported)
+            }
+            // Two sessions: one ending 08:03, the next starting 08:33 (30 min apart).
+            _ = try await history.record([play(3, ms: 180_000, track: "One"), play(36, ms: 180_000, track: "Two")], userID: user)
+            func figures() async throws -> (Int, Int, Int) {
+                let stored = try await history.report(userID: user, from: start, to: start, timeZone: nil)
+                let counted = try await history.computedReport(userID: user, from: start, to: start, timeZone: .gmt)
+                #expect(stored.sessions == counted.sessions)
+                #expect(stored.averageSessionMs == counted.averageSessionMs)
+                #expect(stored.longestSessionMs == counted.longestSessionMs)
+                return (stored.sessions, Int(stored.averageSessionMs), Int(stored.longestSessionMs))
+            }
+            #expect(try await figures() == (2, 180_000, 180_000))
+            #expect(try await figures() == (2, 180_000, 180_000))  // the remembered figures
+            // An entry between them, heard 08:09–08:19, joins both into one of 08:00–08:36.
+            _ = try await history.record([play(19, ms: 600_000, track: "Three")], userID: user)
+            #expect(try await figures() == (1, 2_160_000, 2_160_000))
         }
     }
 }

@@ -32,11 +32,10 @@ extension HistoryStore {
                 let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
                 var report = try await Self.rollupReport(listener: id, plan: plan, limit: limit, catalog: catalog, on: database)
                 // Sessions over the stored months and the odd days' plays; streaks from the days.
-                let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
-                let longest = try await spans.longest.asyncMap { span in
-                    HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
-                }
-                report.setSessions(spans, longest: longest, streaks: try await Self.streaks(listener: id, plan: plan, on: database))
+                let days = try await Self.listenedDays(listener: id, plan: plan, on: database)
+                let sessions = try await self.sessionFigures(
+                    listener: id, generation: listener.generation, plan: plan, days: days, catalog: catalog, on: database)
+                report.setSessions(sessions, streaks: Streaks(days: days.filter { $0.plays > 0 }.map(\.day), last: plan.to))
                 return report
             }
         }

@@ -39,16 +39,49 @@ struct Streaks: Equatable {
 extension HistoryReport {
     /// Fills the sessions and streaks figures.
     mutating func setSessions(_ spans: [SessionSpan], longest: HistorySession?, streaks: Streaks) {
-        sessions = spans.count
-        let total = spans.reduce(Int64(0)) { $0 + $1.lengthMs }
-        averageSessionMs = spans.isEmpty ? 0 : total / Int64(spans.count)
-        longestSessionMs = longest?.lengthMs ?? 0
-        longestSession = longest
+        setSessions(SessionFigures(spans, longest: longest), streaks: streaks)
+    }
+
+    mutating func setSessions(_ figures: SessionFigures, streaks: Streaks) {
+        sessions = figures.count
+        averageSessionMs = figures.count == 0 ? 0 : figures.totalMs / Int64(figures.count)
+        longestSessionMs = figures.longest?.lengthMs ?? 0
+        longestSession = figures.longest
         longestStreakDays = streaks.longest
         longestStreakFrom = streaks.longestFrom
         longestStreakTo = streaks.longestTo
         currentStreakDays = streaks.current
     }
+}
+
+/// What a page shows of a period's sessions.
+struct SessionFigures: Sendable, Equatable {
+    var count: Int
+    var totalMs: Int64
+    var longest: HistorySession?
+
+    init(_ spans: [SessionSpan], longest: HistorySession?) {
+        count = spans.count
+        totalMs = spans.reduce(Int64(0)) { $0 + $1.lengthMs }
+        self.longest = longest
+    }
+}
+
+/// A period's session figures, remembered while its days add up the same.
+struct SessionFiguresKey: Hashable {
+    var listener: Int64
+    var generation: Int64
+    var from: LocalDate
+    var to: LocalDate
+    var days: Int
+}
+
+/// A local day's totals, as the daily rollup keeps them.
+struct ListenedDay: Equatable {
+    var day: Int64
+    var plays: Int64
+    var shortPlays: Int64
+    var msPlayed: Int64
 }
 
 extension [SessionSpan] {
@@ -92,16 +125,52 @@ extension HistoryStore {
         return spans.sorted { $0.start < $1.start }
     }
 
-    /// The period's streaks, from the daily rollup.
-    static func streaks(listener id: Int64, plan: PeriodPlan, on database: any SQLDatabase) async throws -> Streaks {
-        let rows = try await database.raw(
+    /// The period's days with any listening, from the daily rollup: streaks count those with a
+    /// play, and every entry of a session moves its day's figures.
+    static func listenedDays(listener id: Int64, plan: PeriodPlan, on database: any SQLDatabase) async throws -> [ListenedDay] {
+        try await database.raw(
             """
-            SELECT local_day FROM encore_play_days
-            WHERE listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day <= \(bind: plan.to.dayNumber) AND plays > 0
+            SELECT local_day, plays, short_plays, ms_played FROM encore_play_days
+            WHERE listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day <= \(bind: plan.to.dayNumber)
+                AND (plays > 0 OR short_plays > 0)
             """
-        ).all()
-        return Streaks(days: try rows.map { try $0.decode(column: "local_day", as: Int64.self) }, last: plan.to)
+        ).all().map { row in
+            ListenedDay(
+                day: try row.decode(column: "local_day", as: Int64.self), plays: try row.decode(column: "plays", as: Int64.self),
+                shortPlays: try row.decode(column: "short_plays", as: Int64.self), msPlayed: try row.decode(column: "ms_played", as: Int64.self))
+        }
     }
+
+    /// The period's sessions: counted from the stored months once (``sessionSpans(listener:plan:on:)``),
+    /// then kept in memory while the period's days add up the same — a write that adds, removes
+    /// or corrects an entry moves its day's figures, and deleting or re-zoning moves the
+    /// generation. At most ``sessionFiguresLimit`` periods are kept, across listeners.
+    func sessionFigures(
+        listener id: Int64, generation: Int64, plan: PeriodPlan, days: [ListenedDay], catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws -> SessionFigures {
+        var fingerprint = Hasher()
+        for day in days {
+            fingerprint.combine(day.day)
+            fingerprint.combine(day.plays)
+            fingerprint.combine(day.shortPlays)
+            fingerprint.combine(day.msPlayed)
+        }
+        let key = SessionFiguresKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
+        if let known = knownSessionFigures.withLock({ $0[key] }) { return known }
+        let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
+        let longest = try await spans.longest.asyncMap { span in
+            HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
+        }
+        let figures = SessionFigures(spans, longest: longest)
+        knownSessionFigures.withLock { cache in
+            if cache.count >= Self.sessionFiguresLimit { cache.removeAll() }
+            cache[key] = figures
+        }
+        return figures
+    }
+
+    /// Periods whose session figures are remembered at most, across listeners.
+    static let sessionFiguresLimit = 1_000
 
     /// What was played in a session of a period, most first: its entries that ended in the period.
     static func sessionTracks(
