@@ -11,6 +11,17 @@ let package = Package(
         .library(name: "EncoreServer", targets: ["EncoreServer"]),
         .executable(name: "encore", targets: ["encore"]),
     ],
+    // What a package that only adopts the libraries need not fetch (docs/library.md, "Cheap to
+    // adopt"). This repository builds with the defaults, so `swift run encore` needs nothing
+    // more; a dependent that wants SpotifyWebAPI alone declares `traits: []`, and one that tests
+    // with the emulator `traits: ["Emulator"]`.
+    traits: [
+        .trait(name: "Emulator", description: "The SpotifyEmulator library and Hummingbird, which it serves with."),
+        .trait(
+            name: "App", description: "The Encore app and command line, with PostgreSQL, SQLite, templates and metrics export.",
+            enabledTraits: ["Emulator"]),
+        .default(enabledTraits: ["App"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
@@ -31,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // `swift package generate-documentation` (scripts/docs); a plugin, so nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // zlib, for reading the export ZIP with inflation Encore bounds itself (docs/security.md).
@@ -58,7 +71,7 @@ let package = Package(
         .target(
             name: "SpotifyEmulator",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Emulator"])),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,25 +81,25 @@ let package = Package(
             name: "EncoreServer",
             dependencies: [
                 "SpotifyWebAPI",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["App"])),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SQLKit", package: "sql-kit", condition: .when(traits: ["App"])),
+                .product(name: "SQLiteKit", package: "sqlite-kit", condition: .when(traits: ["App"])),
+                .product(name: "PostgresKit", package: "postgres-kit", condition: .when(traits: ["App"])),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["App"])),
+                .product(name: "Mustache", package: "swift-mustache", condition: .when(traits: ["App"])),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["App"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["App"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: .when(traits: ["App"])),
                 "CZlib",
-                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "MultipartKit", package: "multipart-kit", condition: .when(traits: ["App"])),
             ]
         ),
         .executableTarget(
@@ -95,12 +108,12 @@ let package = Package(
                 "SpotifyWebAPI",
                 "SpotifyEmulator",
                 "EncoreServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["App"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["App"])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["App"])),
             ]
         ),
         .testTarget(

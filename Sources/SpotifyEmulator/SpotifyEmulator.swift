@@ -114,7 +114,9 @@ public final class SpotifyEmulator: Sendable {
     }
 
     /// Runs the emulator on a free loopback port for the duration of `body`.
-    /// - Parameter body: Gets the origin, e.g. `http://127.0.0.1:54321`.
+    /// - Parameters:
+    ///   - logger: Where the emulator logs.
+    ///   - body: Gets the origin, e.g. `http://127.0.0.1:54321`.
     public func withRunning<T: Sendable>(
         logger: Logger = Logger(label: "SpotifyEmulator"),
         _ body: @Sendable (URL) async throws -> T

@@ -128,10 +128,15 @@ struct ListeningSimulator: Sendable {
 
 /// One simulated play, described the way Spotify's streaming-history export describes a play.
 public struct SimulatedPlay: Sendable, Hashable, Codable {
+    /// The track's Spotify ID.
     public var trackID: String
+    /// The track's name.
     public var trackName: String
+    /// Its first artist's name.
     public var artistName: String
+    /// Its album's name.
     public var albumName: String
+    /// The track's full length.
     public var durationMs: Int
     /// How long it was heard; under 30 s it was skipped and recently played leaves it out.
     public var msPlayed: Int

@@ -78,10 +78,10 @@ public struct AuthorizationCodeFlow: TokenRefresher {
     ///     configured one when `nil`.
     ///   - scopes: The scopes to ask for; the configured ones when `nil`.
     ///   - showDialog: Make Spotify show the consent page even when the user already agreed.
-    public func startAuthorization(redirectURI override: String? = nil, scopes: [Scope]? = nil, showDialog: Bool = false) -> PendingAuthorization {
+    public func startAuthorization(redirectURI: String? = nil, scopes: [Scope]? = nil, showDialog: Bool = false) -> PendingAuthorization {
         let state = AuthorizationState.random()
         let verifier = CodeVerifier.random()
-        let redirect = override ?? redirectURI.url.absoluteString
+        let redirect = redirectURI ?? self.redirectURI.url.absoluteString
         var query: [(String, String)] = [
             ("response_type", "code"),
             ("client_id", configuration.clientID),

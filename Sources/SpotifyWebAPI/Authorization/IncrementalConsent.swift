@@ -42,7 +42,9 @@ extension SpotifyClient where Authorization == TokenManager {
     /// builds the request); it returns the new tokens, which replace the manager's. A web server,
     /// whose consent is a redirect the browser comes back from later, instead catches the
     /// ``SpotifyAPIError/Code/insufficientScope`` error and sends the browser to that sign-in.
-    /// - Parameter reconsent: Given the scopes to add and those granted; throws to give up.
+    /// - Parameters:
+    ///   - operation: The request, given this client.
+    ///   - reconsent: Given the scopes to add and those granted; throws to give up.
     public func retryingAfterConsent<T: Sendable>(
         _ operation: @Sendable (SpotifyClient) async throws -> T,
         reconsent: @Sendable (_ missing: [Scope], _ granted: Set<Scope>) async throws -> UserTokens

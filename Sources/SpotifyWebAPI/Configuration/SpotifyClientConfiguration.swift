@@ -69,6 +69,7 @@ public struct ClientSecret: Sendable, Hashable, CustomStringConvertible, CustomD
     public var debugDescription: String { description }
 }
 
+/// Spotify's own addresses, the defaults of ``SpotifyClientConfiguration``.
 extension URL {
     /// `https://accounts.spotify.com`.
     public static let spotifyAccounts = URL(string: "https://accounts.spotify.com")!

@@ -2,7 +2,9 @@ extension SpotifyClient {
     /// An album with the first page of its tracks: `GET /albums/{id}`.
     /// Works with app-only and user authorization.
     /// Reference: [Get Album](https://developer.spotify.com/documentation/web-api/reference/get-an-album).
-    /// - Parameter market: An ISO 3166-1 alpha-2 country code for track relinking.
+    /// - Parameters:
+    ///   - id: The album.
+    ///   - market: An ISO 3166-1 alpha-2 country code for track relinking.
     public func album(id: AlbumID, market: String? = nil) async throws -> Album {
         try await send(
             SpotifyRequest(
@@ -20,6 +22,7 @@ extension SpotifyClient {
     /// One page of an album's tracks: `GET /albums/{id}/tracks`.
     /// Reference: [Get Album Tracks](https://developer.spotify.com/documentation/web-api/reference/get-an-albums-tracks).
     /// - Parameters:
+    ///   - id: The album.
     ///   - limit: 1…50, default 20.
     ///   - offset: 0 or more.
     ///   - market: An ISO 3166-1 alpha-2 country code for track relinking.

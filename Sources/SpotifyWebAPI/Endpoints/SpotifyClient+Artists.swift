@@ -1,6 +1,12 @@
 /// Which of an artist's releases `GET /artists/{id}/albums` lists.
 public enum AlbumGroup: String, Sendable, Hashable, CaseIterable, Codable {
-    case album, single, compilation
+    /// The artist's albums.
+    case album
+    /// Singles and EPs.
+    case single
+    /// Compilations.
+    case compilation
+    /// Releases of others the artist appears on.
     case appearsOn = "appears_on"
 }
 
@@ -22,6 +28,7 @@ extension SpotifyClient {
     /// One page of an artist's albums: `GET /artists/{id}/albums`.
     /// Reference: [Get Artist's Albums](https://developer.spotify.com/documentation/web-api/reference/get-an-artists-albums).
     /// - Parameters:
+    ///   - id: The artist.
     ///   - groups: Which releases; every group when empty.
     ///   - limit: 1…50, but at most 10 in development mode (checked before sending); default 10.
     ///   - offset: 0 or more.

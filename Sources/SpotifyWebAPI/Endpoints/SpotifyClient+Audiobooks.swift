@@ -18,8 +18,10 @@ extension SpotifyClient {
     /// One page of an audiobook's chapters: `GET /audiobooks/{id}/chapters`.
     /// Reference: [Get Audiobook Chapters](https://developer.spotify.com/documentation/web-api/reference/get-audiobook-chapters).
     /// - Parameters:
+    ///   - id: The audiobook.
     ///   - limit: 1…50, default 20.
     ///   - offset: 0 or more.
+    ///   - market: An ISO 3166-1 alpha-2 country code; an audiobook not available there is a 404.
     public func audiobookChapters(id: AudiobookID, limit: Int = 20, offset: Int = 0, market: String? = nil) async throws -> Page<SimplifiedChapter> {
         try SpotifyRequest.checkLimit(limit)
         try SpotifyRequest.checkOffset(offset)

@@ -77,8 +77,12 @@ extension SpotifyClient {
     /// Tracks recommended from 1…5 seeds: `GET /recommendations`.
     /// Reference: [Get Recommendations](https://developer.spotify.com/documentation/web-api/reference/get-recommendations).
     /// - Parameters:
+    ///   - seedArtists: Artists to start from.
+    ///   - seedGenres: Genres to start from (`GET /recommendations/available-genre-seeds`).
+    ///   - seedTracks: Tracks to start from.
     ///   - tunables: `min_`/`max_`/`target_` attributes, such as `["target_energy": 0.8]`.
     ///   - limit: 1…100, default 20.
+    ///   - market: An ISO 3166-1 alpha-2 country code.
     @available(*, deprecated, message: "Removed in November 2024 for new and development-mode apps, with no replacement")
     public func recommendations(
         seedArtists: [ArtistID] = [], seedGenres: [String] = [], seedTracks: [TrackID] = [], tunables: [String: Double] = [:], limit: Int = 20,

@@ -1,6 +1,9 @@
 /// What `GET /me/top/{type}` ranks.
 public enum TopItemsType: String, Sendable, Hashable, CaseIterable {
-    case tracks, artists
+    /// Top tracks.
+    case tracks
+    /// Top artists.
+    case artists
 }
 
 extension SpotifyRequest {

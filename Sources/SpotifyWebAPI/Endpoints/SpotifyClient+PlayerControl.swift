@@ -52,6 +52,8 @@ extension SpotifyClient where Authorization: UserAuthorization {
     /// show) or a list of `items`; neither resumes what was playing.
     /// Reference: [Start/Resume Playback](https://developer.spotify.com/documentation/web-api/reference/start-a-users-playback).
     /// - Parameters:
+    ///   - context: An album, playlist, artist or show to play.
+    ///   - items: Tracks or episodes to play, in order (instead of a context).
     ///   - offset: Where in the context to start.
     ///   - positionMs: Where in the first item.
     ///   - deviceID: Play there instead of on the active device.

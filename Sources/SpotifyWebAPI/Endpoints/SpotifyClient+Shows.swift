@@ -1,7 +1,9 @@
 extension SpotifyClient {
     /// A show (podcast) with its first page of episodes: `GET /shows/{id}`.
     /// Reference: [Get Show](https://developer.spotify.com/documentation/web-api/reference/get-a-show).
-    /// - Parameter market: An ISO 3166-1 alpha-2 country code; a show not available there is a 404.
+    /// - Parameters:
+    ///   - id: The show.
+    ///   - market: An ISO 3166-1 alpha-2 country code; a show not available there is a 404.
     public func show(id: ShowID, market: String? = nil) async throws -> Show {
         try await send(SpotifyRequest(path: "shows/\(Self.segment(id.rawValue))", query: Self.market(market), endpointName: "GET /shows/{id}"))
     }
@@ -17,8 +19,10 @@ extension SpotifyClient {
     /// One page of a show's episodes, newest first: `GET /shows/{id}/episodes`.
     /// Reference: [Get Show Episodes](https://developer.spotify.com/documentation/web-api/reference/get-a-shows-episodes).
     /// - Parameters:
+    ///   - id: The show.
     ///   - limit: 1…50, default 20.
     ///   - offset: 0 or more.
+    ///   - market: An ISO 3166-1 alpha-2 country code; a show not available there is a 404.
     public func showEpisodes(id: ShowID, limit: Int = 20, offset: Int = 0, market: String? = nil) async throws -> Page<SimplifiedEpisode> {
         try SpotifyRequest.checkLimit(limit)
         try SpotifyRequest.checkOffset(offset)

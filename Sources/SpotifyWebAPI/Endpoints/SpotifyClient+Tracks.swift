@@ -1,7 +1,9 @@
 extension SpotifyClient {
     /// A track: `GET /tracks/{id}`. Works with app-only and user authorization.
     /// Reference: [Get Track](https://developer.spotify.com/documentation/web-api/reference/get-track).
-    /// - Parameter market: An ISO 3166-1 alpha-2 country code for track relinking.
+    /// - Parameters:
+    ///   - id: The track.
+    ///   - market: An ISO 3166-1 alpha-2 country code for track relinking.
     public func track(id: TrackID, market: String? = nil) async throws -> Track {
         try await send(
             SpotifyRequest(

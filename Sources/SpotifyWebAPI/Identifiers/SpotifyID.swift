@@ -2,7 +2,24 @@ import Foundation
 
 /// The kinds of object a Spotify URI can name.
 public enum SpotifyItemType: String, Sendable, Hashable, CaseIterable, Codable {
-    case track, album, artist, playlist, show, episode, audiobook, chapter, user
+    /// A track.
+    case track
+    /// An album.
+    case album
+    /// An artist.
+    case artist
+    /// A playlist.
+    case playlist
+    /// A show (podcast).
+    case show
+    /// A podcast episode.
+    case episode
+    /// An audiobook.
+    case audiobook
+    /// A chapter of an audiobook.
+    case chapter
+    /// A user.
+    case user
 }
 
 /// The kind of object a ``SpotifyID`` names; a marker type, never instantiated.
@@ -13,14 +30,23 @@ public protocol SpotifyIDKind: Sendable {
 
 /// The marker kinds behind ``TrackID``, ``AlbumID`` and the rest.
 public enum SpotifyIDKinds {
+    /// The kind of ``SpotifyID`` that names a track.
     public enum Track: SpotifyIDKind { public static var itemType: SpotifyItemType { .track } }
+    /// The kind of ``SpotifyID`` that names an album.
     public enum Album: SpotifyIDKind { public static var itemType: SpotifyItemType { .album } }
+    /// The kind of ``SpotifyID`` that names an artist.
     public enum Artist: SpotifyIDKind { public static var itemType: SpotifyItemType { .artist } }
+    /// The kind of ``SpotifyID`` that names a playlist.
     public enum Playlist: SpotifyIDKind { public static var itemType: SpotifyItemType { .playlist } }
+    /// The kind of ``SpotifyID`` that names a show.
     public enum Show: SpotifyIDKind { public static var itemType: SpotifyItemType { .show } }
+    /// The kind of ``SpotifyID`` that names an episode.
     public enum Episode: SpotifyIDKind { public static var itemType: SpotifyItemType { .episode } }
+    /// The kind of ``SpotifyID`` that names an audiobook.
     public enum Audiobook: SpotifyIDKind { public static var itemType: SpotifyItemType { .audiobook } }
+    /// The kind of ``SpotifyID`` that names a chapter.
     public enum Chapter: SpotifyIDKind { public static var itemType: SpotifyItemType { .chapter } }
+    /// The kind of ``SpotifyID`` that names a user.
     public enum User: SpotifyIDKind { public static var itemType: SpotifyItemType { .user } }
 }
 

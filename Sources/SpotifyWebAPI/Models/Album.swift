@@ -85,6 +85,8 @@ public struct DiscographyAlbum: Codable, Sendable, Hashable {
     /// `album`, `single`, `compilation` or `appears_on`; removed for development-mode apps.
     public var albumGroup: String?
 
+    /// Every ``SimplifiedAlbum`` property, read through as if it were this type's own.
+
     public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedAlbum, T>) -> T { album[keyPath: keyPath] }
 
     public init(from decoder: any Decoder) throws {

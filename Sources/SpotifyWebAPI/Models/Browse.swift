@@ -60,19 +60,29 @@ public struct AudioFeatures: Codable, Sendable, Hashable {
 public struct AudioAnalysis: Codable, Sendable, Hashable {
     /// A stretch of the track, in seconds.
     public struct Interval: Codable, Sendable, Hashable {
+        /// Seconds from the track's start.
         public var start: Double
+        /// Seconds.
         public var duration: Double
+        /// How sure the analysis is of it, 0…1.
         public var confidence: Double?
     }
 
     /// A section: a stretch with its own tempo, key and loudness.
     public struct Section: Codable, Sendable, Hashable {
+        /// Seconds from the track's start.
         public var start: Double
+        /// Seconds.
         public var duration: Double
+        /// Average loudness, in decibels.
         public var loudness: Double?
+        /// Beats per minute.
         public var tempo: Double?
+        /// Pitch class, 0 = C … 11 = B; -1 when none was found.
         public var key: Int?
+        /// 1 major, 0 minor, -1 when none was found.
         public var mode: Double?
+        /// Beats per bar, 3…7.
         public var timeSignature: Int?
 
         enum CodingKeys: String, CodingKey {
@@ -83,13 +93,17 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
 
     /// A short sound of even timbre, the analysis's finest unit.
     public struct Segment: Codable, Sendable, Hashable {
+        /// Seconds from the track's start.
         public var start: Double
+        /// Seconds.
         public var duration: Double
+        /// How sure the analysis is of it, 0…1.
         public var confidence: Double?
         /// Decibels at the segment's start.
         public var loudnessStart: Double?
         /// The loudest point's level, in decibels, and its offset into the segment, in seconds.
         public var loudnessMax: Double?
+        /// Seconds into the segment of its loudest point.
         public var loudnessMaxTime: Double?
         /// Decibels at the end; only the track's last segment says it.
         public var loudnessEnd: Double?
@@ -109,8 +123,11 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
 
     /// How the analysis was made.
     public struct Meta: Codable, Sendable, Hashable {
+        /// The analyzer's version.
         public var analyzerVersion: String?
+        /// Where it ran.
         public var platform: String?
+        /// What happened, in words (`OK` when it succeeded).
         public var detailedStatus: String?
         /// 0 when the analysis succeeded.
         public var statusCode: Int?
@@ -118,6 +135,7 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
         public var timestamp: Int?
         /// Seconds the analysis took.
         public var analysisTime: Double?
+        /// How the audio was read.
         public var inputProcess: String?
 
         enum CodingKeys: String, CodingKey {
@@ -133,27 +151,41 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
     /// The whole track's figures; the fingerprint strings (codestring, echoprint and the like)
     /// are left out, as nothing public reads them.
     public struct Summary: Codable, Sendable, Hashable {
+        /// How many samples were analysed.
         public var numSamples: Int?
         /// Seconds.
         public var duration: Double?
+        /// Always empty in Spotify's answers.
         public var sampleMD5: String?
+        /// Where the analysis window starts, in seconds.
         public var offsetSeconds: Double?
+        /// How long the window is, in seconds (0: the whole track).
         public var windowSeconds: Double?
+        /// Samples per second of the analysed audio.
         public var analysisSampleRate: Int?
+        /// How many channels were analysed.
         public var analysisChannels: Int?
-        /// Seconds into the track where the fade-in ends and the fade-out starts.
+        /// Seconds into the track where the fade-in ends.
         public var endOfFadeIn: Double?
+        /// Seconds into the track where the fade-out starts.
         public var startOfFadeOut: Double?
+        /// Average loudness, in decibels.
         public var loudness: Double?
+        /// Beats per minute.
         public var tempo: Double?
+        /// How sure the analysis is of the tempo, 0…1.
         public var tempoConfidence: Double?
+        /// Beats per bar, 3…7.
         public var timeSignature: Int?
+        /// How sure the analysis is of the time signature, 0…1.
         public var timeSignatureConfidence: Double?
         /// Pitch class, 0 = C … 11 = B; -1 when none was found.
         public var key: Int?
+        /// How sure the analysis is of the key, 0…1.
         public var keyConfidence: Double?
         /// 1 major, 0 minor.
         public var mode: Int?
+        /// How sure the analysis is of the mode, 0…1.
         public var modeConfidence: Double?
 
         enum CodingKeys: String, CodingKey {
@@ -174,12 +206,19 @@ public struct AudioAnalysis: Codable, Sendable, Hashable {
         }
     }
 
+    /// How the analysis was made.
     public var meta: Meta?
+    /// The whole track's figures.
     public var track: Summary?
+    /// Bars: groups of beats.
     public var bars: [Interval]
+    /// Beats: the pulse a listener would tap along to.
     public var beats: [Interval]
+    /// Sections: verse, chorus, bridge and the like.
     public var sections: [Section]
+    /// Segments: short sounds of even timbre.
     public var segments: [Segment]
+    /// Tatums: the smallest regular pulse.
     public var tatums: [Interval]
 }
 
@@ -197,6 +236,8 @@ public struct Recommendations: Codable, Sendable, Hashable {
         public var afterFilteringSize: Int?
     }
 
+    /// Each seed asked for, with the pool sizes it gave.
     public var seeds: [Seed]
+    /// The recommended tracks.
     public var tracks: [Track]
 }

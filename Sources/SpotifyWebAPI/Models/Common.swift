@@ -32,6 +32,7 @@ public struct Followers: Codable, Sendable, Hashable {
     public var total: Int
 }
 
+/// Picking an image of the right size from the ones Spotify lists.
 extension Array where Element == SpotifyImage {
     /// The smallest image at least `minimum` pixels wide, else the largest one.
     public func bestImage(atLeast minimum: Int) -> SpotifyImage? {

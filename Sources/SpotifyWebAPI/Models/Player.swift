@@ -1,6 +1,8 @@
 /// What a player plays: a track or a podcast episode.
 public enum PlayableItem: Codable, Sendable, Hashable {
+    /// A track.
     case track(Track)
+    /// A podcast episode.
     case episode(Episode)
 
     /// The item's Spotify URI.
@@ -106,6 +108,8 @@ public struct PlaybackState: Codable, Sendable, Hashable {
     /// What plays.
     public var playing: CurrentlyPlaying
 
+    /// Every ``CurrentlyPlaying`` property, read through as if it were this type's own.
+
     public subscript<T>(dynamicMember keyPath: KeyPath<CurrentlyPlaying, T>) -> T { playing[keyPath: keyPath] }
 
     public init(from decoder: any Decoder) throws {
@@ -160,5 +164,10 @@ public enum PlaybackOffset: Sendable, Hashable {
 
 /// The player's repeat mode.
 public enum RepeatMode: String, Sendable, Hashable, CaseIterable, Codable {
-    case track, context, off
+    /// Repeat the current track.
+    case track
+    /// Repeat the album, playlist or other context.
+    case context
+    /// Do not repeat.
+    case off
 }

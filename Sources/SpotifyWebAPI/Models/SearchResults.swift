@@ -1,6 +1,19 @@
 /// What `GET /search` looks for.
 public enum SearchType: String, Sendable, Hashable, CaseIterable, Codable {
-    case album, artist, playlist, track, show, episode, audiobook
+    /// Albums.
+    case album
+    /// Artists.
+    case artist
+    /// Playlists.
+    case playlist
+    /// Tracks.
+    case track
+    /// Shows (podcasts).
+    case show
+    /// Podcast episodes.
+    case episode
+    /// Audiobooks (in the markets that have them).
+    case audiobook
 }
 
 /// One page of search results for each type asked for; the others are `nil`.

@@ -8,6 +8,8 @@ public struct Show: Codable, Sendable {
     /// The first page of episodes, newest first.
     public var episodes: Page<SimplifiedEpisode>
 
+    /// Every ``SimplifiedShow`` property, read through as if it were this type's own.
+
     public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedShow, T>) -> T { details[keyPath: keyPath] }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +34,8 @@ public struct Episode: Codable, Sendable, Hashable {
     /// The show it belongs to.
     public var show: SimplifiedShow
 
+    /// Every ``SimplifiedEpisode`` property, read through as if it were this type's own.
+
     public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedEpisode, T>) -> T { details[keyPath: keyPath] }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +59,8 @@ public struct Audiobook: Codable, Sendable {
     public var details: SimplifiedAudiobook
     /// The first page of chapters, in order.
     public var chapters: Page<SimplifiedChapter>
+
+    /// Every ``SimplifiedAudiobook`` property, read through as if it were this type's own.
 
     public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedAudiobook, T>) -> T { details[keyPath: keyPath] }
 
@@ -124,6 +130,8 @@ public struct Chapter: Codable, Sendable, Hashable {
     public var details: SimplifiedChapter
     /// The book it belongs to.
     public var audiobook: SimplifiedAudiobook
+
+    /// Every ``SimplifiedChapter`` property, read through as if it were this type's own.
 
     public subscript<T>(dynamicMember keyPath: KeyPath<SimplifiedChapter, T>) -> T { details[keyPath: keyPath] }
 

@@ -41,7 +41,9 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The delay before retry number `attempt` (1-based): "equal jitter", half fixed and half
     /// random, so clients that failed together do not come back together.
-    /// - Parameter unitRandom: a value in `0..<1`.
+    /// - Parameters:
+    ///   - attempt: Which retry, from 1.
+    ///   - unitRandom: A value in `0..<1`.
     public func backoffDelay(attempt: Int, unitRandom: Double) -> Duration {
         let exponent = min(max(attempt - 1, 0), 30)
         let ceiling = min(baseDelay * (1 << exponent), maxDelay)

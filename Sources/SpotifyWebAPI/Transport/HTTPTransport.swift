@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 
+/// What the retry policy needs to know of a method.
 extension HTTPRequest.Method {
     /// Whether sending the request twice has the same effect as sending it once.
     ///

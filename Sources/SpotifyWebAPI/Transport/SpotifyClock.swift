@@ -24,6 +24,7 @@ public struct SystemClock: SpotifyClock {
     }
 }
 
+/// Conversions between `Duration` and the seconds Spotify and Foundation speak.
 extension Duration {
     /// The duration in seconds as a `TimeInterval`.
     public var timeInterval: TimeInterval {

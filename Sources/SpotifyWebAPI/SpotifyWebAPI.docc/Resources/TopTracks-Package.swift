@@ -1,0 +1,1 @@
+../../../../Examples/TopTracks/Package.swift

@@ -1,0 +1,1 @@
+../../../../Examples/TopTracks/Tests/TopTracksTests/SignInTests.swift

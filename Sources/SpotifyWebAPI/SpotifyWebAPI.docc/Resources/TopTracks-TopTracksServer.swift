@@ -1,0 +1,1 @@
+../../../../Examples/TopTracks/Sources/TopTracksApp/TopTracksServer.swift
