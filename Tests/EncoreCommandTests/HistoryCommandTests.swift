@@ -139,16 +139,20 @@ struct HistoryCommandTests {
             #expect(count == 50, "\(user)")
         }
 
-        // Hours pass at Spotify while both poll every second; A dies on the way.
-        for round in 0..<8 {
-            if round == 3 {
+        // A day passes at Spotify, an hour a step, while both poll every second; A dies on the
+        // way. A whole day, because the simulated listeners sleep at night: the eight hours this
+        // test once advanced held no play at all two times in three when they began late in the
+        // evening (the simulator's hourly chances; a day without a play: under 1 in 10,000). An
+        // hour holds one session, fewer than the 50 plays recently played keeps.
+        for round in 0..<24 {
+            if round == 8 {
                 a.signal(SIGKILL)
                 #expect(await a.waitForExit() != 0)
             }
             _ = try await http(
                 "POST", emulator + "/_emulator/clock/advance", headers: [("Content-Type", "application/json")], body: #"{"seconds":3600}"#)
             // Long enough for a poll of everyone (at most 1.2 s apart), and after the kill for A's lease to run out.
-            for _ in 0..<(round == 3 ? 240 : 100) { try await PrivatePostgres.pause() }
+            for _ in 0..<(round == 8 ? 240 : 100) { try await PrivatePostgres.pause() }
         }
         let now = Self.json(try await http("GET", emulator + "/_emulator/clock").body)["now"] as? String ?? ""
         let accounts = Self.json(#"{"users":"# + (try await http("GET", emulator + "/_emulator/users").body) + "}")["users"] as? [[String: Any]] ?? []
