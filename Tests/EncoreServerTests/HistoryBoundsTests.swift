@@ -120,4 +120,17 @@ struct HistoryBoundsTests {
             #expect(try await history.listener(userID: user)?.entries == 1_000)
         }
     }
+
+    #if os(Linux)
+        @Test("an import's work runs on its own thread at a lower priority than the server's, so requests go first on a busy machine")
+        func importsYieldToRequests() async throws {
+            let thread = ImportThread(name: "encore-import-test")
+            defer { thread.shutdown() }
+            let server = ImportThread.currentNiceness()
+            // Only the import's thread has the lower priority: the test's own stays as it was.
+            let niceness = await Task(executorPreference: thread) { ImportThread.currentNiceness() }.value
+            #expect(niceness == server + ImportThread.niceness)
+            #expect(ImportThread.currentNiceness() == server)
+        }
+    #endif
 }
