@@ -86,10 +86,10 @@ public final class HistoryStore: Sendable {
     let catalogs = Mutex(CatalogCache())
     /// Each recap's track played most in a day, while the year's days add up the same
     /// (``mostInADay(listener:plan:days:on:)``).
-    let busiestTrackDays = Mutex([BusiestTrackDayKey: BusiestTrackDay?]())
+    let busiestTrackDays = Mutex([PeriodMemoKey: BusiestTrackDay?]())
     /// Each period's session figures, while its days add up the same
     /// (``sessionFigures(listener:generation:plan:days:catalog:on:)``).
-    let knownSessionFigures = Mutex([SessionFiguresKey: SessionFigures]())
+    let knownSessionFigures = Mutex([PeriodMemoKey: SessionFigures]())
 
     struct KnownItem: Hashable {
         var listener: Int64

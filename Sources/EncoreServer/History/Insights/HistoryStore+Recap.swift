@@ -54,7 +54,7 @@ extension HistoryStore {
             fingerprint.combine(day.plays)
             fingerprint.combine(day.msPlayed)
         }
-        let key = BusiestTrackDayKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
+        let key = PeriodMemoKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
         if let known = busiestTrackDays.withLock({ $0[key] }) { return known }
         let found =
             dialect.knowsTimeZones
@@ -116,8 +116,10 @@ extension HistoryStore {
     static let busiestTrackDaysLimit = 1_000
 }
 
-/// A recap's "most in a day", remembered for the days it was counted from.
-struct BusiestTrackDayKey: Hashable {
+/// What a figure worked out from a period's plays is remembered under (a recap's most in a
+/// day, a period's sessions): the listener's history as of its generation, the period, and a
+/// fingerprint of the period's daily figures, which every write that moves a play changes.
+struct PeriodMemoKey: Hashable {
     var listener: Int64
     var generation: Int64
     var from: LocalDate

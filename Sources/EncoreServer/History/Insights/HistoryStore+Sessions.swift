@@ -67,15 +67,6 @@ struct SessionFigures: Sendable, Equatable {
     }
 }
 
-/// A period's session figures, remembered while its days add up the same.
-struct SessionFiguresKey: Hashable {
-    var listener: Int64
-    var generation: Int64
-    var from: LocalDate
-    var to: LocalDate
-    var days: Int
-}
-
 /// A local day's totals, as the daily rollup keeps them.
 struct ListenedDay: Equatable {
     var day: Int64
@@ -155,7 +146,7 @@ extension HistoryStore {
             fingerprint.combine(day.shortPlays)
             fingerprint.combine(day.msPlayed)
         }
-        let key = SessionFiguresKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
+        let key = PeriodMemoKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
         if let known = knownSessionFigures.withLock({ $0[key] }) { return known }
         let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
         let longest = try await spans.longest.asyncMap { span in
