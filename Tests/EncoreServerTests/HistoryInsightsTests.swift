@@ -441,30 +441,78 @@ extension HistoryInsightsTests {
             #expect(pages == -SQLiteEngine.cacheKiB)
         }
 
-        // Busiest track-days: at most busiestTrackDaysLimit remembered.
+        // Figures remembered per period (top lists, sessions, a recap's most in a day and new
+        // items): at most periodMemoLimit periods each, however many revisions go by.
         try await StoreContractTests.withStore(.sqliteMemory) { store in
             let user = StoreContractTests.unique("bounded")
             let history = store.history
             try await history.ensureListener(userID: user, timeZone: "UTC", now: Date())
             _ = try await history.record(Array(Self.sessionPlays(seed: 2).prefix(200)), userID: user)
-            let listener = try #require(try await history.listener(userID: user))
-            let id = HistoryID.listener(user)
-            let plan = PeriodPlan(from: Self.date("2023-11-01"), to: Self.date("2023-12-31"), calendar: LocalCalendar(timeZone: .gmt))
-            let catalog = try await store.engine.withDatabase(idempotent: true) { database in
-                try await history.catalog(listener: id, generation: listener.generation, on: database)
-            }
-            for generation in 0..<Int64(HistoryStore.busiestTrackDaysLimit + 5) {
-                _ = try await store.engine.withDatabase(idempotent: true) { database in
-                    try await history.mostInADay(listener: id, generation: generation, plan: plan, days: [], catalog: catalog, on: database)
+            var listener = try #require(try await history.listener(userID: user))
+            let memos: [(String, () -> Int)] = [
+                ("top lists", { history.periodTops.count }), ("sessions", { history.knownSessionFigures.count }),
+                ("most in a day", { history.busiestTrackDays.count }), ("new in months", { history.newInMonths.count }),
+            ]
+            for revision in 0..<Int64(HistoryStore.periodMemoLimit + 5) {
+                listener.revision = revision
+                _ = try await history.recap(for: listener, year: 2023)
+                for (name, count) in memos {
+                    #expect(count() <= HistoryStore.periodMemoLimit, "\(name)")
+                    #expect(count() > 0, "\(name)")
                 }
-                #expect(history.busiestTrackDays.withLock { $0.count } <= HistoryStore.busiestTrackDaysLimit)
             }
-            // Session figures: at most sessionFiguresLimit periods remembered.
-            for generation in 0..<Int64(HistoryStore.sessionFiguresLimit + 5) {
-                _ = try await store.engine.withDatabase(idempotent: true) { database in
-                    try await history.sessionFigures(listener: id, generation: generation, plan: plan, days: [], catalog: catalog, on: database)
+        }
+    }
+
+    @Test("a period memo keeps at most its limit and answers what it keeps")
+    func periodMemoBound() async throws {
+        let memo = PeriodMemo<Int>(limit: 3)
+        var listener = HistoryListener(userID: "u", timeZone: "UTC", generation: 0, recording: false)
+        let day = Self.date("2024-01-01")
+        var made = 0
+        for revision in 0..<10 {
+            listener.revision = Int64(revision)
+            let key = PeriodMemoKey(listener, from: day, to: day)
+            let value = await memo.value(for: key) {
+                made += 1
+                return revision
+            }
+            #expect(value == revision)
+            #expect(memo.count <= 3)
+            #expect(await memo.value(for: key) { -1 } == revision)
+        }
+        #expect(made == 10)
+        // Every part of the key tells periods apart.
+        listener.generation = 1
+        #expect(memo[PeriodMemoKey(listener, from: day, to: day)] == nil)
+    }
+
+    @Test("a period's remembered top lists follow a merge that changes the track but no day's plays or minutes")
+    func rememberedTopListsFollowMerges() async throws {
+        for location in HistoryStoreTests.engines {
+            try await StoreContractTests.withStore(location) { store in
+                let user = StoreContractTests.unique("merged")
+                let history = store.history
+                try await history.ensureListener(userID: user, timeZone: "UTC", now: Date())
+                let day = Self.date("2024-03-01")
+                let at: Int64 = 1_709_280_000_000  // 2024-03-01T08:00:00Z
+                let recorded = HistoryStoreTests.item("Song", artist: "A", album: "B")
+                let named = PlayedItem(uri: nil, kind: .track, name: "Song", artist: "A", album: "B")
+                _ = try await history.record([Play(playedAtMs: at, msPlayed: 200_000, item: recorded, source: .recorded)], userID: user)
+                func top() async throws -> HistoryTopEntry? {
+                    let stored = try await history.report(userID: user, from: day, to: day, timeZone: nil)
+                    let counted = try await history.computedReport(userID: user, from: day, to: day, timeZone: .gmt)
+                    #expect(stored.topTracks == counted.topTracks)
+                    #expect(stored.plays == 1 && stored.msPlayed == 200_000)
+                    return stored.topTracks.byPlays.first
                 }
-                #expect(history.knownSessionFigures.withLock { $0.count } <= HistoryStore.sessionFiguresLimit)
+                #expect(try await top()?.uri == recorded.uri)
+                #expect(try await top()?.uri == recorded.uri)  // remembered
+                // The export's names-only entry of the same listening replaces the recorded play:
+                // the same day, plays and minutes, another track.
+                let outcome = try await history.record([Play(playedAtMs: at, msPlayed: 200_000, item: named, source: .imported)], userID: user)
+                #expect(outcome.merged == 1)
+                #expect(try await top()?.uri == nil)
             }
         }
     }

@@ -237,4 +237,8 @@ enum HistorySchema {
             "ALTER TABLE encore_history_imports ADD COLUMN video BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE encore_history_imports ADD COLUMN files TEXT",
         ]
+
+    /// Schema step 6: a revision per listener that every write of plays moves on, so figures
+    /// remembered in memory (``PeriodMemo``) know at once, on any instance, that they are stale.
+    static let revisions = ["ALTER TABLE encore_history_listeners ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"]
 }

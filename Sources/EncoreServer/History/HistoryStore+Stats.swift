@@ -22,24 +22,31 @@ extension HistoryStore {
     private func report(
         userID: String, listener: HistoryListener?, from: LocalDate, to: LocalDate, timeZone: TimeZone?, limit: Int, chartUnit: HistoryChart.Unit?
     ) async throws -> HistoryReport {
-        let id = HistoryID.listener(userID)
         let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
         let zone = timeZone ?? stored
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
         guard let listener else { return plan.emptyReport() }
         if zone.identifier == stored.identifier {
-            return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
-                let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
-                var report = try await Self.rollupReport(listener: id, plan: plan, limit: limit, catalog: catalog, on: database)
-                // Sessions over the stored months and the odd days' plays; streaks from the days.
-                let days = try await Self.listenedDays(listener: id, plan: plan, on: database)
-                let sessions = try await self.sessionFigures(
-                    listener: id, generation: listener.generation, plan: plan, days: days, catalog: catalog, on: database)
-                report.setSessions(sessions, streaks: Streaks(days: days.filter { $0.plays > 0 }.map(\.day), last: plan.to))
-                return report
-            }
+            return try await storedReport(for: listener, plan: plan, limit: limit).report
         }
         return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit, chartUnit: chartUnit)
+    }
+
+    /// A period's report from the rollups in the listener's own zone, with the days it was summed
+    /// from (a recap's calendar is drawn from them too): the daily rollup is read once a page.
+    private func storedReport(
+        for listener: HistoryListener, plan: PeriodPlan, limit: Int
+    ) async throws -> (report: HistoryReport, days: [ListenedDay]) {
+        let id = HistoryID.listener(listener.userID)
+        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
+            let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
+            let days = try await Self.listenedDays(listener: id, plan: plan, on: database)
+            var report = try await self.rollupReport(listener: listener, plan: plan, days: days, limit: limit, catalog: catalog, on: database)
+            // Sessions over the stored months and the odd days' plays; streaks from the days.
+            let sessions = try await self.sessionFigures(listener: listener, plan: plan, catalog: catalog, on: database)
+            report.setSessions(sessions, streaks: Streaks(days: days.filter { $0.plays > 0 }.map(\.day), last: plan.to))
+            return (report, days)
+        }
     }
 
     /// The report of a period as the listener sees it: presets counted from today in their zone,
@@ -105,45 +112,39 @@ extension HistoryStore {
     private func recap(userID: String, listener: HistoryListener?, year: Int, limit: Int, now: Date?) async throws -> HistoryRecap {
         let from = LocalDate(year: year, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
         let to = LocalDate(year: year, month: 12, day: 31) ?? LocalDate(dayNumber: 0)
-        let report = try await report(
-            userID: userID, listener: listener, from: from, to: to, timeZone: nil, limit: limit, chartUnit: .month)
-        let id = HistoryID.listener(userID)
-        let plan = PeriodPlan(
-            from: from, to: to, calendar: LocalCalendar(timeZone: LocalCalendar.zone(named: report.timeZone) ?? TimeZone.current))
-        return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
-            let busiest = try await database.raw(
-                """
-                SELECT local_day AS day, ms_played AS ms, plays FROM encore_play_days
-                WHERE listener_id = \(bind: id) AND local_day >= \(bind: from.dayNumber) AND local_day < \(bind: to.dayNumber + 1)
-                ORDER BY ms_played DESC, local_day LIMIT 1
-                """
-            ).first()
-            var busiestDay: HistoryRecap.Day?
-            if let busiest {
-                busiestDay = HistoryRecap.Day(
-                    date: LocalDate(dayNumber: try busiest.decode(column: "day", as: Int64.self)),
-                    plays: try busiest.decode(column: "plays", as: Int.self), msPlayed: try busiest.decode(column: "ms", as: Int64.self))
-            }
-            var recap = HistoryRecap(year: year, report: report, busiestDay: busiestDay, newTracks: 0)
-            guard let listener, report.msPlayed > 0 else { return recap }
-            try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, on: database)
-            // Tracks first heard this year: the all-time pack's first plays, month by month.
-            recap.newTracks = recap.newByMonth.reduce(0) { $0 + $1.tracks }
-            // A year still going has its current streak up to today, not up to 31 December.
-            var calendar = plan.calendar
-            if let today = now.map({ calendar.date(ofUTC: $0.unixMilliseconds) }), today < to, today >= from {
-                let days = recap.days.filter { $0.plays > 0 && $0.date <= today }.map(\.date.dayNumber)
-                recap.report.currentStreakDays = Streaks(days: days, last: today).current
-            }
+        let zone = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
+        let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: .month)
+        guard let listener else { return HistoryRecap(year: year, report: plan.emptyReport(), busiestDay: nil, newTracks: 0) }
+        let (report, days) = try await storedReport(for: listener, plan: plan, limit: limit)
+        // The most listened day; of equal ones, the earliest.
+        let busiest = days.max { ($0.msPlayed, -$0.day) < ($1.msPlayed, -$1.day) }
+        var recap = HistoryRecap(
+            year: year, report: report,
+            busiestDay: busiest.map { HistoryRecap.Day(date: LocalDate(dayNumber: $0.day), plays: Int($0.plays), msPlayed: $0.msPlayed) },
+            newTracks: 0)
+        guard report.msPlayed > 0 else { return recap }
+        recap = try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { [recap] database in
+            var recap = recap
+            try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, days: days, on: database)
             return recap
         }
+        // Tracks first heard this year: the all-time pack's first plays, month by month.
+        recap.newTracks = recap.newByMonth.reduce(0) { $0 + $1.tracks }
+        // A year still going has its current streak up to today, not up to 31 December.
+        var calendar = plan.calendar
+        if let today = now.map({ calendar.date(ofUTC: $0.unixMilliseconds) }), today < to, today >= from {
+            let played = recap.days.filter { $0.plays > 0 && $0.date <= today }.map(\.date.dayNumber)
+            recap.report.currentStreakDays = Streaks(days: played, last: today).current
+        }
+        return recap
     }
 
     // MARK: From the rollups
 
-    private static func rollupReport(
-        listener id: Int64, plan: PeriodPlan, limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
+    private func rollupReport(
+        listener: HistoryListener, plan: PeriodPlan, days: [ListenedDay], limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
     ) async throws -> HistoryReport {
+        let id = HistoryID.listener(listener.userID)
         var report = plan.emptyReport()
         let bounds = try await database.raw(
             """
@@ -160,17 +161,18 @@ extension HistoryStore {
         guard report.firstPlayAt != nil, let allFirst = try bounds?.decode(column: "all_first_ms", as: Int64?.self),
             let allLast = try bounds?.decode(column: "all_last_ms", as: Int64?.self)
         else { return report }
-        try await readTimeline(listener: id, plan: plan, into: &report, on: database)
+        report.addDays(days)
+        try await Self.readHours(listener: id, plan: plan, into: &report, on: database)
         let limit = max(1, min(limit, 100))
-        let keys = plan.packKeys(firstPlayMs: allFirst, latestPlayMs: allLast)
-        let tally = PeriodTally(try await packs(keys, listener: id, calendar: plan.calendar, on: database))
-        let tracks = tally.topTracks(limit: limit)
-        let artistGroups = tally.grouped(byAlbum: false)
-        let artists = PeriodTally.ranked(artistGroups, limit: limit)
-        let albums = PeriodTally.ranked(tally.grouped(byAlbum: true), limit: limit)
+        // Summing a long period's packs (every track of years) is most of a page's work, so its
+        // ranked result is remembered while the history stands as it was.
+        let top = try await periodTops.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to, detail: limit)) {
+            let keys = plan.packKeys(firstPlayMs: allFirst, latestPlayMs: allLast)
+            return PeriodTop(PeriodTally(try await Self.packs(keys, listener: id, calendar: plan.calendar, on: database)), limit: limit)
+        }
         // Every entry is named by a track: a track by itself, an artist or an album by its
         // smallest track number.
-        let named = [tracks, artists, albums]
+        let named = [top.tracks, top.artists, top.albums]
         let items = try await Self.items(Set(named.flatMap { $0.byPlays + $0.byMinutes }.map(\.id)), listener: id, on: database)
         func entries(_ ranked: [PeriodTally.Ranked], _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> [HistoryTopEntry] {
             ranked.compactMap { row in items[row.id].map { entry($0, row) } }
@@ -178,60 +180,23 @@ extension HistoryStore {
         func lists(_ lists: PeriodTally.Lists, _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> HistoryTopLists {
             HistoryTopLists(byPlays: entries(lists.byPlays, entry), byMinutes: entries(lists.byMinutes, entry))
         }
-        report.topTracks = lists(tracks) { item, row in item.entry(plays: row.plays, ms: row.ms, catalog: catalog) }
-        report.topArtists = lists(artists) { item, row in item.artistEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
-        report.topAlbums = lists(albums) { item, row in item.albumEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
-        report.tracks = tally.trackCount
-        report.artists = artistGroups.count
+        report.topTracks = lists(top.tracks) { item, row in item.entry(plays: row.plays, ms: row.ms, catalog: catalog) }
+        report.topArtists = lists(top.artists) { item, row in item.artistEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
+        report.topAlbums = lists(top.albums) { item, row in item.albumEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
+        report.tracks = top.trackCount
+        report.artists = top.artistCount
         return report
     }
 
-    /// Totals, the chart and weekdays from the daily rollup, hours of the day from the hourly
-    /// ones, in one statement.
-    private static func readTimeline(
-        listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase
-    ) async throws {
-        let bucket =
-            switch report.chart.unit {
-            case .day: "local_day"
-            case .week: "(local_day + 3) / 7"
-            case .month: "local_month"
-            }
-        let days = SQLQueryString(
-            "listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day < \(bind: plan.to.dayNumber + 1)")
-        let sums = "CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(short_plays) AS BIGINT) AS short_plays, CAST(SUM(ms_played) AS BIGINT) AS ms"
-        let daySums = sums + ", CAST(SUM(estimated_ms) AS BIGINT) AS estimated"
+    /// Hours of the day, from the hourly rollups (whole months from their own).
+    private static func readHours(listener id: Int64, plan: PeriodPlan, into report: inout HistoryReport, on database: any SQLDatabase) async throws {
         let query: SQLQueryString =
-            "SELECT 0 AS kind, \(unsafeRaw: bucket) AS k, \(unsafeRaw: daySums) FROM encore_play_days WHERE \(days) GROUP BY \(unsafeRaw: bucket)"
-            + " UNION ALL SELECT 2 AS kind, (local_day + 3) % 7 AS k, \(unsafeRaw: daySums) FROM encore_play_days WHERE \(days) GROUP BY (local_day + 3) % 7"
-            + " UNION ALL SELECT 1 AS kind, hour_of_day AS k, \(unsafeRaw: sums), 0 AS estimated FROM (\(plan.hourParts(listener: id))) AS hours GROUP BY hour_of_day"
-        var chart: [Int64: HistoryAmount] = [:]
+            "SELECT hour_of_day AS k, CAST(SUM(plays) AS BIGINT) AS plays, CAST(SUM(ms_played) AS BIGINT) AS ms FROM (\(plan.hourParts(listener: id))) AS hours GROUP BY hour_of_day"
         for row in try await database.raw(query).all() {
-            let kind = try row.decode(column: "kind", as: Int.self)
-            let key = try row.decode(column: "k", as: Int64.self)
-            let amount = HistoryAmount(plays: try row.decode(column: "plays", as: Int.self), msPlayed: try row.decode(column: "ms", as: Int64.self))
-            switch kind {
-            case 0: chart[key] = amount
-            case 1 where (0..<24).contains(key): report.hours[Int(key)] = amount
-            case 2 where (0..<7).contains(key):
-                report.weekdays[Int(key)] = amount
-                report.plays += amount.plays
-                report.shortPlays += try row.decode(column: "short_plays", as: Int.self)
-                report.msPlayed += amount.msPlayed
-                report.estimatedMs += try row.decode(column: "estimated", as: Int64?.self) ?? 0
-            default: break
-            }
-        }
-        report.minutes = report.msPlayed / 60_000
-        report.chart.points = report.chart.points.map { point in
-            let key =
-                switch report.chart.unit {
-                case .day: point.start.dayNumber
-                case .week: LocalCalendar.floorDiv(point.start.dayNumber + 3, 7)
-                case .month: point.start.monthNumber
-                }
-            let amount = chart[key] ?? HistoryAmount()
-            return HistoryChart.Point(start: point.start, plays: amount.plays, msPlayed: amount.msPlayed)
+            let hour = try row.decode(column: "k", as: Int64.self)
+            guard (0..<24).contains(hour) else { continue }
+            report.hours[Int(hour)] = HistoryAmount(
+                plays: try row.decode(column: "plays", as: Int.self), msPlayed: try row.decode(column: "ms", as: Int64.self))
         }
     }
 
@@ -302,5 +267,60 @@ extension Optional {
 extension Date {
     init(unixMilliseconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(unixMilliseconds) / 1000)
+    }
+}
+
+extension HistoryReport {
+    /// Totals, the chart and weekdays, summed from the period's days.
+    mutating func addDays(_ days: [ListenedDay]) {
+        var chartSums: [Int64: HistoryAmount] = [:]
+        for day in days {
+            let key =
+                switch chart.unit {
+                case .day: day.day
+                case .week: LocalCalendar.floorDiv(day.day + 3, 7)
+                case .month: LocalDate(dayNumber: day.day).monthNumber
+                }
+            chartSums[key, default: HistoryAmount()].plays += Int(day.plays)
+            chartSums[key, default: HistoryAmount()].msPlayed += day.msPlayed
+            let weekday = Int(LocalCalendar.floorMod(day.day + 3, 7))
+            weekdays[weekday].plays += Int(day.plays)
+            weekdays[weekday].msPlayed += day.msPlayed
+            plays += Int(day.plays)
+            shortPlays += Int(day.shortPlays)
+            msPlayed += day.msPlayed
+            estimatedMs += day.estimatedMs
+        }
+        minutes = msPlayed / 60_000
+        let unit = chart.unit
+        chart.points = chart.points.map { point in
+            let key =
+                switch unit {
+                case .day: point.start.dayNumber
+                case .week: LocalCalendar.floorDiv(point.start.dayNumber + 3, 7)
+                case .month: point.start.monthNumber
+                }
+            let amount = chartSums[key] ?? HistoryAmount()
+            return HistoryChart.Point(start: point.start, plays: amount.plays, msPlayed: amount.msPlayed)
+        }
+    }
+}
+
+/// What a page keeps of a period's tally: its ranked lists and counts, a few hundred bytes
+/// where the tally holds every track of the period.
+struct PeriodTop: Sendable {
+    var tracks: PeriodTally.Lists
+    var artists: PeriodTally.Lists
+    var albums: PeriodTally.Lists
+    var trackCount: Int
+    var artistCount: Int
+
+    init(_ tally: PeriodTally, limit: Int) {
+        tracks = tally.topTracks(limit: limit)
+        let artistGroups = tally.grouped(byAlbum: false)
+        artists = PeriodTally.ranked(artistGroups, limit: limit)
+        albums = PeriodTally.ranked(tally.grouped(byAlbum: true), limit: limit)
+        trackCount = tally.trackCount
+        artistCount = artistGroups.count
     }
 }

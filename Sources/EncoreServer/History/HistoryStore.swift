@@ -9,6 +9,9 @@ public struct HistoryListener: Sendable, Equatable {
     public var timeZone: String
     /// Moves on when the history is forgotten or re-zoned, so work started before stops.
     public var generation: Int64
+    /// Moves on with every write that adds or removes plays: what a figure remembered from the
+    /// plays was worked out at.
+    public var revision: Int64 = 0
     /// Whether the recorder polls their recently played.
     public var recording: Bool
     /// The newest `played_at` the recorder has stored (Unix ms): the next poll's `after`.
@@ -84,12 +87,17 @@ public final class HistoryStore: Sendable {
 
     /// Listeners' catalogs in memory (``catalog(listener:generation:on:)``).
     let catalogs = Mutex(CatalogCache())
-    /// Each recap's track played most in a day, while the year's days add up the same
-    /// (``mostInADay(listener:plan:days:on:)``).
-    let busiestTrackDays = Mutex([PeriodMemoKey: BusiestTrackDay?]())
-    /// Each period's session figures, while its days add up the same
-    /// (``sessionFigures(listener:generation:plan:days:catalog:on:)``).
-    let knownSessionFigures = Mutex([PeriodMemoKey: SessionFigures]())
+    /// Figures of periods remembered while the history stands as it was (``PeriodMemo``), each
+    /// bounded at ``periodMemoLimit`` periods across listeners: a period's top lists and counts,
+    /// its sessions, and a recap's track played most in a day and new items of each month.
+    let periodTops = PeriodMemo<PeriodTop>(limit: periodMemoLimit)
+    let knownSessionFigures = PeriodMemo<SessionFigures>(limit: periodMemoLimit)
+    let busiestTrackDays = PeriodMemo<BusiestTrackDay?>(limit: periodMemoLimit)
+    let newInMonths = PeriodMemo<[HistoryRecap.NewInMonth]>(limit: periodMemoLimit)
+    /// Periods each memo keeps at most: a household's five listeners opening two hundred
+    /// different periods each. The largest values (a recap's new items, 12 months of five rows)
+    /// are a few kilobytes, so all four stay within a few megabytes.
+    static let periodMemoLimit = 1_000
 
     struct KnownItem: Hashable {
         var listener: Int64
@@ -185,7 +193,7 @@ public final class HistoryStore: Sendable {
         guard
             let row = try await database.raw(
                 """
-                SELECT user_id, time_zone, generation, recording, poll_after_ms, next_poll_ms, last_poll_ms, last_poll_outcome, entries,
+                SELECT user_id, time_zone, generation, revision, recording, poll_after_ms, next_poll_ms, last_poll_ms, last_poll_outcome, entries,
                     legacy_entries, rezone_cursor_ms, rezoned_at_ms
                 FROM encore_history_listeners WHERE listener_id = \(bind: id)\(unsafeRaw: lock)
                 """
@@ -195,6 +203,7 @@ public final class HistoryStore: Sendable {
             userID: try row.decode(column: "user_id", as: String.self),
             timeZone: try row.decode(column: "time_zone", as: String.self),
             generation: try row.decode(column: "generation", as: Int64.self),
+            revision: try row.decode(column: "revision", as: Int64.self),
             recording: try row.decode(column: "recording", as: Int.self) == 1,
             pollAfterMs: try row.decode(column: "poll_after_ms", as: Int64?.self),
             nextPollMs: try row.decode(column: "next_poll_ms", as: Int64?.self),

@@ -51,10 +51,11 @@ struct PlayWrite {
             throw HistoryStore.HistoryFull(limit: maxEntries)
         }
         try await moveRollups(inserted: inserted, deleted: deleting, on: database)
-        if change != 0 || claimed > 0 {
+        if !inserted.isEmpty || !deleting.isEmpty || claimed > 0 {
             try await database.raw(
                 """
-                UPDATE encore_history_listeners SET entries = entries + \(literal: Int(change)), legacy_entries = legacy_entries - \(literal: claimed)
+                UPDATE encore_history_listeners SET entries = entries + \(literal: Int(change)), legacy_entries = legacy_entries - \(literal: claimed),
+                    revision = revision + 1
                 WHERE listener_id = \(bind: listenerID)
                 """
             ).run()

@@ -74,6 +74,7 @@ enum Migrations {
             ]),
         Step(version: 4, name: "listening history", statements: HistorySchema.statements),
         Step(version: 5, name: "history entries and per-listener items", statements: HistorySchema.entries),
+        Step(version: 6, name: "history revisions", statements: HistorySchema.revisions),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.

@@ -2,69 +2,64 @@ import Foundation
 import SQLKit
 
 extension HistoryStore {
-    /// A year at a glance: its calendar of days, each month's first-ever tracks and artists (from
-    /// the all-time pack's first plays), and the track played most in one day (from the year's
-    /// day packs).
-    func addYearAtAGlance(to recap: inout HistoryRecap, listener: HistoryListener, plan: PeriodPlan, on database: any SQLDatabase) async throws {
+    /// A year at a glance: its calendar of days (from the days its report read), each month's
+    /// first-ever tracks and artists (from the all-time pack's first plays), and the track played
+    /// most in one day (counted from the year's plays); the last two remembered (``PeriodMemo``).
+    func addYearAtAGlance(
+        to recap: inout HistoryRecap, listener: HistoryListener, plan: PeriodPlan, days listened: [ListenedDay], on database: any SQLDatabase
+    ) async throws {
         let id = HistoryID.listener(listener.userID)
         var days: [Int64: HistoryRecap.Day] = [:]
-        for row in try await database.raw(
-            """
-            SELECT local_day, plays, ms_played FROM encore_play_days
-            WHERE listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day <= \(bind: plan.to.dayNumber)
-            """
-        ).all() {
-            let day = try row.decode(column: "local_day", as: Int64.self)
-            days[day] = HistoryRecap.Day(
-                date: LocalDate(dayNumber: day), plays: try row.decode(column: "plays", as: Int.self),
-                msPlayed: try row.decode(column: "ms_played", as: Int64.self))
+        for day in listened {
+            days[day.day] = HistoryRecap.Day(date: LocalDate(dayNumber: day.day), plays: Int(day.plays), msPlayed: day.msPlayed)
         }
         recap.days = (plan.from.dayNumber...plan.to.dayNumber).map {
             days[$0] ?? HistoryRecap.Day(date: LocalDate(dayNumber: $0), plays: 0, msPlayed: 0)
         }
 
         let catalog = try await catalog(listener: id, generation: listener.generation, on: database)
-        let allTime = PeriodTally(try await Self.packs([.allTime], listener: id, calendar: plan.calendar, on: database))
-        recap.newByMonth = Self.newByMonth(allTime, plan: plan, catalog: catalog)
+        recap.newByMonth = try await newInMonths.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to)) {
+            let allTime = PeriodTally(try await Self.packs([.allTime], listener: id, calendar: plan.calendar, on: database))
+            return Self.newByMonth(allTime, plan: plan, catalog: catalog)
+        }
 
-        let best = try await mostInADay(listener: id, generation: listener.generation, plan: plan, days: recap.days, catalog: catalog, on: database)
+        let best = try await mostInADay(listener: listener, plan: plan, catalog: catalog, on: database)
         if let best {
             let item = catalog.items[best.track]
-            let ever = allTime.record(best.track)
+            let ever = try await database.raw(
+                """
+                SELECT plays, ms_played, first_played_ms, last_played_ms FROM encore_play_tracks
+                WHERE listener_id = \(bind: id) AND track_id = \(bind: best.track)
+                """
+            ).first()
+            let first = try ever?.decode(column: "first_played_ms", as: Int64?.self)
+            let last = try ever?.decode(column: "last_played_ms", as: Int64?.self)
             recap.mostInADay = HistoryRecap.TrackDay(
                 date: LocalDate(dayNumber: best.day),
                 track: HistoryItemRow(
                     kind: .track, id: catalog.link(.track, best.track), name: item?.name ?? "Unknown", artist: item?.artist,
-                    album: item.flatMap { $0.album.isEmpty ? nil : $0.album }, uri: item?.uri, plays: Int(ever?.plays ?? 0), msPlayed: ever?.ms ?? 0,
-                    firstPlayedAt: ever.flatMap { $0.first == 0 ? nil : Date(unixMilliseconds: $0.first) },
-                    lastPlayedAt: ever.flatMap { $0.last == 0 ? nil : Date(unixMilliseconds: $0.last) }),
+                    album: item.flatMap { $0.album.isEmpty ? nil : $0.album }, uri: item?.uri,
+                    plays: try ever?.decode(column: "plays", as: Int.self) ?? 0, msPlayed: try ever?.decode(column: "ms_played", as: Int64.self) ?? 0,
+                    firstPlayedAt: first.flatMap { $0 == 0 ? nil : Date(unixMilliseconds: $0) },
+                    lastPlayedAt: last.flatMap { $0 == 0 ? nil : Date(unixMilliseconds: $0) }),
                 plays: best.plays, msPlayed: best.ms)
         }
     }
 
     /// The track played most in one day of the period (most plays, then most time, then the
-    /// earliest day): counted from the period's plays once, then kept in memory while its days
-    /// add up the same (a write that moves any play moves a day's figures, or the generation).
+    /// earliest day): counted from the period's plays once, then remembered while the history
+    /// stands as it was (``PeriodMemo``).
     func mostInADay(
-        listener id: Int64, generation: Int64, plan: PeriodPlan, days: [HistoryRecap.Day], catalog: HistoryCatalog, on database: any SQLDatabase
-    ) async throws -> BusiestTrackDay? {
-        var fingerprint = Hasher()
-        for day in days where day.msPlayed > 0 || day.plays > 0 {
-            fingerprint.combine(day.date.dayNumber)
-            fingerprint.combine(day.plays)
-            fingerprint.combine(day.msPlayed)
-        }
-        let key = PeriodMemoKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
-        if let known = busiestTrackDays.withLock({ $0[key] }) { return known }
-        let found =
+        listener: HistoryListener, plan: PeriodPlan, catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws
+        -> BusiestTrackDay?
+    {
+        let id = HistoryID.listener(listener.userID)
+        return try await busiestTrackDays.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to)) {
             dialect.knowsTimeZones
-            ? try await Self.mostInADayCountedThere(listener: id, plan: plan, on: database)
-            : try await Self.mostInADayCountedHere(listener: id, plan: plan, catalog: catalog, on: database)
-        busiestTrackDays.withLock { cache in
-            if cache.count >= Self.busiestTrackDaysLimit { cache.removeAll() }
-            cache[key] = .some(found)
+                ? try await Self.mostInADayCountedThere(listener: id, plan: plan, on: database)
+                : try await Self.mostInADayCountedHere(listener: id, plan: plan, catalog: catalog, on: database)
         }
-        return found
     }
 
     /// Counted by the database, which returns one row: PostgreSQL sent the 80,000 plays of a
@@ -112,19 +107,6 @@ extension HistoryStore {
         return best.map { BusiestTrackDay(day: $0.key.day, track: $0.key.track, plays: $0.value.plays, ms: $0.value.ms) }
     }
 
-    /// Recaps remembered at most, across listeners and years.
-    static let busiestTrackDaysLimit = 1_000
-}
-
-/// What a figure worked out from a period's plays is remembered under (a recap's most in a
-/// day, a period's sessions): the listener's history as of its generation, the period, and a
-/// fingerprint of the period's daily figures, which every write that moves a play changes.
-struct PeriodMemoKey: Hashable {
-    var listener: Int64
-    var generation: Int64
-    var from: LocalDate
-    var to: LocalDate
-    var days: Int
 }
 
 struct BusiestTrackDayCount: Hashable {

@@ -73,6 +73,8 @@ struct ListenedDay: Equatable {
     var plays: Int64
     var shortPlays: Int64
     var msPlayed: Int64
+    /// The part of `msPlayed` the recorder estimated.
+    var estimatedMs: Int64 = 0
 }
 
 extension [SessionSpan] {
@@ -116,52 +118,39 @@ extension HistoryStore {
         return spans.sorted { $0.start < $1.start }
     }
 
-    /// The period's days with any listening, from the daily rollup: streaks count those with a
-    /// play, and every entry of a session moves its day's figures.
+    /// The period's days with any listening, from the daily rollup: a report's totals, chart and
+    /// weekdays are summed from them, and streaks count those with a play.
     static func listenedDays(listener id: Int64, plan: PeriodPlan, on database: any SQLDatabase) async throws -> [ListenedDay] {
         try await database.raw(
             """
-            SELECT local_day, plays, short_plays, ms_played FROM encore_play_days
+            SELECT local_day, plays, short_plays, ms_played, estimated_ms FROM encore_play_days
             WHERE listener_id = \(bind: id) AND local_day >= \(bind: plan.from.dayNumber) AND local_day <= \(bind: plan.to.dayNumber)
                 AND (plays > 0 OR short_plays > 0)
             """
         ).all().map { row in
             ListenedDay(
                 day: try row.decode(column: "local_day", as: Int64.self), plays: try row.decode(column: "plays", as: Int64.self),
-                shortPlays: try row.decode(column: "short_plays", as: Int64.self), msPlayed: try row.decode(column: "ms_played", as: Int64.self))
+                shortPlays: try row.decode(column: "short_plays", as: Int64.self), msPlayed: try row.decode(column: "ms_played", as: Int64.self),
+                estimatedMs: try row.decode(column: "estimated_ms", as: Int64.self))
         }
     }
 
     /// The period's sessions: counted from the stored months once (``sessionSpans(listener:plan:on:)``),
-    /// then kept in memory while the period's days add up the same — a write that adds, removes
-    /// or corrects an entry moves its day's figures, and deleting or re-zoning moves the
-    /// generation. At most ``sessionFiguresLimit`` periods are kept, across listeners.
+    /// then remembered while the history stands as it was (``PeriodMemo``).
     func sessionFigures(
-        listener id: Int64, generation: Int64, plan: PeriodPlan, days: [ListenedDay], catalog: HistoryCatalog, on database: any SQLDatabase
-    ) async throws -> SessionFigures {
-        var fingerprint = Hasher()
-        for day in days {
-            fingerprint.combine(day.day)
-            fingerprint.combine(day.plays)
-            fingerprint.combine(day.shortPlays)
-            fingerprint.combine(day.msPlayed)
+        listener: HistoryListener, plan: PeriodPlan, catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws
+        -> SessionFigures
+    {
+        let id = HistoryID.listener(listener.userID)
+        return try await knownSessionFigures.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to)) {
+            let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
+            let longest = try await spans.longest.asyncMap { span in
+                HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
+            }
+            return SessionFigures(spans, longest: longest)
         }
-        let key = PeriodMemoKey(listener: id, generation: generation, from: plan.from, to: plan.to, days: fingerprint.finalize())
-        if let known = knownSessionFigures.withLock({ $0[key] }) { return known }
-        let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
-        let longest = try await spans.longest.asyncMap { span in
-            HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
-        }
-        let figures = SessionFigures(spans, longest: longest)
-        knownSessionFigures.withLock { cache in
-            if cache.count >= Self.sessionFiguresLimit { cache.removeAll() }
-            cache[key] = figures
-        }
-        return figures
     }
-
-    /// Periods whose session figures are remembered at most, across listeners.
-    static let sessionFiguresLimit = 1_000
 
     /// What was played in a session of a period, most first: its entries that ended in the period.
     static func sessionTracks(
