@@ -12,8 +12,9 @@ public struct AppDependencies: Sendable {
     /// The HTTP client used for every Spotify call (one pool for the whole app); when `nil` the
     /// app makes one with ``AppConfiguration/spotifyConnections`` and closes it when it stops.
     public var transport: (any HTTPTransport)?
-    /// An already opened store; when `nil` the configured database is opened.
-    public var store: (any EncoreStore)?
+    /// An already opened store, opened with ``HistoryStore`` among its parts; when `nil` the
+    /// configured database is opened.
+    public var store: SQLEncoreStore?
     /// Where metrics go; `/metrics` prints it.
     public var metrics: AppMetrics
     /// The app's logger; its level is set from the configuration.
@@ -30,7 +31,7 @@ public struct AppDependencies: Sendable {
     public init(
         clock: any SpotifyClock = SystemClock(),
         transport: (any HTTPTransport)? = nil,
-        store: (any EncoreStore)? = nil,
+        store: SQLEncoreStore? = nil,
         metrics: AppMetrics = AppMetrics(),
         logger: Logger = Logger(label: "encore"),
         onServerRunning: (@Sendable (String, Int) async -> Void)? = nil,
@@ -99,10 +100,11 @@ public func buildApplication(
     return app
 }
 
-private func openStore(_ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger) async throws -> any EncoreStore {
+/// The configured database, holding the listening history beside the store's own tables.
+private func openStore(_ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger) async throws -> SQLEncoreStore {
     if let given = dependencies.store { return given }
     return try await SQLEncoreStore.open(
-        configuration.database, poolSize: configuration.databasePoolSize,
+        configuration.database, parts: [HistoryStore.self], poolSize: configuration.databasePoolSize,
         transactionTimeout: max(.seconds(60), (configuration.spotify?.timeout ?? .zero) * 3),
         sessionCacheTTL: configuration.sessionCacheTTL, clock: dependencies.clock, logger: logger
     )
@@ -128,7 +130,7 @@ private func backgroundServices(
 }
 
 func makeServices(
-    _ configuration: AppConfiguration, dependencies: AppDependencies, store: any EncoreStore, key: SymmetricKey, logger: Logger
+    _ configuration: AppConfiguration, dependencies: AppDependencies, store: SQLEncoreStore, key: SymmetricKey, logger: Logger
 ) throws -> AppServices {
     guard let spotify = configuration.spotify else {
         throw SpotifyConfigurationError(
@@ -137,18 +139,41 @@ func makeServices(
     guard spotify.redirectURI != nil else {
         throw SpotifyConfigurationError(key: "SPOTIFY_REDIRECT_URI", message: "is required, e.g. http://127.0.0.1:9000/callback")
     }
+    let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
+    let users = try makeUsers(configuration, spotify: spotify, dependencies: dependencies, store: store, cipher: cipher, key: key, logger: logger)
+    let ready = ReadyGate()
+    let recorder = HistoryRecorder(
+        store: store.history, users: users, clock: dependencies.clock, configuration: configuration.history, timeout: spotify.timeout,
+        metrics: dependencies.metrics, logger: logger, maxEntries: configuration.historyImport.maxEntries, ready: ready)
+    dependencies.onRecorderBuilt?(recorder)
+    let imports = HistoryImportJobs(
+        store: store.history, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger, limits: configuration.historyImport)
+    let maintenance = HistoryMaintenance(store: store.history, logger: logger, ready: ready)
+    dependencies.onHistoryJobsBuilt?(imports, maintenance)
+    return AppServices(
+        configuration: configuration, spotify: spotify, store: store, history: store.history, users: users, recorder: recorder,
+        imports: imports, maintenance: maintenance, ready: ready, views: try ViewRenderer(), csrf: CSRFTokens(secretKey: key),
+        cookies: SessionCookies(
+            secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime, signInLifetime: configuration.signInLifetime),
+        cipher: cipher, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger
+    )
+}
+
+/// Every signed-in person's Spotify: one flow, one transport, one cache and one vault of grants.
+private func makeUsers(
+    _ configuration: AppConfiguration, spotify: SpotifyClientConfiguration, dependencies: AppDependencies, store: SQLEncoreStore,
+    cipher: TokenCipher, key: SymmetricKey, logger: Logger
+) throws -> SpotifyUsers {
     let transport = dependencies.transport ?? AsyncHTTPClientTransport.shared
     // A secret when there is one; without it PKCE alone proves the app (a public client).
     let flow = try AuthorizationCodeFlow(
         configuration: spotify, clientAuthentication: spotify.clientSecret != nil ? .clientSecret : .pkceOnly,
         transport: transport, clock: dependencies.clock, logger: logger
     )
-    let cipher = TokenCipher(key: key, previousKeys: configuration.previousSecretKeys)
-    let vault = GrantVault(store: store, cipher: cipher, pseudonyms: LogPseudonyms(secretKey: key))
-    let users = SpotifyUsers(
+    return SpotifyUsers(
         configuration: spotify,
         flow: flow,
-        vault: vault,
+        vault: GrantVault(store: store, cipher: cipher, pseudonyms: LogPseudonyms(secretKey: key)),
         cache: ResponseCache(ttl: configuration.cacheTTL, maxBytes: configuration.cacheMaxBytes),
         transport: transport,
         clock: dependencies.clock,
@@ -161,33 +186,6 @@ func makeServices(
         grantRecheck: configuration.database.isSharedServer ? configuration.sessionCacheTTL : nil,
         // Their history stays theirs; only the recorder stops, having no grant to poll with.
         grantEnded: { [history = store.history] userID in try await history.setRecording(userID: userID, false, outcome: .signedOut) }
-    )
-    let ready = ReadyGate()
-    let recorder = HistoryRecorder(
-        store: store.history, users: users, clock: dependencies.clock, configuration: configuration.history, timeout: spotify.timeout,
-        metrics: dependencies.metrics, logger: logger, maxEntries: configuration.historyImport.maxEntries, ready: ready)
-    dependencies.onRecorderBuilt?(recorder)
-    let imports = HistoryImportJobs(
-        store: store.history, clock: dependencies.clock, metrics: dependencies.metrics, logger: logger, limits: configuration.historyImport)
-    let maintenance = HistoryMaintenance(store: store.history, logger: logger, ready: ready)
-    dependencies.onHistoryJobsBuilt?(imports, maintenance)
-    return AppServices(
-        configuration: configuration,
-        spotify: spotify,
-        store: store,
-        users: users,
-        recorder: recorder,
-        imports: imports,
-        maintenance: maintenance,
-        ready: ready,
-        views: try ViewRenderer(),
-        csrf: CSRFTokens(secretKey: key),
-        cookies: SessionCookies(
-            secure: configuration.usesHTTPS, lifetime: configuration.sessionLifetime, signInLifetime: configuration.signInLifetime),
-        cipher: cipher,
-        clock: dependencies.clock,
-        metrics: dependencies.metrics,
-        logger: logger
     )
 }
 
@@ -212,7 +210,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.addRoutes(
         AuthController(
             services: .init(
-                users: services.users, store: services.store, cookies: services.cookies, cipher: services.cipher,
+                users: services.users, store: services.store, history: services.history, cookies: services.cookies, cipher: services.cipher,
                 pages: pages, clock: services.clock, metrics: services.metrics,
                 signInLifetime: services.configuration.signInLifetime, sessionLifetime: services.configuration.sessionLifetime
             )
@@ -228,11 +226,11 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     signedIn.addRoutes(
         HistoryController(
             services: .init(
-                store: services.store.history, spotify: spotify, jobs: services.imports, maintenance: services.maintenance, pages: pages,
+                store: services.history, spotify: spotify, jobs: services.imports, maintenance: services.maintenance, pages: pages,
                 clock: services.clock,
                 recorderEnabled: services.configuration.history.enabled, uploadMaxBytes: services.configuration.historyUploadMaxBytes)
         ).routes())
-    signedIn.addRoutes(InsightsController(services: .init(store: services.store.history, pages: pages, clock: services.clock)).routes())
+    signedIn.addRoutes(InsightsController(services: .init(store: services.history, pages: pages, clock: services.clock)).routes())
     return router
 }
 

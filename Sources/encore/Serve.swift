@@ -107,7 +107,8 @@ struct Serve: AsyncParsableCommand {
                 To use your real Spotify account, see "Register a Spotify app" in README.md.
                 """
             let store = try await SQLEncoreStore.open(
-                configuration.database, poolSize: configuration.databasePoolSize, sessionCacheTTL: configuration.sessionCacheTTL, logger: logger)
+                configuration.database, parts: [HistoryStore.self], poolSize: configuration.databasePoolSize,
+                sessionCacheTTL: configuration.sessionCacheTTL, logger: logger)
             // Once the app runs (its database migrated and its pool up): weeks of listening, in
             // this group so that stopping the demo stops the seeding too.
             let (started, running) = AsyncStream<Void>.makeStream()
@@ -124,7 +125,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(
-        _ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool, store: (any EncoreStore)? = nil,
+        _ configuration: AppConfiguration, logger: Logger, logBuffer: LogBuffer, banner: String?, openBrowser: Bool, store: SQLEncoreStore? = nil,
         onRunning: (@Sendable () -> Void)? = nil
     ) async throws {
         let app: any ApplicationProtocol

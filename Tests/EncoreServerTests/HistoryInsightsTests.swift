@@ -450,7 +450,7 @@ extension HistoryInsightsTests {
             _ = try await history.record(Array(Self.sessionPlays(seed: 2).prefix(200)), userID: user)
             var listener = try #require(try await history.listener(userID: user))
             let memos: [(String, () -> Int)] = [
-                ("top lists", { history.periodTops.count }), ("sessions", { history.knownSessionFigures.count }),
+                ("reports", { history.periodFigures.count }),
                 ("most in a day", { history.busiestTrackDays.count }), ("new in months", { history.newInMonths.count }),
             ]
             for revision in 0..<Int64(HistoryStore.periodMemoLimit + 5) {

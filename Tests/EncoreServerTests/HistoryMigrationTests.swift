@@ -149,7 +149,7 @@ struct HistoryMigrationTests {
 
         @Sendable func run(_ store: SQLEncoreStore) async throws {
             let user = StoreContractTests.unique("v4")
-            try await Migrations.run(on: store.engine, now: Date(), upTo: 4)
+            try await Migrations.run(on: store.engine, parts: HistorySchema.steps, now: Date(), upTo: 4)
             try await store.engine.withTransaction { database in
                 try await Self.writeSchema4(stored, listener: HistoryID.listener(user), user: user, on: database)
             }
@@ -199,7 +199,7 @@ extension StoreContractTests {
     static func withUnmigratedStore<T>(_ location: DatabaseLocation, _ body: (SQLEncoreStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "unmigrated")
         logger.logLevel = .critical
-        let store = try await SQLEncoreStore.open(location, logger: logger)
+        let store = try await SQLEncoreStore.open(location, parts: [HistoryStore.self], logger: logger)
         let runner = Task { await store.run() }
         defer { runner.cancel() }
         do {

@@ -31,7 +31,7 @@ struct HistoryRecorderTests {
             .filter { $0.msPlayed >= 30_000 }.map { Int64($0.playedAt.timeIntervalSince1970) }
     }
 
-    static func recorded(_ store: any EncoreStore, _ userID: String) async throws -> [Play] {
+    static func recorded(_ store: SQLEncoreStore, _ userID: String) async throws -> [Play] {
         try await store.history.plays(userID: userID, limit: 100_000)
     }
 

@@ -19,14 +19,14 @@ struct HostileImportTests {
 
     /// Imports `files` for a new listener on a fresh in-memory store; how it ended and how long it took.
     static func importing(
-        _ files: [URL], limits: StreamingHistoryImporter.Limits = .init(), into shared: (any EncoreStore)? = nil
+        _ files: [URL], limits: StreamingHistoryImporter.Limits = .init(), into shared: SQLEncoreStore? = nil
     ) async throws -> (result: Result<ImportSummary, any Error>, seconds: Double) {
         if let shared { return try await importing(files, limits: limits, store: shared) }
         return try await StoreContractTests.withStore(.sqliteMemory) { store in try await importing(files, limits: limits, store: store) }
     }
 
     private static func importing(
-        _ files: [URL], limits: StreamingHistoryImporter.Limits, store: any EncoreStore
+        _ files: [URL], limits: StreamingHistoryImporter.Limits, store: SQLEncoreStore
     ) async throws -> (result: Result<ImportSummary, any Error>, seconds: Double) {
         do {
             let user = StoreContractTests.unique("hostile")
@@ -202,7 +202,7 @@ struct HostileImportTests {
 /// The bookkeeping of imports under way: one per person, a few per instance, never a slot left taken.
 @Suite("History import: slots and spooling", .timeLimit(.minutes(3)))
 struct ImportSlotTests {
-    static func jobs(_ store: any EncoreStore) -> HistoryImportJobs {
+    static func jobs(_ store: SQLEncoreStore) -> HistoryImportJobs {
         var logger = Logger(label: "jobs")
         logger.logLevel = .critical
         return HistoryImportJobs(store: store.history, clock: SystemClock(), metrics: AppMetrics(), logger: logger)

@@ -33,7 +33,7 @@ struct StartingAndStoppingTests {
             for await _ in held {}
 
             let logs = LogCapture()
-            let store = try await SQLEncoreStore.open(.postgres(url: url), logger: logs.logger())
+            let store = try await SQLEncoreStore.open(.postgres(url: url), parts: [HistoryStore.self], logger: logs.logger())
             let spotify = try SpotifyClientConfiguration(
                 clientID: "encore-tests", clientSecret: ClientSecret("not-used-before-the-server-starts"),
                 redirectURI: RedirectURI("http://127.0.0.1:9000/callback")

@@ -27,7 +27,7 @@ struct StoreContractTests {
     static func withStore<T>(_ location: DatabaseLocation, _ body: (SQLEncoreStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "contract")
         logger.logLevel = .critical
-        let store = try await SQLEncoreStore.open(location, logger: logger)
+        let store = try await SQLEncoreStore.open(location, parts: [HistoryStore.self], logger: logger)
         let runner = Task { await store.run() }
         defer { runner.cancel() }
         do {
@@ -89,9 +89,10 @@ struct StoreContractTests {
         var logger = Logger(label: "contract")
         logger.logLevel = .critical
         let clock = VirtualClock(start: Date(unixSeconds: Date().unixSeconds))
-        let other = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
-        let caching = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, sessionCacheTTL: .seconds(5), clock: clock, logger: logger)
-        let exact = try await SQLEncoreStore.open(.postgres(url: url), poolSize: 1, logger: logger)
+        let other = try await SQLEncoreStore.open(.postgres(url: url), parts: [HistoryStore.self], poolSize: 1, logger: logger)
+        let caching = try await SQLEncoreStore.open(
+            .postgres(url: url), parts: [HistoryStore.self], poolSize: 1, sessionCacheTTL: .seconds(5), clock: clock, logger: logger)
+        let exact = try await SQLEncoreStore.open(.postgres(url: url), parts: [HistoryStore.self], poolSize: 1, logger: logger)
         let runners = [other, caching, exact].map { store in Task { await store.run() } }
         defer { runners.forEach { $0.cancel() } }
         try await other.migrate()

@@ -152,7 +152,7 @@ struct AppHarness: Sendable {
     let client: EmulatorClient
     let appBase: String
     let clock: VirtualClock
-    let store: any EncoreStore
+    let store: SQLEncoreStore
     let logs: LogCapture
     let metrics: AppMetrics
     let key: SymmetricKey
@@ -227,7 +227,7 @@ struct AppHarness: Sendable {
             configuration.historyUploadMaxBytes = options.historyUploadMaxBytes
             configuration.historyImport = options.historyImport
             let store = try await SQLEncoreStore.open(
-                options.database, sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
+                options.database, parts: [HistoryStore.self], sessionCacheTTL: options.sessionCacheTTL, clock: options.clock, logger: logs.logger()
             )
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             let (metricsPortStream, metricsPorts) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -330,8 +330,7 @@ struct AppHarness: Sendable {
 
     /// How many rows one of Encore's tables holds.
     func rows(in table: String) async throws -> Int {
-        guard let sql = store as? SQLEncoreStore else { throw HarnessError("the store is not SQL") }
-        return try await sql.engine.withDatabase(idempotent: true) { database in
+        try await store.engine.withDatabase(idempotent: true) { database in
             try await database.raw("SELECT count(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }

@@ -10,6 +10,7 @@ struct AppServices: Sendable {
     let configuration: AppConfiguration
     let spotify: SpotifyClientConfiguration
     let store: any EncoreStore
+    let history: HistoryStore
     let users: SpotifyUsers
     let recorder: HistoryRecorder
     let imports: HistoryImportJobs
@@ -47,10 +48,12 @@ struct SpotifyAccess: Sendable {
             return try await SpotifyDeadline.run(until: deadline) { try await body(users) }
         } catch let error as SpotifyAPIError where !error.requiresSignIn {
             throw AppError.upstream(error)
-        } catch is SpotifyAPIError, AppError.reauthorizationRequired {
+        } catch is SpotifyAPIError, AccessFailure.signedOut {
             // Spotify refused the grant, or it is gone from storage: end it everywhere.
             try? await users.endGrant(userID: userID)
             throw AppError.reauthorizationRequired
+        } catch let failure as AccessFailure {
+            throw failure.appError
         }
     }
 

@@ -10,6 +10,7 @@ struct AuthController {
     struct Dependencies: Sendable {
         let users: SpotifyUsers
         let store: any EncoreStore
+        let history: HistoryStore
         let cookies: SessionCookies
         let cipher: TokenCipher
         let pages: Pages
@@ -146,7 +147,7 @@ struct AuthController {
     /// 50 plays Spotify still keeps. A failure here does not fail the sign-in.
     private func startHistory(userID: String, tokens: UserTokens, country: String?, now: Date, logger: Logger) async {
         do {
-            let history = services.store.history
+            let history = services.history
             try await history.ensureListener(userID: userID, timeZone: LocalCalendar.guess(country: country), now: now)
             if tokens.scopes.contains(.userReadRecentlyPlayed) {
                 try await history.setRecording(userID: userID, true, firstPollAt: now)

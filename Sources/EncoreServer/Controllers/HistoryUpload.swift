@@ -14,7 +14,7 @@ struct HistoryUpload {
     /// Bytes fed to the parser at a time, so a header's growth is checked often.
     static let slice = 16 * 1024
 
-    private enum Part {
+    fileprivate enum Part {
         case none, token, file(FileHandle, URL), ignored
     }
 
@@ -28,24 +28,70 @@ struct HistoryUpload {
         guard let contentType = request.headers[.contentType], let boundary = Self.boundary(contentType) else {
             throw AppError.badParameter(name: "file", message: "must be sent as a multipart/form-data upload")
         }
+        let reading = Reading(checkToken: checkToken)
+        let parser = MultipartParser(boundary: boundary)
+        reading.attach(to: parser)
+        var received: Int64 = 0
+        do {
+            for try await chunk in request.body {
+                received += Int64(chunk.readableBytes)
+                guard received <= maxBytes else { throw AppError.uploadTooLarge(limitBytes: maxBytes) }
+                var rest = chunk
+                while rest.readableBytes > 0, reading.failure == nil {
+                    let piece = rest.readSlice(length: min(Self.slice, rest.readableBytes)) ?? ByteBuffer()
+                    reading.sinceEvent += piece.readableBytes
+                    try parser.execute(piece)
+                    guard reading.sinceEvent <= Self.maxHeaderBytes + Self.slice else {
+                        throw AppError.badParameter(name: "file", message: "has a part header that is far too long")
+                    }
+                }
+                if let failure = reading.failure { throw failure }
+            }
+            if let failure = reading.failure { throw failure }
+        } catch {
+            if case .file(let handle, _) = reading.part { try? handle.close() }
+            HistoryImportJobs.remove(reading.upload.files)
+            if error is AppError { throw error }
+            throw AppError.badParameter(name: "file", message: "could not be read as a form upload")
+        }
+        guard reading.tokenChecked else {
+            HistoryImportJobs.remove(reading.upload.files)
+            throw AppError.csrf
+        }
+        return reading.upload
+    }
+
+    /// One upload's state while the parser calls back: the part being read, the token so far,
+    /// the first failure (after which the rest is only drained).
+    private final class Reading {
         var upload = HistoryUpload()
         var failure: (any Error)?
         var part = Part.none
         var headers: [String: String] = [:]
         var token = ""
         var tokenChecked = false
-        var received: Int64 = 0
+        /// Bytes fed since the parser last reported anything: a part header's length so far.
         var sinceEvent = 0
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in
-            sinceEvent = 0
-            headers[name.lowercased()] = value
+        let checkToken: (String?) throws -> Void
+
+        init(checkToken: @escaping (String?) throws -> Void) {
+            self.checkToken = checkToken
         }
-        parser.onBody = { buffer in
+
+        func attach(to parser: MultipartParser) {
+            parser.onHeader = { [unowned self] name, value in
+                sinceEvent = 0
+                headers[name.lowercased()] = value
+            }
+            parser.onBody = { [unowned self] buffer in body(buffer) }
+            parser.onPartComplete = { [unowned self] in partComplete() }
+        }
+
+        private func body(_ buffer: ByteBuffer) {
             sinceEvent = 0
             guard failure == nil else { return }
             if case .none = part {
-                part = Self.open(headers: headers, tokenChecked: tokenChecked, failure: &failure, upload: &upload)
+                part = HistoryUpload.open(headers: headers, tokenChecked: tokenChecked, failure: &failure, upload: &upload)
             }
             switch part {
             case .token:
@@ -61,10 +107,11 @@ struct HistoryUpload {
                 break
             }
         }
-        parser.onPartComplete = {
+
+        private func partComplete() {
             sinceEvent = 0
             if case .none = part, failure == nil {
-                part = Self.open(headers: headers, tokenChecked: tokenChecked, failure: &failure, upload: &upload)
+                part = HistoryUpload.open(headers: headers, tokenChecked: tokenChecked, failure: &failure, upload: &upload)
             }
             switch part {
             case .token:
@@ -82,38 +129,11 @@ struct HistoryUpload {
             part = .none
             headers = [:]
         }
-        do {
-            for try await chunk in request.body {
-                received += Int64(chunk.readableBytes)
-                guard received <= maxBytes else { throw AppError.uploadTooLarge(limitBytes: maxBytes) }
-                var rest = chunk
-                while rest.readableBytes > 0, failure == nil {
-                    let piece = rest.readSlice(length: min(Self.slice, rest.readableBytes)) ?? ByteBuffer()
-                    sinceEvent += piece.readableBytes
-                    try parser.execute(piece)
-                    guard sinceEvent <= Self.maxHeaderBytes + Self.slice else {
-                        throw AppError.badParameter(name: "file", message: "has a part header that is far too long")
-                    }
-                }
-                if let failure { throw failure }
-            }
-            if let failure { throw failure }
-        } catch {
-            if case .file(let handle, _) = part { try? handle.close() }
-            HistoryImportJobs.remove(upload.files)
-            if error is AppError { throw error }
-            throw AppError.badParameter(name: "file", message: "could not be read as a form upload")
-        }
-        guard tokenChecked else {
-            HistoryImportJobs.remove(upload.files)
-            throw AppError.csrf
-        }
-        return upload
     }
 
     /// Starts a part once its headers are in: the token field, a file (only after the token), or
     /// something else, which is skipped.
-    private static func open(headers: [String: String], tokenChecked: Bool, failure: inout (any Error)?, upload: inout HistoryUpload) -> Part {
+    fileprivate static func open(headers: [String: String], tokenChecked: Bool, failure: inout (any Error)?, upload: inout HistoryUpload) -> Part {
         let disposition = headers["content-disposition"] ?? ""
         let name = parameter("name", of: disposition)
         if name == "csrf_token" { return .token }

@@ -23,7 +23,7 @@ struct HomeController {
         }
         do {
             return try await signedInHome(request, session: session, userID: userID)
-        } catch AppError.reauthorizationRequired {
+        } catch AppError.reauthorizationRequired, AccessFailure.signedOut {
             // The grant is gone (revoked, six months old, signed out elsewhere, or sealed under a
             // key no longer configured): the home page is the sign-in page again.
             return pages.views.render("home", HomeView(notice: "Your Spotify sign-in has ended. Log in again to carry on."))

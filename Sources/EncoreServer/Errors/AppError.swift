@@ -171,3 +171,13 @@ extension AppError: HTTPResponseError {
         ErrorMiddleware.json(presentation)
     }
 }
+
+extension AccessFailure {
+    /// How the web app answers a call to Spotify that was not made.
+    var appError: AppError {
+        switch self {
+        case .signedOut: .reauthorizationRequired
+        case .userRateLimited(let retryAfter): .userRateLimited(retryAfter: retryAfter)
+        }
+    }
+}

@@ -241,4 +241,11 @@ enum HistorySchema {
     /// Schema step 6: a revision per listener that every write of plays moves on, so figures
     /// remembered in memory (``PeriodMemo``) know at once, on any instance, that they are stale.
     static let revisions = ["ALTER TABLE encore_history_listeners ADD COLUMN revision BIGINT NOT NULL DEFAULT 0"]
+
+    /// The history's steps, numbered in the store's one sequence (its own are 1–3).
+    static let steps = [
+        SchemaStep(version: 4, name: "listening history", statements: statements),
+        SchemaStep(version: 5, name: "history entries and per-listener items", statements: entries),
+        SchemaStep(version: 6, name: "history revisions", statements: revisions),
+    ]
 }

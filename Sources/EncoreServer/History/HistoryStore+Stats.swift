@@ -27,26 +27,43 @@ extension HistoryStore {
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: chartUnit)
         guard let listener else { return plan.emptyReport() }
         if zone.identifier == stored.identifier {
-            return try await storedReport(for: listener, plan: plan, limit: limit).report
+            return try await storedReport(for: listener, plan: plan, limit: limit)
         }
         return try await computedReport(userID: userID, from: from, to: to, timeZone: zone, limit: limit, chartUnit: chartUnit)
     }
 
-    /// A period's report from the rollups in the listener's own zone, with the days it was summed
-    /// from (a recap's calendar is drawn from them too): the daily rollup is read once a page.
-    private func storedReport(
-        for listener: HistoryListener, plan: PeriodPlan, limit: Int
-    ) async throws -> (report: HistoryReport, days: [ListenedDay]) {
+    /// A period's report from the rollups in the listener's own zone. Its figures are worked out
+    /// once and remembered while the history stands as it was (``PeriodMemo``: every write of
+    /// plays moves the key on); the names in its lists are read each time.
+    private func storedReport(for listener: HistoryListener, plan: PeriodPlan, limit: Int) async throws -> HistoryReport {
         let id = HistoryID.listener(listener.userID)
+        let limit = max(1, min(limit, 100))
         return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
-            let days = try await Self.listenedDays(listener: id, plan: plan, on: database)
-            var report = try await self.rollupReport(listener: listener, plan: plan, days: days, limit: limit, catalog: catalog, on: database)
-            // Sessions over the stored months and the odd days' plays; streaks from the days.
-            let sessions = try await self.sessionFigures(listener: listener, plan: plan, catalog: catalog, on: database)
-            report.setSessions(sessions, streaks: Streaks(days: days.filter { $0.plays > 0 }.map(\.day), last: plan.to))
-            return (report, days)
+            let figures = try await self.periodFigures.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to, detail: limit)) {
+                try await self.periodFigures(listener: listener, plan: plan, limit: limit, catalog: catalog, on: database)
+            }
+            var report = figures.report
+            try await Self.name(&report, top: figures.top, listener: id, catalog: catalog, on: database)
+            return report
         }
+    }
+
+    /// Everything a period's report counts, from the rollups: totals, chart, weekdays and hours,
+    /// the ranked top lists (by track number), sessions and streaks.
+    private func periodFigures(
+        listener: HistoryListener, plan: PeriodPlan, limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws -> PeriodFigures {
+        let id = HistoryID.listener(listener.userID)
+        let days = try await Self.listenedDays(listener: id, plan: plan, on: database)
+        var figures = try await Self.rollupFigures(listener: id, plan: plan, days: days, limit: limit, on: database)
+        // Sessions over the stored months and the odd days' plays; streaks from the days.
+        let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
+        let longest = try await spans.longest.asyncMap { span in
+            HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
+        }
+        figures.report.setSessions(spans, longest: longest, streaks: Streaks(days: days.filter { $0.plays > 0 }.map(\.day), last: plan.to))
+        return figures
     }
 
     /// The report of a period as the listener sees it: presets counted from today in their zone,
@@ -115,16 +132,17 @@ extension HistoryStore {
         let zone = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
         let plan = PeriodPlan(from: from, to: to, calendar: LocalCalendar(timeZone: zone), chartUnit: .month)
         guard let listener else { return HistoryRecap(year: year, report: plan.emptyReport(), busiestDay: nil, newTracks: 0) }
-        let (report, days) = try await storedReport(for: listener, plan: plan, limit: limit)
-        // The most listened day; of equal ones, the earliest.
-        let busiest = days.max { ($0.msPlayed, -$0.day) < ($1.msPlayed, -$1.day) }
-        var recap = HistoryRecap(
-            year: year, report: report,
-            busiestDay: busiest.map { HistoryRecap.Day(date: LocalDate(dayNumber: $0.day), plays: Int($0.plays), msPlayed: $0.msPlayed) },
-            newTracks: 0)
-        guard report.msPlayed > 0 else { return recap }
+        let report = try await storedReport(for: listener, plan: plan, limit: limit)
+        var recap = HistoryRecap(year: year, report: report, busiestDay: nil, newTracks: 0)
+        guard report.msPlayed > 0 || report.shortPlays > 0 else { return recap }
         recap = try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { [recap] database in
             var recap = recap
+            let days = try await Self.listenedDays(listener: HistoryID.listener(listener.userID), plan: plan, on: database)
+            // The most listened day; of equal ones, the earliest.
+            recap.busiestDay = days.max { ($0.msPlayed, -$0.day) < ($1.msPlayed, -$1.day) }.map {
+                HistoryRecap.Day(date: LocalDate(dayNumber: $0.day), plays: Int($0.plays), msPlayed: $0.msPlayed)
+            }
+            guard report.msPlayed > 0 else { return recap }
             try await self.addYearAtAGlance(to: &recap, listener: listener, plan: plan, days: days, on: database)
             return recap
         }
@@ -141,10 +159,9 @@ extension HistoryStore {
 
     // MARK: From the rollups
 
-    private func rollupReport(
-        listener: HistoryListener, plan: PeriodPlan, days: [ListenedDay], limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
-    ) async throws -> HistoryReport {
-        let id = HistoryID.listener(listener.userID)
+    private static func rollupFigures(
+        listener id: Int64, plan: PeriodPlan, days: [ListenedDay], limit: Int, on database: any SQLDatabase
+    ) async throws -> PeriodFigures {
         var report = plan.emptyReport()
         let bounds = try await database.raw(
             """
@@ -160,18 +177,22 @@ extension HistoryStore {
         report.latestPlayAt = try bounds?.decode(column: "last_ms", as: Int64?.self).map(Date.init(unixMilliseconds:))
         guard report.firstPlayAt != nil, let allFirst = try bounds?.decode(column: "all_first_ms", as: Int64?.self),
             let allLast = try bounds?.decode(column: "all_last_ms", as: Int64?.self)
-        else { return report }
+        else { return PeriodFigures(report: report, top: nil) }
         report.addDays(days)
-        try await Self.readHours(listener: id, plan: plan, into: &report, on: database)
-        let limit = max(1, min(limit, 100))
-        // Summing a long period's packs (every track of years) is most of a page's work, so its
-        // ranked result is remembered while the history stands as it was.
-        let top = try await periodTops.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to, detail: limit)) {
-            let keys = plan.packKeys(firstPlayMs: allFirst, latestPlayMs: allLast)
-            return PeriodTop(PeriodTally(try await Self.packs(keys, listener: id, calendar: plan.calendar, on: database)), limit: limit)
-        }
-        // Every entry is named by a track: a track by itself, an artist or an album by its
-        // smallest track number.
+        try await readHours(listener: id, plan: plan, into: &report, on: database)
+        let keys = plan.packKeys(firstPlayMs: allFirst, latestPlayMs: allLast)
+        let top = PeriodTop(PeriodTally(try await packs(keys, listener: id, calendar: plan.calendar, on: database)), limit: limit)
+        report.tracks = top.trackCount
+        report.artists = top.artistCount
+        return PeriodFigures(report: report, top: top)
+    }
+
+    /// Fills the top lists from their ranked track numbers: every entry is named by a track, an
+    /// artist or an album by its smallest track number.
+    private static func name(
+        _ report: inout HistoryReport, top: PeriodTop?, listener id: Int64, catalog: HistoryCatalog, on database: any SQLDatabase
+    ) async throws {
+        guard let top else { return }
         let named = [top.tracks, top.artists, top.albums]
         let items = try await Self.items(Set(named.flatMap { $0.byPlays + $0.byMinutes }.map(\.id)), listener: id, on: database)
         func entries(_ ranked: [PeriodTally.Ranked], _ entry: (StoredItem, PeriodTally.Ranked) -> HistoryTopEntry) -> [HistoryTopEntry] {
@@ -183,9 +204,6 @@ extension HistoryStore {
         report.topTracks = lists(top.tracks) { item, row in item.entry(plays: row.plays, ms: row.ms, catalog: catalog) }
         report.topArtists = lists(top.artists) { item, row in item.artistEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
         report.topAlbums = lists(top.albums) { item, row in item.albumEntry(plays: row.plays, ms: row.ms, catalog: catalog) }
-        report.tracks = top.trackCount
-        report.artists = top.artistCount
-        return report
     }
 
     /// Hours of the day, from the hourly rollups (whole months from their own).
@@ -306,8 +324,15 @@ extension HistoryReport {
     }
 }
 
-/// What a page keeps of a period's tally: its ranked lists and counts, a few hundred bytes
-/// where the tally holds every track of the period.
+/// What a period's page counts, kept by ``PeriodMemo``: the report without the names in its
+/// lists (those are read each time, so a renamed item shows at once), and the lists ranked by
+/// track number. A few kilobytes, where the tally it was ranked from holds every track.
+struct PeriodFigures: Sendable {
+    var report: HistoryReport
+    var top: PeriodTop?
+}
+
+/// A period's tally ranked: its lists by track number, and how many tracks and artists it holds.
 struct PeriodTop: Sendable {
     var tracks: PeriodTally.Lists
     var artists: PeriodTally.Lists

@@ -56,7 +56,7 @@ public struct RecordOutcome: Sendable, Equatable {
 /// plays not yet stored, and moves every rollup by exactly the plays it inserted, so the rollups
 /// always agree with the plays, whoever writes (the recorder on any instance, an import) and
 /// whenever a process dies.
-public final class HistoryStore: Sendable {
+public final class HistoryStore: StoredPart {
     let engine: any SQLEngine
 
     /// How many entries one listener's history may hold unless configured
@@ -88,10 +88,10 @@ public final class HistoryStore: Sendable {
     /// Listeners' catalogs in memory (``catalog(listener:generation:on:)``).
     let catalogs = Mutex(CatalogCache())
     /// Figures of periods remembered while the history stands as it was (``PeriodMemo``), each
-    /// bounded at ``periodMemoLimit`` periods across listeners: a period's top lists and counts,
-    /// its sessions, and a recap's track played most in a day and new items of each month.
-    let periodTops = PeriodMemo<PeriodTop>(limit: periodMemoLimit)
-    let knownSessionFigures = PeriodMemo<SessionFigures>(limit: periodMemoLimit)
+    /// bounded at ``periodMemoLimit`` periods across listeners: a period's report (its numbers,
+    /// ranked lists, sessions and streaks), and a recap's track played most in a day and new
+    /// items of each month.
+    let periodFigures = PeriodMemo<PeriodFigures>(limit: periodMemoLimit)
     let busiestTrackDays = PeriodMemo<BusiestTrackDay?>(limit: periodMemoLimit)
     let newInMonths = PeriodMemo<[HistoryRecap.NewInMonth]>(limit: periodMemoLimit)
     /// Periods each memo keeps at most: a household's five listeners opening two hundred
@@ -108,6 +108,14 @@ public final class HistoryStore: Sendable {
     init(engine: any SQLEngine) {
         self.engine = engine
     }
+
+    /// The history in a store's database; the store must be opened with it among its parts, so
+    /// that its tables are made (``SQLEncoreStore/history``).
+    public convenience init(store: SQLEncoreStore) {
+        self.init(engine: store.engine)
+    }
+
+    public static var schemaSteps: [SchemaStep] { HistorySchema.steps }
 
     var dialect: StorageDialect { engine.dialect }
 
@@ -223,4 +231,10 @@ extension Array {
         let size = Swift.max(1, size)
         return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
+}
+
+extension SQLEncoreStore {
+    /// The listening history in this store's database: the same instance every time, so what it
+    /// remembers is shared by everything that reads it.
+    public var history: HistoryStore { part(HistoryStore.self) }
 }

@@ -276,13 +276,28 @@ struct PlayWrite {
                 "DELETE FROM \(unsafeRaw: table) WHERE listener_id = \(bind: id) AND \(unsafeRaw: column) IN (\(unsafeRaw: keys)) AND \(unsafeRaw: empty)"
             ).run()
         }
-        // A deleted play that was its track's first or latest: the next one of the track from
-        // there on (its replacement is seconds away, so the scan is short).
+        try await rereadFirstAndLatest(removed, on: database)
+        var calendar = LocalCalendar(timeZone: zone)
+        let dates = removed.map { calendar.date(ofUTC: $0.key.at) }
+        try await database.raw(
+            """
+            DELETE FROM encore_play_packs WHERE listener_id = \(bind: id) AND (unit = \(literal: PlayPack.Unit.allTime.rawValue)
+                OR (unit = \(literal: PlayPack.Unit.day.rawValue) AND number IN (\(unsafeRaw: list(dates.map(\.dayNumber)))))
+                OR (unit = \(literal: PlayPack.Unit.month.rawValue) AND number IN (\(unsafeRaw: list(dates.map(\.monthNumber)))))
+                OR (unit = \(literal: PlayPack.Unit.year.rawValue) AND number IN (\(unsafeRaw: list(dates.map { Int64($0.year) })))))
+            """
+        ).run()
+    }
+
+    /// A deleted play that was its track's first or latest: the next one of the track from there
+    /// on (its replacement is seconds away, so the scan is short).
+    private func rereadFirstAndLatest(_ removed: [Stored], on database: any SQLDatabase) async throws {
+        let id = listenerID
         let removedByTrack = Dictionary(grouping: removed, by: \.side.track)
         let rows = try await database.raw(
             """
             SELECT track_id, first_played_ms, last_played_ms FROM encore_play_tracks
-            WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: list(removedByTrack.keys)))
+            WHERE listener_id = \(bind: id) AND track_id IN (\(unsafeRaw: Set(removedByTrack.keys).map(String.init).joined(separator: ", ")))
             """
         ).all()
         for row in rows {
@@ -316,15 +331,5 @@ struct PlayWrite {
                 }
             }
         }
-        var calendar = LocalCalendar(timeZone: zone)
-        let dates = removed.map { calendar.date(ofUTC: $0.key.at) }
-        try await database.raw(
-            """
-            DELETE FROM encore_play_packs WHERE listener_id = \(bind: id) AND (unit = \(literal: PlayPack.Unit.allTime.rawValue)
-                OR (unit = \(literal: PlayPack.Unit.day.rawValue) AND number IN (\(unsafeRaw: list(dates.map(\.dayNumber)))))
-                OR (unit = \(literal: PlayPack.Unit.month.rawValue) AND number IN (\(unsafeRaw: list(dates.map(\.monthNumber)))))
-                OR (unit = \(literal: PlayPack.Unit.year.rawValue) AND number IN (\(unsafeRaw: list(dates.map { Int64($0.year) })))))
-            """
-        ).run()
     }
 }

@@ -39,6 +39,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     "Spotify call failed",
                     metadata: ["code": .string(upstream.code.rawValue), "status": .string(upstream.status.map(String.init) ?? "-")])
             }
+        case let failure as AccessFailure:
+            presentation = failure.appError.presentation
         case let busy as HistoryBusy:
             presentation = AppError.busy(busy.description, retryAfter: busy.retryAfter.secondsRoundedUp).presentation
         case let error as StorageError:

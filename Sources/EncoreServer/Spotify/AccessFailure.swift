@@ -1,6 +1,7 @@
-/// Why a call to Spotify for a user was not made, in the terms background work acts on: the
-/// history recorder matches these, never the web app's ``AppError``.
-enum AccessFailure: Equatable {
+/// Why a call to Spotify for a user was not made, thrown by the Spotify layer in its own terms:
+/// the history recorder acts on it, and the web app's edge turns it into a page
+/// (``appError``), so nothing here knows how the web app answers.
+enum AccessFailure: Error, Equatable {
     /// No usable grant is stored: the person must sign in again.
     case signedOut
     /// The user's own call budget is spent for now.
@@ -8,11 +9,8 @@ enum AccessFailure: Equatable {
 
     /// The failure an error of the Spotify layer stands for, or `nil` for any other error.
     init?(_ error: any Error) {
-        switch error {
-        case AppError.reauthorizationRequired: self = .signedOut
-        case AppError.userRateLimited(let retryAfter): self = .userRateLimited(retryAfter: retryAfter)
-        default: return nil
-        }
+        guard let failure = error as? AccessFailure else { return nil }
+        self = failure
     }
 
     /// Seconds until the user's budget allows another call, for ``userRateLimited(retryAfter:)``.

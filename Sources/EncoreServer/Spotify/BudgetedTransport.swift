@@ -11,7 +11,7 @@ struct BudgetedTransport: HTTPTransport {
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         if let wait = budget.spend(userID: userID, now: clock.now()) {
-            throw AppError.userRateLimited(retryAfter: max(1, wait.secondsRoundedUp))
+            throw AccessFailure.userRateLimited(retryAfter: max(1, wait.secondsRoundedUp))
         }
         return try await base.send(request)
     }

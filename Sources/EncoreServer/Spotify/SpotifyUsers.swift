@@ -78,7 +78,7 @@ final class SpotifyUsers: Sendable {
     }
 
     /// The client for a signed-in user.
-    /// - Throws: ``AppError/reauthorizationRequired`` when no grant is stored for the user.
+    /// - Throws: ``AccessFailure/signedOut`` when no grant is stored for the user.
     func client(userID: String) async throws -> SpotifyClient<TokenManager> {
         let now = clock.now()
         let (task, unchecked) = state.withLock { state -> (Task<TokenManager?, any Error>, Bool) in
@@ -104,7 +104,7 @@ final class SpotifyUsers: Sendable {
         }
         guard let manager else {
             forget(userID: userID, ifStill: task)
-            throw AppError.reauthorizationRequired
+            throw AccessFailure.signedOut
         }
         return makeClient(manager, userID: userID)
     }
@@ -225,7 +225,7 @@ final class SpotifyUsers: Sendable {
         guard try await vault.store.grant(userID: userID) != nil else {
             forget(userID: userID, ifStill: task)
             cache.removeAll(userID: userID)
-            throw AppError.reauthorizationRequired
+            throw AccessFailure.signedOut
         }
         state.withLock { state in
             if state.entries[userID]?.manager == task { state.entries[userID]?.checkedAt = now }

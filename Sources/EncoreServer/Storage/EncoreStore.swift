@@ -48,7 +48,8 @@ public enum GrantChange: Sendable, Equatable {
     case delete
 }
 
-/// Encore's storage: sessions, used sign-in states, grants and the listening history.
+/// Encore's storage: sessions, used sign-in states and grants (the listening history is a
+/// ``StoredPart`` in the same database).
 ///
 /// One contract, several engines (SQLite file or memory, PostgreSQL); the contract test suite
 /// runs against each. Every method throws ``StorageError/unavailable(_:)`` when the database does
@@ -88,8 +89,6 @@ public protocol EncoreStore: Sendable {
 
     /// Deletes expired sessions and used sign-in states; returns how many rows went.
     func deleteExpired(now: Date) async throws -> Int
-    /// The listening history, in the same database.
-    var history: HistoryStore { get }
     /// Closes connections.
     func close() async
 }

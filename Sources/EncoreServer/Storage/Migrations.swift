@@ -9,12 +9,9 @@ import SQLKit
 /// ``StorageDialect/bytesType``. A statement that starts with `{postgresql}` runs on PostgreSQL
 /// only: an index one engine's planner needs and the other's does not.
 enum Migrations {
-    struct Step: Sendable {
-        var version: Int
-        var name: String
-        var statements: [String]
-    }
+    typealias Step = SchemaStep
 
+    /// The store's own steps; its parts (``StoredPart``) bring theirs.
     static let steps: [Step] = [
         Step(
             version: 1, name: "sessions, pending sign-ins and grants",
@@ -72,15 +69,17 @@ enum Migrations {
                 """,
                 "CREATE INDEX encore_used_sign_in_states_expiry ON encore_used_sign_in_states (expires_at)",
             ]),
-        Step(version: 4, name: "listening history", statements: HistorySchema.statements),
-        Step(version: 5, name: "history entries and per-listener items", statements: HistorySchema.entries),
-        Step(version: 6, name: "history revisions", statements: HistorySchema.revisions),
     ]
 
     /// Applies the steps not yet recorded, in one transaction, under the dialect's migration lock.
-    /// - Parameter version: the last step to apply (a test builds a database as an earlier
-    ///   release left it).
-    static func run(on engine: any SQLEngine, now: Date, upTo version: Int = .max) async throws {
+    /// - Parameters:
+    ///   - parts: the steps of the store's parts, in one sequence of versions with its own.
+    ///   - version: the last step to apply (a test builds a database as an earlier release left it).
+    static func run(on engine: any SQLEngine, parts: [Step] = [], now: Date, upTo version: Int = .max) async throws {
+        let steps = (Self.steps + parts).sorted { $0.version < $1.version }
+        for (step, next) in zip(steps, steps.dropFirst()) where step.version == next.version {
+            throw StorageError.migration("two schema steps are numbered \(step.version): \"\(step.name)\" and \"\(next.name)\"")
+        }
         do {
             // A migration may rewrite a large table, or wait its turn behind another instance's.
             try await engine.withTransaction(limit: .seconds(3_600)) { database in

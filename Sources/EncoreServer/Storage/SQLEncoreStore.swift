@@ -12,12 +12,13 @@ public final class SQLEncoreStore: EncoreStore {
     /// entry is trusted only for `sessionCacheTTL` (none by default: every lookup reads the database).
     private let sessionCache: SessionCache?
 
-    /// The listening history, on the same engine.
-    public let history: HistoryStore
+    /// The parts kept in the same database, as opened with, and each one's instance once made.
+    private let partTypes: [any StoredPart.Type]
+    private let madeParts = Mutex([ObjectIdentifier: any StoredPart]())
 
-    init(engine: any SQLEngine, sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock()) {
+    init(engine: any SQLEngine, parts: [any StoredPart.Type] = [], sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock()) {
         self.engine = engine
-        self.history = HistoryStore(engine: engine)
+        self.partTypes = parts
         if engine.dialect.ownedByOneProcess {
             self.sessionCache = SessionCache()
         } else if sessionCacheTTL > .zero {
@@ -30,6 +31,8 @@ public final class SQLEncoreStore: EncoreStore {
     /// Opens the store at a location (without migrating).
     ///
     /// - Parameters:
+    ///   - parts: what else this database holds (``StoredPart``): their schema steps run with the
+    ///     store's in ``migrate()``, and ``part(_:)`` makes each once.
     ///   - transactionTimeout: how long a PostgreSQL transaction may take before its connection
     ///     counts as lost; it holds a token refresh, so it must outlast Spotify's timeout.
     ///   - sessionCacheTTL: how long a PostgreSQL instance may answer from a session it read
@@ -37,19 +40,29 @@ public final class SQLEncoreStore: EncoreStore {
     ///     to reach it. Zero (the default) reads every time. SQLite always caches, exactly.
     ///   - clock: the clock the cache's entries age by.
     public static func open(
-        _ location: DatabaseLocation, poolSize: Int = 8, transactionTimeout: Duration = .seconds(60),
+        _ location: DatabaseLocation, parts: [any StoredPart.Type] = [], poolSize: Int = 8, transactionTimeout: Duration = .seconds(60),
         sessionCacheTTL: Duration = .zero, clock: any SpotifyClock = SystemClock(), logger: Logger
     ) async throws -> SQLEncoreStore {
         switch location {
         case .sqliteFile(let path):
-            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: path, logger: logger))
+            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: path, logger: logger), parts: parts)
         case .sqliteMemory:
-            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: nil, logger: logger))
+            return SQLEncoreStore(engine: try await SQLiteEngine.open(path: nil, logger: logger), parts: parts)
         case .postgres(let url):
             return SQLEncoreStore(
                 engine: try PostgresEngine(url: url, poolSize: poolSize, logger: logger, transactionTimeout: transactionTimeout),
-                sessionCacheTTL: sessionCacheTTL, clock: clock
+                parts: parts, sessionCacheTTL: sessionCacheTTL, clock: clock
             )
+        }
+    }
+
+    /// The store's part of type `P`, made on first use and the same instance after.
+    public func part<P: StoredPart>(_ type: P.Type) -> P {
+        madeParts.withLock { made in
+            if let part = made[ObjectIdentifier(type)] as? P { return part }
+            let part = P(store: self)
+            made[ObjectIdentifier(type)] = part
+            return part
         }
     }
 
@@ -61,7 +74,7 @@ public final class SQLEncoreStore: EncoreStore {
     }
 
     public func migrate() async throws {
-        try await Migrations.run(on: engine, now: Date())
+        try await Migrations.run(on: engine, parts: partTypes.flatMap { $0.schemaSteps }, now: Date())
         if engine.dialect.ownedByOneProcess {
             // Refresh claims left by a process that died (kill -9) holding them: this process
             // owns the file, so they can only be dead, and waiting out their lease would keep

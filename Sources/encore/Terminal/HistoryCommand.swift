@@ -69,7 +69,7 @@ struct HistoryCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "encore.history")
             logger.logLevel = .error
-            let store = try await SQLEncoreStore.open(location, poolSize: 2, logger: logger)
+            let store = try await SQLEncoreStore.open(location, parts: [HistoryStore.self], poolSize: 2, logger: logger)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 // PostgreSQL's pool runs beside the work, and stops with it.
                 group.addTask { await store.run() }

@@ -117,3 +117,30 @@ public struct ImportSummary: Sendable, Codable, Equatable {
         return files
     }
 }
+
+extension ImportFileReport {
+    /// Counts an entry the parser read; returns the play to store when it is one (video is
+    /// counted and skipped).
+    mutating func count(_ entry: StreamingHistoryParser.Entry, isVideo: Bool) -> Play? {
+        entries += 1
+        switch entry {
+        case .malformed(let reason):
+            noteMalformed(reason)
+            return nil
+        case .play, .withoutMetadata:
+            guard !isVideo else {
+                video += 1
+                return nil
+            }
+            return entry.play
+        }
+    }
+
+    /// Counts what one batch's write did.
+    mutating func add(_ outcome: RecordOutcome) {
+        added += outcome.added
+        withoutMetadata += outcome.addedWithoutMetadata
+        merged += outcome.merged
+        duplicates += outcome.duplicates
+    }
+}

@@ -228,10 +228,7 @@ public struct StreamingHistoryImporter: Sendable {
             func settle() async throws {
                 guard writing, let outcome = try await group.next() else { return }
                 writing = false
-                counted.added += outcome.added
-                counted.withoutMetadata += outcome.addedWithoutMetadata
-                counted.merged += outcome.merged
-                counted.duplicates += outcome.duplicates
+                counted.add(outcome)
                 try await progress(read, counted)
             }
             func write(_ plays: [Play]) async throws {
@@ -242,25 +239,12 @@ public struct StreamingHistoryImporter: Sendable {
                 group.addTask { try await store.record(prepared, guard: writeGuard, maxEntries: maxEntries) }
             }
             func take(_ entry: StreamingHistoryParser.Entry) {
-                counted.entries += 1
-                switch entry {
-                case .malformed(let reason): counted.noteMalformed(reason)
-                case .play, .withoutMetadata:
-                    if isVideo {
-                        counted.video += 1
-                    } else if let play = entry.play {
-                        batch.append(play)
-                    }
-                }
+                if let play = counted.count(entry, isVideo: isVideo) { batch.append(play) }
             }
             var parser = StreamingHistoryParser(now: now)
             do {
                 while let piece = try pieces.next() {
-                    try Task.checkCancellation()
-                    if let deadline, ContinuousClock.now >= deadline {
-                        throw Failure(
-                            description: "the import took longer than its limit (ENCORE_HISTORY_IMPORT_TIMEOUT); what it read so far is kept")
-                    }
+                    try Self.checkTime(deadline)
                     read += Int64(piece.count)
                     try parser.feed(piece, take)
                     while batch.count >= batchSize {
@@ -270,18 +254,22 @@ public struct StreamingHistoryImporter: Sendable {
                     }
                 }
                 try parser.finish(take)
-            } catch let stop as StreamingHistoryParser.NotAnExport {
+            } catch let error where error is StreamingHistoryParser.NotAnExport || (error as? ExportArchive.Failure)?.isBudget == false {
                 // What was read before the file went wrong still counts.
                 try await write(batch)
                 try await settle()
-                throw stop
-            } catch let damaged as ExportArchive.Failure where !damaged.isBudget {
-                try await write(batch)
-                try await settle()
-                throw damaged
+                throw error
             }
             try await write(batch)
             try await settle()
+        }
+    }
+
+    /// Stops the import when it is cancelled or past its time.
+    private static func checkTime(_ deadline: ContinuousClock.Instant?) throws {
+        try Task.checkCancellation()
+        if let deadline, ContinuousClock.now >= deadline {
+            throw Failure(description: "the import took longer than its limit (ENCORE_HISTORY_IMPORT_TIMEOUT); what it read so far is kept")
         }
     }
 }

@@ -135,23 +135,6 @@ extension HistoryStore {
         }
     }
 
-    /// The period's sessions: counted from the stored months once (``sessionSpans(listener:plan:on:)``),
-    /// then remembered while the history stands as it was (``PeriodMemo``).
-    func sessionFigures(
-        listener: HistoryListener, plan: PeriodPlan, catalog: HistoryCatalog, on database: any SQLDatabase
-    ) async throws
-        -> SessionFigures
-    {
-        let id = HistoryID.listener(listener.userID)
-        return try await knownSessionFigures.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to)) {
-            let spans = try await Self.sessionSpans(listener: id, plan: plan, on: database)
-            let longest = try await spans.longest.asyncMap { span in
-                HistorySession(span, tracks: try await Self.sessionTracks(span, listener: id, plan: plan, catalog: catalog, on: database))
-            }
-            return SessionFigures(spans, longest: longest)
-        }
-    }
-
     /// What was played in a session of a period, most first: its entries that ended in the period.
     static func sessionTracks(
         _ span: SessionSpan, listener id: Int64, plan: PeriodPlan, catalog: HistoryCatalog, on database: any SQLDatabase
