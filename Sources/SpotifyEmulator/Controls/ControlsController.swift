@@ -41,21 +41,7 @@ struct ControlsController: Sendable {
             return try json(["revoked": revoked])
         }
         group.get("users/:id/streaming-history") { request, context in
-            // A generated Streaming_History_Audio file; at most five years, so the answer stays
-            // within tens of megabytes.
-            let query = FormFields.parse(Substring(request.uri.query ?? ""))
-            guard let from = query["from"].flatMap(Self.day), let to = query["to"].flatMap(Self.day), from < to,
-                to.timeIntervalSince(from) <= 5 * 366 * 86_400
-            else {
-                throw HTTPError(.badRequest, message: "from and to are days (YYYY-MM-DD), from before to, at most five years apart")
-            }
-            var body = ""
-            guard
-                emulator.writeStreamingHistory(of: context.parameters.get("id") ?? "", in: DateInterval(start: from, end: to), to: { body += $0 })
-                    != nil
-            else { throw HTTPError(.notFound, message: "unknown user") }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            try streamingHistory(of: context.parameters.get("id") ?? "", query: request.uri.query)
         }
         group.post("faults") { request, _ in
             let rule = try await decode(FaultRule.self, request)
@@ -71,17 +57,34 @@ struct ControlsController: Sendable {
             emulator.resetCounters()
             return Response(status: .noContent)
         }
-        group.put("settings") { request, _ in
-            let body = try await decode(SettingsUpdate.self, request)
-            if let devMode = body.devMode { emulator.setDevMode(devMode) }
-            if let listening = body.simulatesListening { emulator.setListeningSimulation(listening) }
-            if let policy = body.refreshTokenPolicy { emulator.setRefreshTokenPolicy(policy) }
-            if let ttl = body.tokenTTL {
-                guard ttl > 0 else { throw HTTPError(.badRequest, message: "token_ttl must be positive") }
-                emulator.setTokenTTL(ttl)
-            }
-            return try json(emulator.summary())
+        group.put("settings") { request, _ in try apply(try await decode(SettingsUpdate.self, request)) }
+    }
+
+    /// A generated Streaming_History_Audio file; at most five years, so the answer stays within
+    /// tens of megabytes.
+    private func streamingHistory(of user: String, query: String?) throws -> Response {
+        let query = FormFields.parse(Substring(query ?? ""))
+        guard let from = query["from"].flatMap(Self.day), let to = query["to"].flatMap(Self.day), from < to,
+            to.timeIntervalSince(from) <= 5 * 366 * 86_400
+        else {
+            throw HTTPError(.badRequest, message: "from and to are days (YYYY-MM-DD), from before to, at most five years apart")
         }
+        var body = ""
+        guard emulator.writeStreamingHistory(of: user, in: DateInterval(start: from, end: to), to: { body += $0 }) != nil else {
+            throw HTTPError(.notFound, message: "unknown user")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private func apply(_ settings: SettingsUpdate) throws -> Response {
+        if let devMode = settings.devMode { emulator.setDevMode(devMode) }
+        if let listening = settings.simulatesListening { emulator.setListeningSimulation(listening) }
+        if let policy = settings.refreshTokenPolicy { emulator.setRefreshTokenPolicy(policy) }
+        if let ttl = settings.tokenTTL {
+            guard ttl > 0 else { throw HTTPError(.badRequest, message: "token_ttl must be positive") }
+            emulator.setTokenTTL(ttl)
+        }
+        return try json(emulator.summary())
     }
 
     /// A UTC day, `YYYY-MM-DD`.

@@ -6,32 +6,39 @@ import Hummingbird
 /// derived from the seeded catalog.
 extension WebAPIController {
     func addBrowseRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/browse/categories", use: categories)
-        router.get("/v1/browse/categories/:id", use: category)
-        router.get("/v1/browse/categories/:id/playlists") { request, context in
-            _ = try lookUpCategory(request, context)
-            return try editorialPlaylists(request, message: "Popular in this category")
-        }
-        router.get("/v1/browse/featured-playlists") { request, _ in
-            _ = try authenticate(request).get()
-            try refuseInDevelopmentMode()
-            return try editorialPlaylists(request, message: "Popular playlists")
-        }
-        router.get("/v1/audio-features/:id") { request, context in
-            _ = try authenticate(request).get()
-            try refuseInDevelopmentMode()
-            return SpotifyResponses.json(audioFeatures(try lookUp(context.parameters.get("id"), in: catalog.trackIndexByID)).serialized)
-        }
-        router.get("/v1/audio-features") { request, _ in
-            try await several(request, key: "audio_features", maximum: 100, index: catalog.trackIndexByID) { audioFeatures($0).serialized }
-        }
-        router.get("/v1/audio-analysis/:id", use: audioAnalysis)
-        router.get("/v1/recommendations", use: recommendations)
-        router.get("/v1/recommendations/available-genre-seeds") { request, _ in
-            _ = try authenticate(request).get()
-            try refuseInDevelopmentMode()
-            return SpotifyResponses.json(JSONValue.object([("genres", .array(Names.genres.map(JSONValue.string)))]).serialized)
-        }
+        router.get("/v1/browse/categories", use: anyToken(categories))
+        router.get("/v1/browse/categories/:id", use: anyToken(category))
+        router.get(
+            "/v1/browse/categories/:id/playlists",
+            use: anyToken { request, context, _ in
+                _ = try lookUpCategory(context)
+                return try editorialPlaylists(request, message: "Popular in this category")
+            })
+        router.get(
+            "/v1/browse/featured-playlists",
+            use: anyToken { request, _, _ in
+                try refuseInDevelopmentMode()
+                return try editorialPlaylists(request, message: "Popular playlists")
+            })
+        router.get(
+            "/v1/audio-features/:id",
+            use: anyToken { _, context, _ in
+                try refuseInDevelopmentMode()
+                return SpotifyResponses.json(audioFeatures(try lookUp(context.parameters.get("id"), in: catalog.trackIndexByID)).serialized)
+            })
+        router.get(
+            "/v1/audio-features",
+            use: anyToken { request, _, _ in
+                try await several(request, key: "audio_features", maximum: 100, index: catalog.trackIndexByID) { audioFeatures($0).serialized }
+            })
+        router.get("/v1/audio-analysis/:id", use: anyToken(audioAnalysis))
+        router.get("/v1/recommendations", use: anyToken(recommendations))
+        router.get(
+            "/v1/recommendations/available-genre-seeds",
+            use: anyToken { _, _, _ in
+                try refuseInDevelopmentMode()
+                return SpotifyResponses.json(JSONValue.object([("genres", .array(Names.genres.map(JSONValue.string)))]).serialized)
+            })
     }
 
     static func categoryID(_ genre: String) -> String {
@@ -47,8 +54,7 @@ extension WebAPIController {
         ])
     }
 
-    @Sendable func categories(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func categories(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let (limit, offset) = try Self.limitAndOffset(request)
         let page = Self.offsetPage(Names.genres, base: "\(origin.value)/v1/browse/categories", limit: limit, offset: offset) {
@@ -57,8 +63,7 @@ extension WebAPIController {
         return Self.conditional("{\"categories\":" + page + "}", request: request)
     }
 
-    func lookUpCategory(_ request: Request, _ context: BasicRequestContext) throws(ErrorResponse) -> String {
-        _ = try authenticate(request).get()
+    func lookUpCategory(_ context: BasicRequestContext) throws(ErrorResponse) -> String {
         try refuseInDevelopmentMode()
         let id = context.parameters.get("id") ?? ""
         guard let genre = Names.genres.first(where: { Self.categoryID($0) == id }) else {
@@ -67,8 +72,8 @@ extension WebAPIController {
         return genre
     }
 
-    @Sendable func category(request: Request, context: BasicRequestContext) async throws -> Response {
-        Self.conditional(categoryJSON(try lookUpCategory(request, context)).serialized, request: request)
+    @Sendable func category(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
+        Self.conditional(categoryJSON(try lookUpCategory(context)).serialized, request: request)
     }
 
     /// Spotify's editorial playlists are gone for most apps since November 2024, and the seeded
@@ -98,8 +103,7 @@ extension WebAPIController {
         ])
     }
 
-    @Sendable func audioAnalysis(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func audioAnalysis(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let index = try lookUp(context.parameters.get("id"), in: catalog.trackIndexByID)
         let seconds = Double(catalog.tracks[index].durationMs) / 1000
@@ -142,8 +146,7 @@ extension WebAPIController {
 
     /// Up to 5 seeds across artists, genres and tracks; tracks whose first artist shares a
     /// genre with the seeds, most popular first.
-    @Sendable func recommendations(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func recommendations(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let query = Self.query(request)
         let limit = try Self.intParameter(query, "limit", default: 20, range: 1...100, message: "Invalid limit")

@@ -4,18 +4,18 @@ import Hummingbird
 /// Albums, artists, tracks, new releases and markets, in both quota modes.
 extension WebAPIController {
     func addCatalogRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/tracks/:id", use: track)
-        router.get("/v1/tracks", use: severalTracks)
-        router.get("/v1/artists/:id", use: artist)
-        router.get("/v1/artists", use: severalArtists)
-        router.get("/v1/artists/:id/albums", use: artistAlbums)
-        router.get("/v1/artists/:id/top-tracks", use: artistTopTracks)
-        router.get("/v1/artists/:id/related-artists", use: relatedArtists)
-        router.get("/v1/albums/:id", use: album)
-        router.get("/v1/albums", use: severalAlbums)
-        router.get("/v1/albums/:id/tracks", use: albumTracks)
-        router.get("/v1/browse/new-releases", use: newReleases)
-        router.get("/v1/markets", use: markets)
+        router.get("/v1/tracks/:id", use: anyToken(track))
+        router.get("/v1/tracks", use: anyToken(severalTracks))
+        router.get("/v1/artists/:id", use: anyToken(artist))
+        router.get("/v1/artists", use: anyToken(severalArtists))
+        router.get("/v1/artists/:id/albums", use: anyToken(artistAlbums))
+        router.get("/v1/artists/:id/top-tracks", use: anyToken(artistTopTracks))
+        router.get("/v1/artists/:id/related-artists", use: anyToken(relatedArtists))
+        router.get("/v1/albums/:id", use: anyToken(album))
+        router.get("/v1/albums", use: anyToken(severalAlbums))
+        router.get("/v1/albums/:id/tracks", use: anyToken(albumTracks))
+        router.get("/v1/browse/new-releases", use: anyToken(newReleases))
+        router.get("/v1/markets", use: anyToken(markets))
     }
 
     /// Development-mode apps get Spotify's bare 403 for what February 2026 removed.
@@ -23,37 +23,34 @@ extension WebAPIController {
         if state.settings.devMode { throw ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Forbidden")) }
     }
 
-    @Sendable func track(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func track(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.trackIndexByID)
         return Self.conditional(rendered.track(index, devMode: state.settings.devMode, origin: origin.value), request: request)
     }
 
-    @Sendable func artist(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func artist(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.artistIndexByID)
         return Self.conditional(rendered.artist(index, devMode: state.settings.devMode, origin: origin.value), request: request)
     }
 
-    @Sendable func album(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func album(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.albumIndexByID)
         return Self.conditional(fullAlbum(index), request: request)
     }
 
-    @Sendable func severalTracks(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalTracks(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try await several(request, key: "tracks", maximum: 50, index: catalog.trackIndexByID) { index in
             rendered.track(index, devMode: false, origin: origin.value)
         }
     }
 
-    @Sendable func severalArtists(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalArtists(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try await several(request, key: "artists", maximum: 50, index: catalog.artistIndexByID) { index in
             rendered.artist(index, devMode: false, origin: origin.value)
         }
     }
 
-    @Sendable func severalAlbums(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalAlbums(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try await several(request, key: "albums", maximum: 20, index: catalog.albumIndexByID) { fullAlbum($0) }
     }
 
@@ -61,7 +58,6 @@ extension WebAPIController {
     func several(
         _ request: Request, key: String, maximum: Int, index: [String: Int], render: (Int) -> String
     ) async throws -> Response {
-        _ = try authenticate(request).get()
         try refuseInDevelopmentMode()
         guard let list = Self.query(request)["ids"], !list.isEmpty else {
             return SpotifyResponses.webAPIError(.badRequest, "Missing parameter ids")
@@ -77,8 +73,7 @@ extension WebAPIController {
         return Self.conditional(body + "]}", request: request)
     }
 
-    @Sendable func albumTracks(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func albumTracks(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.albumIndexByID)
         let (limit, offset) = try Self.limitAndOffset(request)
         return Self.conditional(albumTracksPage(index, limit: limit, offset: offset), request: request)

@@ -3,8 +3,7 @@ import Hummingbird
 
 /// An artist's albums, top tracks and related artists; new releases; markets.
 extension WebAPIController {
-    @Sendable func artistAlbums(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func artistAlbums(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let artistIndex = try lookUp(context.parameters.get("id"), in: catalog.artistIndexByID)
         let devMode = state.settings.devMode
         let query = Self.query(request)
@@ -41,8 +40,7 @@ extension WebAPIController {
         return own.sorted(by: newestFirst) + appearsOn.sorted(by: newestFirst)
     }
 
-    @Sendable func artistTopTracks(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func artistTopTracks(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let artistIndex = try lookUp(context.parameters.get("id"), in: catalog.artistIndexByID)
         let tracks = catalog.tracks.indices.filter { catalog.tracks[$0].artistIndices.contains(artistIndex) }
@@ -55,8 +53,7 @@ extension WebAPIController {
         return Self.conditional("{\"tracks\":[" + items.joined(separator: ",") + "]}", request: request)
     }
 
-    @Sendable func relatedArtists(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func relatedArtists(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let artistIndex = try lookUp(context.parameters.get("id"), in: catalog.artistIndexByID)
         let genres = Set(catalog.artists[artistIndex].genres)
@@ -70,8 +67,7 @@ extension WebAPIController {
         return Self.conditional("{\"artists\":[" + items.joined(separator: ",") + "]}", request: request)
     }
 
-    @Sendable func newReleases(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func newReleases(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         let (limit, offset) = try Self.limitAndOffset(request)
         let newest = catalog.albums.indices.sorted { catalog.albums[$0].releaseDate > catalog.albums[$1].releaseDate }.prefix(100)
@@ -82,8 +78,7 @@ extension WebAPIController {
         return Self.conditional("{\"albums\":" + page + "}", request: request)
     }
 
-    @Sendable func markets(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func markets(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         return Self.conditional(JSONValue.object([("markets", .array(Catalog.markets.map(JSONValue.string)))]).serialized, request: request)
     }

@@ -5,18 +5,18 @@ import Hummingbird
 /// playlists, which share the user's library.
 extension WebAPIController {
     func addFollowRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/me/following", use: followedArtists)
-        router.put("/v1/me/following") { request, _ in try await follow(request, follow: true) }
-        router.delete("/v1/me/following") { request, _ in try await follow(request, follow: false) }
-        router.get("/v1/me/following/contains", use: followsContain)
-        router.put("/v1/playlists/:id/followers") { request, context in try await followPlaylist(request, context, follow: true) }
-        router.delete("/v1/playlists/:id/followers") { request, context in try await followPlaylist(request, context, follow: false) }
-        router.get("/v1/playlists/:id/followers/contains", use: playlistFollowersContain)
+        router.get("/v1/me/following", use: user([.userFollowRead], followedArtists))
+        router.put("/v1/me/following", use: user([.userFollowModify]) { request, _, caller in try await follow(request, caller, follow: true) })
+        router.delete("/v1/me/following", use: user([.userFollowModify]) { request, _, caller in try await follow(request, caller, follow: false) })
+        router.get("/v1/me/following/contains", use: user([.userFollowRead], followsContain))
+        router.put("/v1/playlists/:id/followers", use: user { _, context, caller in try await followPlaylist(context, caller, follow: true) })
+        router.delete("/v1/playlists/:id/followers", use: user { _, context, caller in try await followPlaylist(context, caller, follow: false) })
+        router.get("/v1/playlists/:id/followers/contains", use: user(playlistFollowersContain))
     }
 
     /// `GET /me/following?type=artist`: newest follows first, `after` the last ID of a page.
-    @Sendable func followedArtists(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-follow-read"]).get()
+    @Sendable func followedArtists(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         let query = Self.query(request)
         guard query["type"] == "artist" else { return SpotifyResponses.webAPIError(.badRequest, "Invalid type: only artist is supported") }
         let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
@@ -51,8 +51,8 @@ extension WebAPIController {
         return Self.conditional(body.serialized, request: request)
     }
 
-    func follow(_ request: Request, follow: Bool) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-follow-modify"]).get()
+    func follow(_ request: Request, _ caller: UserCaller, follow: Bool) async throws -> Response {
+        let user = caller.user
         try refuseInDevelopmentMode()
         guard let kind = Self.query(request)["type"], kind == "artist" || kind == "user" else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid type: artist or user")
@@ -64,8 +64,8 @@ extension WebAPIController {
         return Response(status: .noContent)
     }
 
-    @Sendable func followsContain(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-follow-read"]).get()
+    @Sendable func followsContain(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         try refuseInDevelopmentMode()
         guard let kind = Self.query(request)["type"], kind == "artist" || kind == "user" else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid type: artist or user")
@@ -75,11 +75,9 @@ extension WebAPIController {
         return SpotifyResponses.json("[" + ids.map { library.contains(kind, $0) ? "true" : "false" }.joined(separator: ",") + "]")
     }
 
-    func followPlaylist(_ request: Request, _ context: BasicRequestContext, follow: Bool) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
-        guard record.scopes.contains("playlist-modify-public") || record.scopes.contains("playlist-modify-private") else {
-            return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
-        }
+    func followPlaylist(_ context: BasicRequestContext, _ caller: UserCaller, follow: Bool) async throws -> Response {
+        let user = caller.user
+        try caller.require(.playlistModifyPublic, or: .playlistModifyPrivate)
         try refuseInDevelopmentMode()
         let id = try Self.base62(context.parameters.get("id"))
         guard exists("playlist", id) else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
@@ -97,8 +95,8 @@ extension WebAPIController {
     }
 
     /// Whether the current user follows the playlist: `ids` may name only them since 2024.
-    @Sendable func playlistFollowersContain(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request).get()
+    @Sendable func playlistFollowersContain(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         try refuseInDevelopmentMode()
         let id = try Self.base62(context.parameters.get("id"))
         let ids = try await requestIDs(request, maximum: 1, base62: false)

@@ -4,8 +4,6 @@ import Hummingbird
 /// The user's library: the saved lists of every kind, `PUT`/`DELETE /me/library` with
 /// `GET /me/library/contains`, and the type-specific endpoints development-mode apps lost.
 extension WebAPIController {
-    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
-
     func addLibraryRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/me/tracks", use: listing("track", "tracks"))
         router.put("/v1/me/tracks", use: changing("track", maximum: 50, save: true))
@@ -27,21 +25,23 @@ extension WebAPIController {
         router.put("/v1/me/audiobooks", use: changing("audiobook", maximum: 50, save: true))
         router.delete("/v1/me/audiobooks", use: changing("audiobook", maximum: 50, save: false))
         router.get("/v1/me/audiobooks/contains", use: checking("audiobook", maximum: 50))
-        router.put("/v1/me/library") { request, _ in try await changeByURIs(request, save: true) }
-        router.delete("/v1/me/library") { request, _ in try await changeByURIs(request, save: false) }
-        router.get("/v1/me/library/contains", use: libraryContains)
+        router.put("/v1/me/library", use: user { request, _, caller in try await changeByURIs(request, caller, save: true) })
+        router.delete("/v1/me/library", use: user { request, _, caller in try await changeByURIs(request, caller, save: false) })
+        router.get("/v1/me/library/contains", use: user(libraryContains))
     }
 
-    private func listing(_ kind: String, _ path: String) -> Handler { { request, _ in try await savedList(request, kind: kind, path: path) } }
+    private func listing(_ kind: String, _ path: String) -> Handler {
+        user([.userLibraryRead]) { request, _, caller in try await savedList(request, caller, kind: kind, path: path) }
+    }
     private func changing(_ kind: String, maximum: Int, save: Bool) -> Handler {
-        { request, _ in try await changeByIDs(request, kind: kind, maximum: maximum, save: save) }
+        user([.userLibraryModify]) { request, _, caller in try await changeByIDs(request, caller, kind: kind, maximum: maximum, save: save) }
     }
     private func checking(_ kind: String, maximum: Int) -> Handler {
-        { request, _ in try await containsByIDs(request, kind: kind, maximum: maximum) }
+        user([.userLibraryRead]) { request, _, caller in try await containsByIDs(request, caller, kind: kind, maximum: maximum) }
     }
 
-    func savedList(_ request: Request, kind: String, path: String) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-library-read"]).get()
+    func savedList(_ request: Request, _ caller: UserCaller, kind: String, path: String) async throws -> Response {
+        let user = caller.user
         let (limit, offset) = try Self.limitAndOffset(request)
         let entries = state.library(of: user, catalog: catalog).entries[kind] ?? []
         let body = Self.offsetPage(entries, base: "\(origin.value)/v1/me/\(path)", limit: limit, offset: offset) { entry in
@@ -84,11 +84,11 @@ extension WebAPIController {
     }
 
     /// The scope `PUT`/`DELETE /me/library` (or, reading, `contains`) needs for a kind.
-    static func libraryScope(_ kind: String, write: Bool) -> String {
+    static func libraryScope(_ kind: String, write: Bool) -> WebAPIScope {
         switch kind {
-        case "artist", "user": write ? "user-follow-modify" : "user-follow-read"
-        case "playlist": write ? "playlist-modify-public" : "playlist-read-private"
-        default: write ? "user-library-modify" : "user-library-read"
+        case "artist", "user": write ? .userFollowModify : .userFollowRead
+        case "playlist": write ? .playlistModifyPublic : .playlistReadPrivate
+        default: write ? .userLibraryModify : .userLibraryRead
         }
     }
 
@@ -111,11 +111,11 @@ extension WebAPIController {
         }
     }
 
-    func changeByURIs(_ request: Request, save: Bool) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
+    func changeByURIs(_ request: Request, _ caller: UserCaller, save: Bool) async throws -> Response {
+        let (record, user) = (caller.token, caller.user)
         // Artists are accepted too: the deprecated follow endpoints point here.
         let items = try libraryURIs(request, kinds: UserLibrary.kinds)
-        guard items.allSatisfy({ record.scopes.contains(Self.libraryScope($0.kind, write: true)) }) else {
+        guard items.allSatisfy({ record.has(Self.libraryScope($0.kind, write: true)) }) else {
             return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
         }
         guard items.allSatisfy({ exists($0.kind, $0.id) }) else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
@@ -130,10 +130,10 @@ extension WebAPIController {
         return Response(status: .ok)
     }
 
-    @Sendable func libraryContains(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
+    @Sendable func libraryContains(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let (record, user) = (caller.token, caller.user)
         let items = try libraryURIs(request, kinds: UserLibrary.kinds)
-        guard items.allSatisfy({ record.scopes.contains(Self.libraryScope($0.kind, write: false)) }) else {
+        guard items.allSatisfy({ record.has(Self.libraryScope($0.kind, write: false)) }) else {
             return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
         }
         let library = state.library(of: user, catalog: catalog)
@@ -145,8 +145,7 @@ extension WebAPIController {
         var ids = Self.query(request)["ids"].map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
         if ids.isEmpty {
             let body = try await request.body.collect(upTo: 64 * 1024)
-            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any]
-            ids = object?["ids"] as? [String] ?? []
+            ids = (try? JSONDecoder().decode(IDsBody.self, from: Data(buffer: body)))?.ids ?? []
         }
         guard !ids.isEmpty else { throw ErrorResponse(SpotifyResponses.webAPIError(.badRequest, "Missing parameter ids")) }
         guard ids.count <= maximum else { throw ErrorResponse(SpotifyResponses.webAPIError(.badRequest, "Too many ids requested")) }
@@ -156,8 +155,8 @@ extension WebAPIController {
         return ids
     }
 
-    func changeByIDs(_ request: Request, kind: String, maximum: Int, save: Bool) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-library-modify"]).get()
+    func changeByIDs(_ request: Request, _ caller: UserCaller, kind: String, maximum: Int, save: Bool) async throws -> Response {
+        let user = caller.user
         try refuseInDevelopmentMode()
         let ids = try await requestIDs(request, maximum: maximum)
         guard ids.allSatisfy({ exists(kind, $0) }) else { return SpotifyResponses.webAPIError(.notFound, "Resource not found") }
@@ -166,11 +165,16 @@ extension WebAPIController {
         return Response(status: .ok)
     }
 
-    func containsByIDs(_ request: Request, kind: String, maximum: Int) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-library-read"]).get()
+    func containsByIDs(_ request: Request, _ caller: UserCaller, kind: String, maximum: Int) async throws -> Response {
+        let user = caller.user
         try refuseInDevelopmentMode()
         let ids = try await requestIDs(request, maximum: maximum)
         let library = state.library(of: user, catalog: catalog)
         return SpotifyResponses.json("[" + ids.map { library.contains(kind, $0) ? "true" : "false" }.joined(separator: ",") + "]")
     }
+}
+
+/// A body's `ids`, where a type-specific request may send them instead of the query.
+struct IDsBody: Decodable {
+    var ids: [String]?
 }

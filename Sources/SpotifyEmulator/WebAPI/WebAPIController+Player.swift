@@ -5,34 +5,38 @@ import Hummingbird
 /// volume and the queue, with Spotify's `NO_ACTIVE_DEVICE` and `PREMIUM_REQUIRED` refusals.
 extension WebAPIController {
     func addPlayerRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/me/player", use: playbackState)
-        router.put("/v1/me/player", use: transfer)
-        router.get("/v1/me/player/devices", use: devices)
-        router.get("/v1/me/player/currently-playing", use: currentlyPlaying)
-        router.put("/v1/me/player/play", use: play)
-        router.put("/v1/me/player/pause") { request, _ in
-            try await command(request) { player, _ in
-                player.isPlaying = false
-                return nil
-            }
-        }
-        router.post("/v1/me/player/next") { request, _ in
-            try await command(request) { player, _ in
-                player.progressMs = 0
-                return player.advance() ? nil : "NO_NEXT_TRACK"
-            }
-        }
-        router.post("/v1/me/player/previous", use: previous)
-        router.put("/v1/me/player/seek", use: seek)
-        router.put("/v1/me/player/repeat", use: setRepeat)
-        router.put("/v1/me/player/shuffle", use: setShuffle)
-        router.put("/v1/me/player/volume", use: volume)
-        router.get("/v1/me/player/queue", use: queue)
-        router.post("/v1/me/player/queue", use: addToQueue)
+        router.get("/v1/me/player", use: user(playbackState))
+        router.put("/v1/me/player", use: user(transfer))
+        router.get("/v1/me/player/devices", use: user(devices))
+        router.get("/v1/me/player/currently-playing", use: user(currentlyPlaying))
+        router.put("/v1/me/player/play", use: user(play))
+        router.put(
+            "/v1/me/player/pause",
+            use: user { request, _, caller in
+                try await command(request, caller) { player, _ in
+                    player.isPlaying = false
+                    return nil
+                }
+            })
+        router.post(
+            "/v1/me/player/next",
+            use: user { request, _, caller in
+                try await command(request, caller) { player, _ in
+                    player.progressMs = 0
+                    return player.advance() ? nil : "NO_NEXT_TRACK"
+                }
+            })
+        router.post("/v1/me/player/previous", use: user(previous))
+        router.put("/v1/me/player/seek", use: user(seek))
+        router.put("/v1/me/player/repeat", use: user(setRepeat))
+        router.put("/v1/me/player/shuffle", use: user(setShuffle))
+        router.put("/v1/me/player/volume", use: user(volume))
+        router.get("/v1/me/player/queue", use: user(queue))
+        router.post("/v1/me/player/queue", use: user(addToQueue))
     }
 
-    @Sendable func previous(request: Request, context: BasicRequestContext) async throws -> Response {
-        try await command(request) { player, _ in
+    @Sendable func previous(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        try await command(request, caller) { player, _ in
             // Past the first seconds, "previous" restarts the item, as Spotify's clients do.
             if player.progressMs <= 3_000 && player.index > 0 {
                 player.queuedCurrent = nil
@@ -43,32 +47,32 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func seek(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func seek(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
         let position = try Self.intParameter(
             Self.query(request), "position_ms", default: -1, range: 0...Self.maxOffset, message: "Invalid position_ms")
         guard position >= 0 else { return SpotifyResponses.webAPIError(.badRequest, "Missing parameter position_ms") }
-        return try await command(request) { player, duration in
+        return try await command(request, caller) { player, duration in
             guard let current = player.current else { return "NOT_PLAYING_TRACK" }
             player.progressMs = min(position, duration(current))
             return nil
         }
     }
 
-    @Sendable func setRepeat(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func setRepeat(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
         guard let state = Self.query(request)["state"], ["track", "context", "off"].contains(state) else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid state: track, context or off")
         }
-        return try await command(request) { player, _ in
+        return try await command(request, caller) { player, _ in
             player.repeatState = state
             return nil
         }
     }
 
-    @Sendable func setShuffle(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func setShuffle(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
         guard let state = Self.query(request)["state"], state == "true" || state == "false" else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid state: true or false")
         }
-        return try await command(request) { player, _ in
+        return try await command(request, caller) { player, _ in
             player.shuffle = state == "true"
             return nil
         }
@@ -91,12 +95,10 @@ extension WebAPIController {
     /// Runs a player command. `activating` names the device a transfer wakes: it becomes active
     /// before the command, so an idle player can be transferred to (Spotify answers 204).
     func command(
-        _ request: Request, activating: String? = nil, _ change: @escaping (inout PlayerState, (String) -> Int) -> String?
+        _ request: Request, _ caller: UserCaller, activating: String? = nil, _ change: @escaping (inout PlayerState, (String) -> Int) -> String?
     ) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
-        guard record.scopes.contains("user-modify-playback-state") else {
-            return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
-        }
+        let user = caller.user
+        try caller.require(.userModifyPlaybackState)
         guard user.product == "premium" else {
             return SpotifyResponses.webAPIError(.forbidden, "Player command failed: Premium required", reason: "PREMIUM_REQUIRED")
         }
@@ -120,10 +122,10 @@ extension WebAPIController {
         return failure ?? Response(status: .noContent)
     }
 
-    @Sendable func play(request: Request, context: BasicRequestContext) async throws -> Response {
-        let object = try await Self.jsonObject(request)
-        let contextURI = object["context_uri"] as? String
-        let uris = object["uris"] as? [String]
+    @Sendable func play(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let body = try await Self.body(PlaybackBody.self, request)
+        let contextURI = body.contextURI
+        let uris = body.uris
         var items: [String]?
         if let contextURI {
             guard let found = contextItems(contextURI) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid context uri") }
@@ -132,14 +134,14 @@ extension WebAPIController {
             guard !uris.isEmpty, uris.allSatisfy(isPlayableURI) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid track uri") }
             items = uris
         }
-        let offset = object["offset"] as? [String: Any]
+        let offset = body.offset
         // Present but not a whole number in range (a float, a string, 2^64) is refused, not read as 0.
-        let position = object["position_ms"] == nil ? 0 : (object["position_ms"] as? Int ?? -1)
+        let position = body.positionMs
         guard (0...Self.maxOffset).contains(position) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid position_ms") }
-        return try await command(request) { player, _ in
+        return try await command(request, caller) { player, _ in
             if let items {
-                var start = offset?["position"] as? Int ?? 0
-                if let uri = offset?["uri"] as? String, let found = items.firstIndex(of: uri) { start = found }
+                var start = offset?.position ?? 0
+                if let uri = offset?.uri, let found = items.firstIndex(of: uri) { start = found }
                 guard items.indices.contains(start) else { return "NO_SPECIFIC_TRACK" }
                 player.items = items
                 player.index = start
@@ -180,25 +182,25 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func transfer(request: Request, context: BasicRequestContext) async throws -> Response {
-        let object = try await Self.jsonObject(request)
-        guard let ids = object["device_ids"] as? [String], ids.count == 1 else {
+    @Sendable func transfer(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let body = try await Self.body(TransferBody.self, request)
+        guard let ids = body.deviceIDs, ids.count == 1 else {
             return SpotifyResponses.webAPIError(.badRequest, "device_ids must name exactly one device")
         }
-        let play = object["play"] as? Bool
-        let (_, user) = try authenticateUser(request).get()
+        let play = body.play
+        let user = caller.user
         let known = state.updatePlayer(of: user.id, duration: itemDuration) { player in player.devices.contains { $0.id == ids[0] } }
         guard known else { return SpotifyResponses.webAPIError(.notFound, "Device not found") }
-        return try await command(request, activating: ids[0]) { player, _ in
+        return try await command(request, caller, activating: ids[0]) { player, _ in
             if let play { player.isPlaying = play && player.current != nil }
             return nil
         }
     }
 
-    @Sendable func volume(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func volume(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
         let percent = try Self.intParameter(Self.query(request), "volume_percent", default: -1, range: 0...100, message: "Invalid volume_percent")
         guard percent >= 0 else { return SpotifyResponses.webAPIError(.badRequest, "Missing parameter volume_percent") }
-        return try await command(request) { player, _ in
+        return try await command(request, caller) { player, _ in
             guard let index = player.devices.firstIndex(where: { $0.id == player.activeDeviceID }), player.devices[index].supportsVolume else {
                 return "VOLUME_CONTROL_DISALLOW"
             }
@@ -207,9 +209,9 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func addToQueue(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func addToQueue(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
         guard let uri = Self.query(request)["uri"], isPlayableURI(uri) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid uri") }
-        return try await command(request) { player, _ in
+        return try await command(request, caller) { player, _ in
             guard player.current != nil else { return "NO_ACTIVE_DEVICE" }
             player.userQueue.append(uri)
             return nil

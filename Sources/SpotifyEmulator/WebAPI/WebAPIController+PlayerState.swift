@@ -49,16 +49,16 @@ extension WebAPIController {
         ]
     }
 
-    func readablePlayer(_ request: Request, scopes: [String]) throws(ErrorResponse) -> PlayerState {
-        let (record, user) = try authenticateUser(request).get()
-        guard scopes.contains(where: record.scopes.contains) else {
+    /// The player as it stands, for a token with any of `scopes`.
+    func readablePlayer(_ caller: UserCaller, scopes: [WebAPIScope]) throws(ErrorResponse) -> PlayerState {
+        guard scopes.contains(where: caller.token.has) else {
             throw ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope"))
         }
-        return state.updatePlayer(of: user.id, duration: itemDuration) { $0 }
+        return state.updatePlayer(of: caller.user.id, duration: itemDuration) { $0 }
     }
 
-    @Sendable func playbackState(request: Request, context: BasicRequestContext) async throws -> Response {
-        let player = try readablePlayer(request, scopes: ["user-read-playback-state"])
+    @Sendable func playbackState(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let player = try readablePlayer(caller, scopes: [.userReadPlaybackState])
         guard let active = player.devices.first(where: { $0.id == player.activeDeviceID }) else { return Response(status: .noContent) }
         let fields: [(String, JSONValue)] =
             [
@@ -68,20 +68,20 @@ extension WebAPIController {
         return SpotifyResponses.json(JSONValue.object(fields).serialized)
     }
 
-    @Sendable func currentlyPlaying(request: Request, context: BasicRequestContext) async throws -> Response {
-        let player = try readablePlayer(request, scopes: ["user-read-currently-playing", "user-read-playback-state"])
+    @Sendable func currentlyPlaying(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let player = try readablePlayer(caller, scopes: [.userReadCurrentlyPlaying, .userReadPlaybackState])
         guard player.activeDeviceID != nil, player.current != nil else { return Response(status: .noContent) }
         return SpotifyResponses.json(JSONValue.object(playingFields(player)).serialized)
     }
 
-    @Sendable func devices(request: Request, context: BasicRequestContext) async throws -> Response {
-        let player = try readablePlayer(request, scopes: ["user-read-playback-state"])
+    @Sendable func devices(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let player = try readablePlayer(caller, scopes: [.userReadPlaybackState])
         let list = player.devices.map { deviceJSON($0, active: $0.id == player.activeDeviceID) }
         return SpotifyResponses.json(JSONValue.object([("devices", .array(list))]).serialized)
     }
 
-    @Sendable func queue(request: Request, context: BasicRequestContext) async throws -> Response {
-        let player = try readablePlayer(request, scopes: ["user-read-currently-playing", "user-read-playback-state"])
+    @Sendable func queue(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let player = try readablePlayer(caller, scopes: [.userReadCurrentlyPlaying, .userReadPlaybackState])
         let current = player.current.flatMap(playable).map(JSONValue.raw) ?? .null
         let fields: [(String, JSONValue)] = [
             ("currently_playing", current), ("queue", .raw("[" + player.upcoming(limit: 20).compactMap(playable).joined(separator: ",") + "]")),

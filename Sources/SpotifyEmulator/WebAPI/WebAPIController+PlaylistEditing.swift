@@ -6,60 +6,50 @@ import NIOCore
 /// and the endpoints development-mode apps lost (`/tracks`, `/users/{id}/…`).
 extension WebAPIController {
     func addPlaylistEditingRoutes(to router: Router<BasicRequestContext>) {
-        router.put("/v1/playlists/:id", use: changeDetails)
-        router.put("/v1/playlists/:id/items", use: reorderOrReplace)
-        router.delete("/v1/playlists/:id/items", use: removeItems)
-        router.get("/v1/playlists/:id/images", use: coverImages)
-        router.put("/v1/playlists/:id/images", use: uploadCover)
-        router.get("/v1/me/playlists", use: myPlaylists)
-        router.get("/v1/playlists/:id/tracks") { request, context in
-            try refuseInDevelopmentMode()
-            return try await playlistItems(request: request, context: context, maximum: 100)
-        }
-        router.post("/v1/playlists/:id/tracks") { request, context in
-            try refuseInDevelopmentMode()
-            return try await addPlaylistItems(request: request, context: context)
-        }
-        router.put("/v1/playlists/:id/tracks") { request, context in
-            try refuseInDevelopmentMode()
-            return try await reorderOrReplace(request: request, context: context)
-        }
-        router.delete("/v1/playlists/:id/tracks") { request, context in
-            try refuseInDevelopmentMode()
-            return try await removeItems(request: request, context: context)
-        }
-        router.get("/v1/users/:id", use: publicUser)
-        router.get("/v1/users/:id/playlists", use: usersPlaylists)
-        router.post("/v1/users/:id/playlists") { request, context in
-            let (_, user) = try authenticateUser(request).get()
-            try refuseInDevelopmentMode()
-            guard context.parameters.get("id") == user.id else {
-                return SpotifyResponses.webAPIError(.forbidden, "You cannot create a playlist for another user")
-            }
-            return try await createPlaylist(request: request, context: context)
-        }
+        router.put("/v1/playlists/:id", use: user(changeDetails))
+        router.put("/v1/playlists/:id/items", use: user(reorderOrReplace))
+        router.delete("/v1/playlists/:id/items", use: user(removeItems))
+        router.get("/v1/playlists/:id/images", use: anyToken(coverImages))
+        router.put("/v1/playlists/:id/images", use: user(uploadCover))
+        router.get("/v1/me/playlists", use: user(myPlaylists))
+        router.get("/v1/playlists/:id/tracks", use: user { try await legacyTracks($0, $1, $2, playlistItemsUpTo100) })
+        router.post("/v1/playlists/:id/tracks", use: user { try await legacyTracks($0, $1, $2, addPlaylistItems) })
+        router.put("/v1/playlists/:id/tracks", use: user { try await legacyTracks($0, $1, $2, reorderOrReplace) })
+        router.delete("/v1/playlists/:id/tracks", use: user { try await legacyTracks($0, $1, $2, removeItems) })
+        router.get("/v1/users/:id", use: anyToken(publicUser))
+        router.get("/v1/users/:id/playlists", use: anyToken(usersPlaylists))
+        router.post(
+            "/v1/users/:id/playlists",
+            use: user { request, context, caller in
+                try refuseInDevelopmentMode()
+                guard context.parameters.get("id") == caller.user.id else {
+                    return SpotifyResponses.webAPIError(.forbidden, "You cannot create a playlist for another user")
+                }
+                return try await createPlaylist(request: request, context: context, caller: caller)
+            })
+    }
+
+    /// The deprecated `/playlists/{id}/tracks`, which development-mode apps lost in February 2026.
+    private func legacyTracks(
+        _ request: Request, _ context: BasicRequestContext, _ caller: UserCaller, _ handler: UserHandler
+    ) async throws
+        -> Response
+    {
+        try refuseInDevelopmentMode()
+        return try await handler(request, context, caller)
     }
 
     /// The playlist of the path, which the caller may edit with the scope its visibility needs.
-    func editablePlaylist(_ request: Request, _ context: BasicRequestContext) throws(ErrorResponse) -> PlaylistRecord {
-        let (record, user) = try authenticateUser(request).get()
+    func editablePlaylist(_ caller: UserCaller, _ context: BasicRequestContext) throws(ErrorResponse) -> PlaylistRecord {
+        let (record, user) = (caller.token, caller.user)
         let playlist = try lookupPlaylist(context)
         guard playlist.ownerID == user.id || playlist.collaborative else {
             throw ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Forbidden"))
         }
-        guard record.scopes.contains(playlist.isPublic ? "playlist-modify-public" : "playlist-modify-private") else {
+        guard record.has(.playlistModify(isPublic: playlist.isPublic)) else {
             throw ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope"))
         }
         return playlist
-    }
-
-    static func jsonObject(_ request: Request, limit: Int = 256 * 1024) async throws -> [String: Any] {
-        let body = try await request.body.collect(upTo: limit)
-        if body.readableBytes == 0 { return [:] }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
-            throw ErrorResponse(SpotifyResponses.webAPIError(.badRequest, "Error parsing JSON."))
-        }
-        return object
     }
 
     /// Applies a change to a stored playlist, counts a new snapshot, and answers its id.
@@ -79,16 +69,16 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func changeDetails(request: Request, context: BasicRequestContext) async throws -> Response {
-        let playlist = try editablePlaylist(request, context)
-        let object = try await Self.jsonObject(request)
-        let isPublic = object["public"] as? Bool ?? playlist.isPublic
-        let collaborative = object["collaborative"] as? Bool ?? playlist.collaborative
+    @Sendable func changeDetails(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let playlist = try editablePlaylist(caller, context)
+        let body = try await Self.body(PlaylistDetailsBody.self, request)
+        let isPublic = body.isPublic ?? playlist.isPublic
+        let collaborative = body.collaborative ?? playlist.collaborative
         guard !(isPublic && collaborative) else { return SpotifyResponses.webAPIError(.badRequest, "Collaborative playlists can only be private.") }
-        if let name = object["name"] as? String, name.isEmpty { return SpotifyResponses.webAPIError(.badRequest, "Missing required field: name") }
+        if let name = body.name, name.isEmpty { return SpotifyResponses.webAPIError(.badRequest, "Missing required field: name") }
         _ = commit(playlist.id) { current in
-            if let name = object["name"] as? String { current.name = name }
-            if let description = object["description"] as? String { current.description = description }
+            if let name = body.name { current.name = name }
+            if let description = body.description { current.description = description }
             current.isPublic = isPublic
             current.collaborative = collaborative
             return nil
@@ -96,11 +86,11 @@ extension WebAPIController {
         return Response(status: .ok)
     }
 
-    @Sendable func reorderOrReplace(request: Request, context: BasicRequestContext) async throws -> Response {
-        let playlist = try editablePlaylist(request, context)
-        let object = try await Self.jsonObject(request)
+    @Sendable func reorderOrReplace(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let playlist = try editablePlaylist(caller, context)
+        let body = try await Self.body(ReorderBody.self, request)
         let queryURIs = Self.query(request)["uris"].map { $0.split(separator: ",").map(String.init) }
-        if let uris = queryURIs ?? (object["uris"] as? [String]) {
+        if let uris = queryURIs ?? body.uris {
             guard uris.count <= 100 else { return SpotifyResponses.webAPIError(.badRequest, "You can add a maximum of 100 tracks per request.") }
             guard uris.allSatisfy(isPlayableURI) else { return SpotifyResponses.webAPIError(.badRequest, "Invalid base62 id") }
             let now = state.now()
@@ -109,10 +99,10 @@ extension WebAPIController {
                 return nil
             }
         }
-        guard let start = object["range_start"] as? Int, let before = object["insert_before"] as? Int else {
+        guard let start = body.rangeStart, let before = body.insertBefore else {
             return SpotifyResponses.webAPIError(.badRequest, "Missing range_start or insert_before")
         }
-        let length = object["range_length"] as? Int ?? 1
+        let length = body.rangeLength ?? 1
         return commit(playlist.id) { current in
             let count = current.items.count
             // Checked without adding request numbers together, so no number overflows.
@@ -126,14 +116,14 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func removeItems(request: Request, context: BasicRequestContext) async throws -> Response {
-        let playlist = try editablePlaylist(request, context)
-        let object = try await Self.jsonObject(request)
-        guard let entries = (object["items"] ?? object["tracks"]) as? [[String: Any]], !entries.isEmpty else {
+    @Sendable func removeItems(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let playlist = try editablePlaylist(caller, context)
+        let body = try await Self.body(RemoveItemsBody.self, request)
+        guard let entries = body.entries, !entries.isEmpty else {
             return SpotifyResponses.webAPIError(.badRequest, "Missing items")
         }
         guard entries.count <= 100 else { return SpotifyResponses.webAPIError(.badRequest, "You can remove a maximum of 100 tracks per request.") }
-        let uris = entries.compactMap { $0["uri"] as? String }
+        let uris = entries.compactMap(\.uri)
         guard uris.count == entries.count, uris.allSatisfy(isPlayableURI) else {
             return SpotifyResponses.webAPIError(.badRequest, "Invalid base62 id")
         }
@@ -162,16 +152,15 @@ extension WebAPIController {
             })
     }
 
-    @Sendable func coverImages(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func coverImages(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         return SpotifyResponses.json(playlistImages(try lookupPlaylist(context)).serialized)
     }
 
     /// `PUT /playlists/{id}/images`: a base64 JPEG of at most 256 KB, scope `ugc-image-upload`.
-    @Sendable func uploadCover(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (record, _) = try authenticateUser(request).get()
-        let playlist = try editablePlaylist(request, context)
-        guard record.scopes.contains("ugc-image-upload") else { return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope") }
+    @Sendable func uploadCover(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let record = caller.token
+        let playlist = try editablePlaylist(caller, context)
+        guard record.has(.ugcImageUpload) else { return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope") }
         let body = try await request.body.collect(upTo: 512 * 1024)
         let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Data(base64Encoded: text), bytes.starts(with: [0xFF, 0xD8]) else {
@@ -187,8 +176,8 @@ extension WebAPIController {
 
     func renderSimplified(_ playlist: PlaylistRecord) -> String { render(playlist, simplified: true) }
 
-    @Sendable func myPlaylists(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request).get()
+    @Sendable func myPlaylists(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         let (limit, offset) = try Self.limitAndOffset(request)
         let followed = Set((state.library(of: user, catalog: catalog).entries["playlist"] ?? []).map(\.id))
         let playlists = state.storage.withLock { storage in
@@ -199,8 +188,7 @@ extension WebAPIController {
             request: request)
     }
 
-    @Sendable func publicUser(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func publicUser(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         guard let user = catalog.user(id: context.parameters.get("id") ?? "") else {
             return SpotifyResponses.webAPIError(.notFound, "Resource not found")
@@ -220,8 +208,7 @@ extension WebAPIController {
         return Self.conditional(JSONValue.object(fields).serialized, request: request)
     }
 
-    @Sendable func usersPlaylists(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func usersPlaylists(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try refuseInDevelopmentMode()
         guard let user = catalog.user(id: context.parameters.get("id") ?? "") else {
             return SpotifyResponses.webAPIError(.notFound, "Resource not found")

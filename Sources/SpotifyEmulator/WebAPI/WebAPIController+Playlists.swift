@@ -3,47 +3,46 @@ import Hummingbird
 import NIOCore
 
 extension WebAPIController {
-    @Sendable func createPlaylist(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
-            return SpotifyResponses.webAPIError(.badRequest, "Error parsing JSON.")
-        }
-        guard let name = object["name"] as? String, !name.isEmpty else {
+    @Sendable func createPlaylist(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let (record, user) = (caller.token, caller.user)
+        let body = try await Self.body(PlaylistDetailsBody.self, request, emptyIsObject: false, limit: 64 * 1024)
+        guard let name = body.name, !name.isEmpty else {
             return SpotifyResponses.webAPIError(.badRequest, "Missing required field: name")
         }
-        let isPublic = object["public"] as? Bool ?? true
-        let collaborative = object["collaborative"] as? Bool ?? false
+        let isPublic = body.isPublic ?? true
+        let collaborative = body.collaborative ?? false
         if collaborative && isPublic {
             return SpotifyResponses.webAPIError(.badRequest, "Collaborative playlists can only be private.")
         }
-        let needed = isPublic ? "playlist-modify-public" : "playlist-modify-private"
-        guard record.scopes.contains(needed) else {
+        guard record.has(.playlistModify(isPublic: isPublic)) else {
             return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
         }
         var random = SeededGenerator(seed: UInt64.random(in: .min ... .max))
         let playlist = PlaylistRecord(
-            id: Base62.id(using: &random), ownerID: user.id, name: name, description: object["description"] as? String,
+            id: Base62.id(using: &random), ownerID: user.id, name: name, description: body.description,
             isPublic: isPublic, collaborative: collaborative, items: [], snapshot: 1
         )
         state.storage.withLock { $0.playlists[playlist.id] = playlist }
         return SpotifyResponses.json(render(playlist), status: .created)
     }
 
-    @Sendable func playlist(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func playlist(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let playlist = try lookupPlaylist(context)
         return Self.conditional(render(playlist), request: request)
     }
 
     /// `GET /playlists/{id}/items` (at most 50 a page) or, for `legacyLimit`, the deprecated
     /// `/tracks` (at most 100 a page, as its reference still says).
-    @Sendable func playlistItems(request: Request, context: BasicRequestContext) async throws -> Response {
-        try await playlistItems(request: request, context: context, maximum: 50)
+    @Sendable func playlistItems(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        try await playlistItems(request: request, context: context, caller: caller, maximum: 50)
     }
 
-    func playlistItems(request: Request, context: BasicRequestContext, maximum: Int) async throws -> Response {
-        let (_, user) = try authenticateUser(request).get()
+    @Sendable func playlistItemsUpTo100(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        try await playlistItems(request: request, context: context, caller: caller, maximum: 100)
+    }
+
+    func playlistItems(request: Request, context: BasicRequestContext, caller: UserCaller, maximum: Int) async throws -> Response {
+        let user = caller.user
         let playlist = try lookupPlaylist(context)
         guard playlist.ownerID == user.id || playlist.collaborative else {
             return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
@@ -52,13 +51,13 @@ extension WebAPIController {
         return Self.conditional(itemsPage(playlist, limit: limit, offset: offset), request: request)
     }
 
-    @Sendable func addPlaylistItems(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
+    @Sendable func addPlaylistItems(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let (record, user) = (caller.token, caller.user)
         var playlist = try lookupPlaylist(context)
         guard playlist.ownerID == user.id || playlist.collaborative else {
             return SpotifyResponses.webAPIError(.forbidden, "Forbidden")
         }
-        guard record.scopes.contains(playlist.isPublic ? "playlist-modify-public" : "playlist-modify-private") else {
+        guard record.has(.playlistModify(isPublic: playlist.isPublic)) else {
             return SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")
         }
         let query = Self.query(request)
@@ -69,18 +68,12 @@ extension WebAPIController {
             uris = list.split(separator: ",").map(String.init)
             position = query["position"].flatMap(Int.init)
         } else {
-            let body = try await request.body.collect(upTo: 256 * 1024)
-            let parsed = try? JSONSerialization.jsonObject(with: Data(buffer: body))
-            if let list = parsed as? [String] {
-                // A bare array of URIs is accepted too: spotipy sends that, and Spotify takes it.
-                uris = list
-                position = query["position"].flatMap(Int.init)
-            } else if let object = parsed as? [String: Any], let list = object["uris"] as? [String] {
-                uris = list
-                position = object["position"] as? Int
-            } else {
+            let raw = try await request.body.collect(upTo: 256 * 1024)
+            guard let body = try? JSONDecoder().decode(AddItemsBody.self, from: Data(buffer: raw)), let list = body.uris else {
                 return SpotifyResponses.webAPIError(.badRequest, "Missing uris")
             }
+            uris = list
+            position = body.isBareList ? query["position"].flatMap(Int.init) : body.position
         }
         guard !uris.isEmpty else { return SpotifyResponses.webAPIError(.badRequest, "Missing uris") }
         guard uris.count <= 100 else {

@@ -7,11 +7,10 @@ extension WebAPIController {
     static let searchTypes = ["album", "artist", "playlist", "track", "show", "episode", "audiobook"]
 
     func addSearchRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/search", use: search)
+        router.get("/v1/search", use: anyToken(search))
     }
 
-    @Sendable func search(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func search(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let devMode = state.settings.devMode
         let parameters = Self.query(request)
         guard let text = parameters["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -4,28 +4,26 @@ import Hummingbird
 /// Shows, episodes, audiobooks and chapters; the multi-gets only outside development mode.
 extension WebAPIController {
     func addSpokenRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/shows/:id", use: show)
-        router.get("/v1/shows", use: severalShows)
-        router.get("/v1/shows/:id/episodes", use: showEpisodes)
-        router.get("/v1/episodes/:id", use: episode)
-        router.get("/v1/episodes", use: severalEpisodes)
-        router.get("/v1/audiobooks/:id", use: audiobook)
-        router.get("/v1/audiobooks", use: severalAudiobooks)
-        router.get("/v1/audiobooks/:id/chapters", use: audiobookChapters)
-        router.get("/v1/chapters/:id", use: chapter)
-        router.get("/v1/chapters", use: severalChapters)
+        router.get("/v1/shows/:id", use: anyToken(show))
+        router.get("/v1/shows", use: anyToken(severalShows))
+        router.get("/v1/shows/:id/episodes", use: anyToken(showEpisodes))
+        router.get("/v1/episodes/:id", use: anyToken(episode))
+        router.get("/v1/episodes", use: anyToken(severalEpisodes))
+        router.get("/v1/audiobooks/:id", use: anyToken(audiobook))
+        router.get("/v1/audiobooks", use: anyToken(severalAudiobooks))
+        router.get("/v1/audiobooks/:id/chapters", use: anyToken(audiobookChapters))
+        router.get("/v1/chapters/:id", use: anyToken(chapter))
+        router.get("/v1/chapters", use: anyToken(severalChapters))
     }
 
     var spokenRenderer: SpokenRenderer { SpokenRenderer(spoken: catalog.spoken, origin: origin.value, devMode: state.settings.devMode) }
 
-    @Sendable func show(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func show(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.showIndexByID)
         return Self.conditional(spokenRenderer.show(index, episodes: episodesPage(index, limit: 50, offset: 0)).serialized, request: request)
     }
 
-    @Sendable func showEpisodes(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func showEpisodes(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.showIndexByID)
         let (limit, offset) = try Self.limitAndOffset(request)
         return Self.conditional(episodesPage(index, limit: limit, offset: offset), request: request)
@@ -39,20 +37,17 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func episode(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func episode(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.episodeIndexByID)
         return Self.conditional(spokenRenderer.episode(index).serialized, request: request)
     }
 
-    @Sendable func audiobook(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func audiobook(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.audiobookIndexByID)
         return Self.conditional(spokenRenderer.audiobook(index, chapters: chaptersPage(index, limit: 50, offset: 0)).serialized, request: request)
     }
 
-    @Sendable func audiobookChapters(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func audiobookChapters(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.audiobookIndexByID)
         let (limit, offset) = try Self.limitAndOffset(request)
         return Self.conditional(chaptersPage(index, limit: limit, offset: offset), request: request)
@@ -66,29 +61,28 @@ extension WebAPIController {
         }
     }
 
-    @Sendable func chapter(request: Request, context: BasicRequestContext) async throws -> Response {
-        _ = try authenticate(request).get()
+    @Sendable func chapter(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let index = try lookUp(context.parameters.get("id"), in: catalog.spoken.chapterIndexByID)
         return Self.conditional(spokenRenderer.chapter(index).serialized, request: request)
     }
 
-    @Sendable func severalShows(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalShows(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let renderer = spokenRenderer
         return try await several(request, key: "shows", maximum: 50, index: catalog.spoken.showIndexByID) { renderer.simplifiedShow($0).serialized }
     }
 
-    @Sendable func severalEpisodes(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalEpisodes(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let renderer = spokenRenderer
         return try await several(request, key: "episodes", maximum: 50, index: catalog.spoken.episodeIndexByID) { renderer.episode($0).serialized }
     }
 
-    @Sendable func severalAudiobooks(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalAudiobooks(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         try await several(request, key: "audiobooks", maximum: 50, index: catalog.spoken.audiobookIndexByID) { index in
             audiobookWithChapters(index)
         }
     }
 
-    @Sendable func severalChapters(request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func severalChapters(request: Request, context: BasicRequestContext, caller: TokenCaller) async throws -> Response {
         let renderer = spokenRenderer
         return try await several(request, key: "chapters", maximum: 50, index: catalog.spoken.chapterIndexByID) { renderer.chapter($0).serialized }
     }

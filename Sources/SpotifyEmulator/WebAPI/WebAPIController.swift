@@ -11,13 +11,13 @@ struct WebAPIController: Sendable {
     let origin: OriginBox
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/me", use: me)
-        router.get("/v1/me/top/:type", use: topItems)
-        router.get("/v1/me/player/recently-played", use: recentlyPlayed)
-        router.post("/v1/me/playlists", use: createPlaylist)
-        router.get("/v1/playlists/:id", use: playlist)
-        router.get("/v1/playlists/:id/items", use: playlistItems)
-        router.post("/v1/playlists/:id/items", use: addPlaylistItems)
+        router.get("/v1/me", use: user(me))
+        router.get("/v1/me/top/:type", use: user([.userTopRead], topItems))
+        router.get("/v1/me/player/recently-played", use: user([.userReadRecentlyPlayed], recentlyPlayed))
+        router.post("/v1/me/playlists", use: user(createPlaylist))
+        router.get("/v1/playlists/:id", use: anyToken(playlist))
+        router.get("/v1/playlists/:id/items", use: user(playlistItems))
+        router.post("/v1/playlists/:id/items", use: user(addPlaylistItems))
         addCatalogRoutes(to: router)
         addSearchRoutes(to: router)
         addSpokenRoutes(to: router)
@@ -28,52 +28,16 @@ struct WebAPIController: Sendable {
         addBrowseRoutes(to: router)
     }
 
-    // MARK: Authentication
-
-    /// The caller's token, or the 400/401 Spotify answers instead.
-    func authenticate(_ request: Request) -> Result<AccessTokenRecord, ErrorResponse> {
-        guard let header = request.headers[.authorization] else { return .failure(ErrorResponse(SpotifyResponses.unauthorized())) }
-        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            return .failure(ErrorResponse(SpotifyResponses.webAPIError(.badRequest, "Only valid bearer authentication supported")))
-        }
-        guard let record = state.validAccessToken(header.dropFirst(7)) else { return .failure(ErrorResponse(SpotifyResponses.unauthorized())) }
-        return .success(record)
-    }
-
-    /// A user token carrying every scope in `scopes`.
-    func authenticateUser(_ request: Request, scopes: [String] = []) -> Result<(AccessTokenRecord, Catalog.User), ErrorResponse> {
-        switch authenticate(request) {
-        case .failure(let error): return .failure(error)
-        case .success(let record):
-            guard let userID = record.userID, let user = catalog.user(id: userID) else {
-                // An app-only (client credentials) token has no user to act for.
-                return .failure(ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")))
-            }
-            // A development-mode app answers only the users on its dashboard's allowlist, in plain text.
-            if state.settings.devMode, let allowed = state.client(record.clientID)?.allowedUsers, !allowed.contains(user.id) {
-                return .failure(
-                    ErrorResponse(
-                        Response(
-                            status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: .init(string: "User not registered in the Developer Dashboard")))))
-            }
-            guard scopes.allSatisfy(record.scopes.contains) else {
-                return .failure(ErrorResponse(SpotifyResponses.webAPIError(.forbidden, "Insufficient client scope")))
-            }
-            return .success((record, user))
-        }
-    }
-
     // MARK: Users and personalization
 
-    @Sendable func me(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (record, user) = try authenticateUser(request).get()
+    @Sendable func me(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let (record, user) = (caller.token, caller.user)
         let body = rendered.user(user, scopes: record.scopes, devMode: state.settings.devMode, origin: origin.value)
         return Self.conditional(body, request: request)
     }
 
-    @Sendable func topItems(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-top-read"]).get()
+    @Sendable func topItems(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         let type = context.parameters.get("type") ?? ""
         guard type == "tracks" || type == "artists" else {
             return SpotifyResponses.webAPIError(.notFound, "Service not found")
@@ -114,8 +78,8 @@ struct WebAPIController: Sendable {
         return Self.conditional(body, request: request)
     }
 
-    @Sendable func recentlyPlayed(request: Request, context: BasicRequestContext) async throws -> Response {
-        let (_, user) = try authenticateUser(request, scopes: ["user-read-recently-played"]).get()
+    @Sendable func recentlyPlayed(request: Request, context: BasicRequestContext, caller: UserCaller) async throws -> Response {
+        let user = caller.user
         let query = Self.query(request)
         let limit = try Self.intParameter(query, "limit", default: 20, range: 1...50, message: "Invalid limit")
         let after = try query["after"].map { try Self.millis($0, "after") }
@@ -153,17 +117,7 @@ struct WebAPIController: Sendable {
         var body = "{\"items\":["
         for (index, play) in plays.enumerated() {
             if index > 0 { body += "," }
-            let album = catalog.albums[catalog.tracks[play.track].albumIndex]
-            body += "{\"track\":" + renderedCatalog.track(play.track, devMode: devMode, origin: origin)
-            body += ",\"played_at\":\"" + Self.iso8601(milliseconds: play.playedAtMs) + "\""
-            body +=
-                ",\"context\":"
-                + JSONValue.object([
-                    ("type", "album"),
-                    ("href", .string("\(apiBase)/albums/\(album.id)")),
-                    ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
-                    ("uri", .string("spotify:album:\(album.id)")),
-                ]).serialized + "}"
+            body += playHistoryObject(play, rendered: renderedCatalog, devMode: devMode, origin: origin)
         }
         body += "],\"next\":"
         if hasOlder, let oldest = plays.last { body += "\"\(base)?before=\(oldest.playedAtMs)&limit=\(limit)\"" } else { body += "null" }
@@ -177,6 +131,19 @@ struct WebAPIController: Sendable {
         // The reference's example counts the plays kept (at most 50).
         body += ",\"limit\":\(limit),\"total\":\(history.count),\"href\":" + JSONValue.string(href).serialized + "}"
         return Self.conditional(body, request: request)
+    }
+
+    /// One PlayHistoryObject: the track, when it was played, and its album as the context.
+    private func playHistoryObject(_ play: (track: Int, playedAtMs: Int64), rendered: RenderedCatalog, devMode: Bool, origin: String) -> String {
+        let album = catalog.albums[catalog.tracks[play.track].albumIndex]
+        let context = JSONValue.object([
+            ("type", "album"),
+            ("href", .string("\(origin)/v1/albums/\(album.id)")),
+            ("external_urls", .object([("spotify", .string("https://open.spotify.com/album/\(album.id)"))])),
+            ("uri", .string("spotify:album:\(album.id)")),
+        ])
+        return "{\"track\":" + rendered.track(play.track, devMode: devMode, origin: origin) + ",\"played_at\":\""
+            + Self.iso8601(milliseconds: play.playedAtMs) + "\",\"context\":" + context.serialized + "}"
     }
 
     // MARK: Helpers
