@@ -52,14 +52,8 @@ struct HistoryController {
         var listener = try await store.listener(userID: userID)
         if listener == nil { listener = try await store.ensureListener(userID: userID, timeZone: "UTC", now: clock.now()) }
         guard let listener else { throw AppError.storage }
-        let zone = LocalCalendar.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
-        var calendar = LocalCalendar(timeZone: zone)
-        let today = calendar.date(ofUTC: clock.now().unixMilliseconds)
-        let dates = try await store.span(userID: userID)
-        let span = dates.map { span in
-            (calendar.date(ofUTC: span.first.unixMilliseconds), calendar.date(ofUTC: span.latest.unixMilliseconds))
-        }
-        return Listening(listener: listener, zone: zone, today: today, span: span, spanDates: dates)
+        let days = try await store.days(for: listener, now: clock.now())
+        return Listening(listener: listener, zone: days.zone, today: days.today, span: days.span, spanDates: days.spanDates)
     }
 
     static func period(_ request: Request) throws(AppError) -> HistoryPeriod {

@@ -70,13 +70,9 @@ extension HistoryStore {
     /// "all time" from their first to their latest play.
     public func report(userID: String, period: HistoryPeriod, timeZone: TimeZone? = nil, now: Date, limit: Int = 10) async throws -> HistoryReport {
         let listener = try await listener(userID: userID)
-        let stored = listener.flatMap { LocalCalendar.zone(named: $0.timeZone) }
-        var calendar = LocalCalendar(timeZone: timeZone ?? stored ?? TimeZone(identifier: "UTC") ?? .current)
-        let today = calendar.date(ofUTC: now.unixMilliseconds)
-        let span = try await span(userID: userID).map {
-            (calendar.date(ofUTC: $0.first.unixMilliseconds), calendar.date(ofUTC: $0.latest.unixMilliseconds))
-        }
-        let (from, to) = period.days(today: today, span: span)
+        let days = try await self.days(
+            for: listener ?? HistoryListener(userID: userID, timeZone: "UTC", generation: 0, recording: false), timeZone: timeZone, now: now)
+        let (from, to) = days.days(of: period)
         return try await report(userID: userID, listener: listener, from: from, to: to, timeZone: timeZone, limit: limit, chartUnit: nil)
     }
 

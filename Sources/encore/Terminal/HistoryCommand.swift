@@ -69,21 +69,7 @@ struct HistoryCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "encore.history")
             logger.logLevel = .error
-            let store = try await SQLEncoreStore.open(location, parts: [HistoryStore.self], poolSize: 2, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                // PostgreSQL's pool runs beside the work, and stops with it.
-                group.addTask { await store.run() }
-                defer { group.cancelAll() }
-                do {
-                    try await store.migrate()
-                    let result = try await body(store.history)
-                    await store.close()
-                    return result
-                } catch {
-                    await store.close()
-                    throw error
-                }
-            }
+            return try await HistoryStore.withOpened(location, logger: logger, body)
         }
 
         /// The system's zone when it has an IANA name, else UTC.

@@ -16,15 +16,7 @@ struct PeriodOptions: ParsableArguments {
         } catch {
             throw CLIFailure(cause: "--\(error.description)", hint: "write days as YYYY-MM-DD", code: 1)
         }
-        let zone = HistoryPeriod.zone(named: listener.timeZone) ?? TimeZone(identifier: "UTC") ?? .current
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        func local(_ date: Date) -> LocalDate {
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? LocalDate(dayNumber: 0)
-        }
-        let span = try await history.span(userID: listener.userID).map { (local($0.first), local($0.latest)) }
-        return chosen.days(today: local(Date()), span: span)
+        return try await history.days(for: listener, now: Date()).days(of: chosen)
     }
 
     var isGiven: Bool { from != nil || to != nil || period != nil }
