@@ -11,7 +11,7 @@ struct ComputedReport {
         let tracks = Self.count(plays, plan: plan, into: &report)
         report.firstPlayAt = plays.first.map { Date(unixMilliseconds: $0.at) }
         report.latestPlayAt = plays.last.map { Date(unixMilliseconds: $0.at) }
-        let music = tracks.filter { items[$0.key]?.kind == PlayedKind.track.rawValue }
+        let music = tracks.filter { items[$0.key]?.kind == .track }
         report.tracks = music.count
         report.topTracks = Self.top(music.map { (id: $0.key, amount: $0.value) }, limit: limit) { id, amount in
             items[id]?.entry(plays: amount.plays, ms: amount.msPlayed, catalog: catalog)
@@ -105,8 +105,8 @@ struct ComputedReport {
     private static func link(_ entry: HistoryTopEntry, artists: Bool, _ items: [Int64: StoredItem], _ catalog: HistoryCatalog) -> String? {
         let match = items.values.first { item in
             artists
-                ? item.artist == entry.name && item.kind == PlayedKind.track.rawValue
-                : item.album == entry.name && item.artist == entry.artist && item.kind == PlayedKind.track.rawValue
+                ? item.artist == entry.name && item.kind == .track
+                : item.album == entry.name && item.artist == entry.artist && item.kind == .track
         }
         return match.map { artists ? catalog.link(.artist, $0.artistID) : catalog.link(.album, $0.albumID) }
     }

@@ -220,19 +220,15 @@ extension HistoryStore {
         for chunk in Array(ids).chunked(1_000) {
             let rows = try await database.raw(
                 """
-                SELECT t.track_id, t.kind, t.uri, t.name, t.artist, t.album, t.artist_id, t.album_id, p.first_played_ms, p.last_played_ms
+                SELECT \(unsafeRaw: HistoryCatalog.Item.columns(of: "t")), p.first_played_ms, p.last_played_ms
                 FROM encore_history_items t LEFT JOIN encore_play_tracks p ON p.listener_id = t.listener_id AND p.track_id = t.track_id
                 WHERE t.listener_id = \(bind: listener) AND t.track_id IN (\(binds: chunk.map { $0 }))
                 """
             ).all()
             for row in rows {
-                let id = try row.decode(column: "track_id", as: Int64.self)
-                items[id] = StoredItem(
-                    id: id, kind: try row.decode(column: "kind", as: Int.self), uri: try row.decode(column: "uri", as: String?.self),
-                    name: try row.decode(column: "name", as: String.self), artist: try row.decode(column: "artist", as: String.self),
-                    album: try row.decode(column: "album", as: String.self),
-                    artistID: try row.decode(column: "artist_id", as: Int64.self), albumID: try row.decode(column: "album_id", as: Int64.self),
-                    firstMs: try row.decode(column: "first_played_ms", as: Int64?.self),
+                let item = try HistoryCatalog.Item(row: row)
+                items[item.id] = StoredItem(
+                    item: item, firstMs: try row.decode(column: "first_played_ms", as: Int64?.self),
                     lastMs: try row.decode(column: "last_played_ms", as: Int64?.self))
             }
         }
@@ -240,33 +236,31 @@ extension HistoryStore {
     }
 }
 
-/// A track, episode or chapter as stored, for the top lists.
+/// A track, episode or chapter as stored, with its first and latest play, for the top lists.
+@dynamicMemberLookup
 struct StoredItem {
-    var id: Int64
-    var kind: Int
-    var uri: String?
-    var name: String
-    var artist: String
-    var album: String
-    var artistID: Int64
-    var albumID: Int64
+    var item: HistoryCatalog.Item
     var firstMs: Int64?
     var lastMs: Int64?
 
+    subscript<T>(dynamicMember keyPath: KeyPath<HistoryCatalog.Item, T>) -> T { item[keyPath: keyPath] }
+
     func entry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
         HistoryTopEntry(
-            name: name, artist: artist, album: album.isEmpty ? nil : album, uri: uri, id: catalog.link(.track, id), plays: plays, msPlayed: ms,
+            name: item.name, artist: item.artist, album: item.album.isEmpty ? nil : item.album, uri: item.uri, id: catalog.link(.track, item.id),
+            plays: plays, msPlayed: ms,
             firstPlayedAt: firstMs.map(Date.init(unixMilliseconds:)), latestPlayedAt: lastMs.map(Date.init(unixMilliseconds:)))
     }
 
     /// This track's artist, as a top list names them.
     func artistEntry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
-        HistoryTopEntry(name: artist, artist: nil, album: nil, uri: nil, id: catalog.link(.artist, artistID), plays: plays, msPlayed: ms)
+        HistoryTopEntry(name: item.artist, artist: nil, album: nil, uri: nil, id: catalog.link(.artist, item.artistID), plays: plays, msPlayed: ms)
     }
 
     /// This track's album, as a top list names it.
     func albumEntry(plays: Int, ms: Int64, catalog: HistoryCatalog) -> HistoryTopEntry {
-        HistoryTopEntry(name: album, artist: artist, album: nil, uri: nil, id: catalog.link(.album, albumID), plays: plays, msPlayed: ms)
+        HistoryTopEntry(
+            name: item.album, artist: item.artist, album: nil, uri: nil, id: catalog.link(.album, item.albumID), plays: plays, msPlayed: ms)
     }
 }
 

@@ -77,35 +77,20 @@ extension HistoryCommand {
         }
     }
 
-    struct Artist: AsyncParsableCommand {
-        static let configuration = Item.configuration(.artist)
-        @Argument(help: "The artist's name.") var name: String
+    /// `encore history artist|album|track NAME`: one command type, told its kind by `Kind`.
+    struct ItemCommand<Kind: ItemCommandKind>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration { Item.configuration(Kind.kind) }
+        @Argument(help: "The \(Kind.kind.rawValue)'s name.") var name: String
         @OptionGroup var period: PeriodOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var location: Location
 
-        func run() async throws { try await Item(kind: .artist, name: name, period: period, format: format, location: location).run() }
+        func run() async throws { try await Item(kind: Kind.kind, name: name, period: period, format: format, location: location).run() }
     }
 
-    struct Album: AsyncParsableCommand {
-        static let configuration = Item.configuration(.album)
-        @Argument(help: "The album's name.") var name: String
-        @OptionGroup var period: PeriodOptions
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var location: Location
-
-        func run() async throws { try await Item(kind: .album, name: name, period: period, format: format, location: location).run() }
-    }
-
-    struct Track: AsyncParsableCommand {
-        static let configuration = Item.configuration(.track)
-        @Argument(help: "The track's name.") var name: String
-        @OptionGroup var period: PeriodOptions
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var location: Location
-
-        func run() async throws { try await Item(kind: .track, name: name, period: period, format: format, location: location).run() }
-    }
+    typealias Artist = ItemCommand<ArtistCommandKind>
+    typealias Album = ItemCommand<AlbumCommandKind>
+    typealias Track = ItemCommand<TrackCommandKind>
 
     /// `encore history top tracks|artists|albums`: every item of a period, sorted.
     struct Top: AsyncParsableCommand {
@@ -136,19 +121,15 @@ extension HistoryCommand {
         @Argument(help: "tracks, artists or albums.") var what: What
         @Option(help: "plays, minutes, first, last or name.") var sort: HistoryItemTable.Sort = .plays
         @Option(help: "asc or desc (default: desc, asc for name).") var order: HistoryItemTable.Order?
-        @Option(help: "How many, 1–100000.") var limit: Int = 20
+        @OptionGroup var count: CountOption
         @Option(name: .customLong("filter"), help: "Only names (or their artist's or album's) containing this.") var query: String?
         @OptionGroup var period: PeriodOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var location: Location
 
-        func validate() throws {
-            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
-        }
-
         func run() async throws {
             try await runReportingFailures {
-                let (what, sort, limit, query, period) = (self.what, self.sort, self.limit, self.query, self.period)
+                let (what, sort, limit, query, period) = (self.what, self.sort, self.count.limit, self.query, self.period)
                 let order = self.order ?? (sort == .name ? .asc : .desc)
                 let table = try await location.withStore { history in
                     let listener = try await location.listener(history)
@@ -179,18 +160,14 @@ extension HistoryCommand {
         }
 
         @Option(help: "start (latest first) or length (longest first).") var sort: Sort = .start
-        @Option(help: "How many, 1–100000.") var limit: Int = 20
+        @OptionGroup var count: CountOption
         @OptionGroup var period: PeriodOptions
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var location: Location
 
-        func validate() throws {
-            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
-        }
-
         func run() async throws {
             try await runReportingFailures {
-                let (period, sort, limit) = (self.period, self.sort, self.limit)
+                let (period, sort, limit) = (self.period, self.sort, self.count.limit)
                 let (sessions, zone) = try await location.withStore { history in
                     let listener = try await location.listener(history)
                     let (from, to) = try await period.days(history, listener: listener)
@@ -206,3 +183,21 @@ extension HistoryCommand {
 
 extension HistoryItemTable.Sort: ExpressibleByArgument {}
 extension HistoryItemTable.Order: ExpressibleByArgument {}
+
+/// Which item an `encore history artist|album|track` command is about.
+protocol ItemCommandKind: Sendable {
+    static var kind: HistoryItemKind { get }
+}
+
+enum ArtistCommandKind: ItemCommandKind { static var kind: HistoryItemKind { .artist } }
+enum AlbumCommandKind: ItemCommandKind { static var kind: HistoryItemKind { .album } }
+enum TrackCommandKind: ItemCommandKind { static var kind: HistoryItemKind { .track } }
+
+/// `--limit` of the listing commands, checked before anything runs.
+struct CountOption: ParsableArguments {
+    @Option(help: "How many, 1–100000.") var limit: Int = 20
+
+    func validate() throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
+    }
+}

@@ -197,23 +197,10 @@ extension HistoryStore {
         if let cached = catalogs.withLock({ $0.take(id) }), cached.generation == generation, cached.count == count { return cached }
         let rows = try await database.raw(
             """
-            SELECT track_id, kind, uri, name, artist, album, artist_id, album_id, artist_uri, album_uri
-            FROM encore_history_items WHERE listener_id = \(bind: id)
+            SELECT \(unsafeRaw: HistoryCatalog.Item.columns(of: "encore_history_items")) FROM encore_history_items WHERE listener_id = \(bind: id)
             """
         ).all()
-        var items: [HistoryCatalog.Item] = []
-        items.reserveCapacity(rows.count)
-        for row in rows {
-            items.append(
-                HistoryCatalog.Item(
-                    id: try row.decode(column: "track_id", as: Int64.self),
-                    kind: PlayedKind(rawValue: try row.decode(column: "kind", as: Int.self)) ?? .track,
-                    uri: try row.decode(column: "uri", as: String?.self), name: try row.decode(column: "name", as: String.self),
-                    artist: try row.decode(column: "artist", as: String.self), album: try row.decode(column: "album", as: String.self),
-                    artistID: try row.decode(column: "artist_id", as: Int64.self), albumID: try row.decode(column: "album_id", as: Int64.self),
-                    artistURI: try row.decode(column: "artist_uri", as: String?.self), albumURI: try row.decode(column: "album_uri", as: String?.self)
-                ))
-        }
+        let items = try rows.map(HistoryCatalog.Item.init(row:))
         let catalog = HistoryCatalog(generation: generation, items: items)
         catalogs.withLock { $0.keep(catalog, for: id, limit: Self.catalogItemsLimit) }
         return catalog
@@ -238,5 +225,24 @@ struct CatalogCache {
         while total > limit, entries.count > 1 {
             total -= entries.removeFirst().catalog.count
         }
+    }
+}
+
+extension HistoryCatalog.Item {
+    /// The columns ``init(row:)`` reads, of `table` (or its alias).
+    static func columns(of table: String) -> String {
+        ["track_id", "kind", "uri", "name", "artist", "album", "artist_id", "album_id", "artist_uri", "album_uri"].map { "\(table).\($0)" }
+            .joined(separator: ", ")
+    }
+
+    /// An item from a row of `encore_history_items`.
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "track_id", as: Int64.self),
+            kind: PlayedKind(rawValue: try row.decode(column: "kind", as: Int.self)) ?? .track,
+            uri: try row.decode(column: "uri", as: String?.self), name: try row.decode(column: "name", as: String.self),
+            artist: try row.decode(column: "artist", as: String.self), album: try row.decode(column: "album", as: String.self),
+            artistID: try row.decode(column: "artist_id", as: Int64.self), albumID: try row.decode(column: "album_id", as: Int64.self),
+            artistURI: try row.decode(column: "artist_uri", as: String?.self), albumURI: try row.decode(column: "album_uri", as: String?.self))
     }
 }
