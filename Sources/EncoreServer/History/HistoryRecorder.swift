@@ -194,7 +194,7 @@ final class HistoryRecorder: Service, Sendable {
         var next: Date? = nextPoll(after: now)
         var stop = false
         let outcome: RecorderOutcome
-        let access = AccessFailure(error)
+        let access = error as? AccessFailure
         switch error {
         case is HistoryStore.WriteRefused:
             // The lease passed to another instance, or the history was forgotten: theirs now.

@@ -41,7 +41,7 @@ extension HistoryStore {
         return try await engine.withDatabase(idempotent: true, limit: HistoryStore.readLimit) { database in
             let catalog = try await self.catalog(listener: id, generation: listener.generation, on: database)
             let figures = try await self.periodFigures.value(for: PeriodMemoKey(listener, from: plan.from, to: plan.to, detail: limit)) {
-                try await self.periodFigures(listener: listener, plan: plan, limit: limit, catalog: catalog, on: database)
+                try await self.countFigures(listener: listener, plan: plan, limit: limit, catalog: catalog, on: database)
             }
             var report = figures.report
             try await Self.name(&report, top: figures.top, listener: id, catalog: catalog, on: database)
@@ -51,7 +51,7 @@ extension HistoryStore {
 
     /// Everything a period's report counts, from the rollups: totals, chart, weekdays and hours,
     /// the ranked top lists (by track number), sessions and streaks.
-    private func periodFigures(
+    private func countFigures(
         listener: HistoryListener, plan: PeriodPlan, limit: Int, catalog: HistoryCatalog, on database: any SQLDatabase
     ) async throws -> PeriodFigures {
         let id = HistoryID.listener(listener.userID)

@@ -7,12 +7,6 @@ enum AccessFailure: Error, Equatable {
     /// The user's own call budget is spent for now.
     case userRateLimited(retryAfter: Int)
 
-    /// The failure an error of the Spotify layer stands for, or `nil` for any other error.
-    init?(_ error: any Error) {
-        guard let failure = error as? AccessFailure else { return nil }
-        self = failure
-    }
-
     /// Seconds until the user's budget allows another call, for ``userRateLimited(retryAfter:)``.
     var retryAfter: Int? {
         if case .userRateLimited(let seconds) = self { return seconds }

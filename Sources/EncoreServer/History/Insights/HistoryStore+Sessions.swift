@@ -39,31 +39,14 @@ struct Streaks: Equatable {
 extension HistoryReport {
     /// Fills the sessions and streaks figures.
     mutating func setSessions(_ spans: [SessionSpan], longest: HistorySession?, streaks: Streaks) {
-        setSessions(SessionFigures(spans, longest: longest), streaks: streaks)
-    }
-
-    mutating func setSessions(_ figures: SessionFigures, streaks: Streaks) {
-        sessions = figures.count
-        averageSessionMs = figures.count == 0 ? 0 : figures.totalMs / Int64(figures.count)
-        longestSessionMs = figures.longest?.lengthMs ?? 0
-        longestSession = figures.longest
+        sessions = spans.count
+        averageSessionMs = spans.isEmpty ? 0 : spans.reduce(Int64(0)) { $0 + $1.lengthMs } / Int64(spans.count)
+        longestSessionMs = longest?.lengthMs ?? 0
+        longestSession = longest
         longestStreakDays = streaks.longest
         longestStreakFrom = streaks.longestFrom
         longestStreakTo = streaks.longestTo
         currentStreakDays = streaks.current
-    }
-}
-
-/// What a page shows of a period's sessions.
-struct SessionFigures: Sendable, Equatable {
-    var count: Int
-    var totalMs: Int64
-    var longest: HistorySession?
-
-    init(_ spans: [SessionSpan], longest: HistorySession?) {
-        count = spans.count
-        totalMs = spans.reduce(Int64(0)) { $0 + $1.lengthMs }
-        self.longest = longest
     }
 }
 
